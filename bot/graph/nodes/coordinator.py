@@ -1,0 +1,54 @@
+"""Coordinator: understand the request, ask for what is missing, or hand over to the planner."""
+
+from __future__ import annotations
+
+import time
+
+from langgraph.graph import END
+from langgraph.types import Command
+
+from bot.graph.nodes._common import handoff, toolbox
+from bot.graph.state import ChartState, Review, ReviewOption
+from bot.policy.base import Policy
+
+
+def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
+    """Parse and check the request; route to the planner, a human, or the end."""
+    started, box = time.perf_counter(), toolbox("coordinator")
+    understood = policy.coordinate(box, state["request"], state.get("edits") or [])
+    update = {
+        "requirements": understood.requirements.model_dump(mode="json"),
+        "requirements_check": understood.check.model_dump(mode="json"),
+        "complexity": understood.complexity.model_dump(mode="json"),
+        "value_changes": [c.model_dump(mode="json") for c in understood.value_changes],
+        "edits": [],
+    }
+    if not understood.check.valid:
+        problems = understood.check.validation_errors + understood.check.clarifications_needed
+        summary = "needs clarification: " + "; ".join(problems)
+        return handoff("coordinator", started, box, END, summary, {**update, "status": "clarify"})
+    reviewed = any(d.get("kind") == "request_review" for d in state.get("decisions") or [])
+    # Elevated powers are the security gate's to refuse; a human cannot approve them here.
+    if (
+        understood.complexity.requires_human_review
+        and not understood.requirements.elevated.requested()
+        and not reviewed
+    ):
+        review = Review(
+            kind="request_review",
+            agent="coordinator",
+            question="This request needs a human look before a chart is generated.",
+            options=[
+                ReviewOption(action="approve", label="Generate the chart as understood"),
+                ReviewOption(action="edit", label="Correct the request, then generate"),
+                ReviewOption(action="reject", label="Do not generate a chart"),
+            ],
+            details=understood.complexity.review_reasons,
+        )
+        update["review"] = review.model_dump(mode="json")
+        return handoff("coordinator", started, box, "human_review", "asks for review", update)
+    summary = (
+        f"{understood.requirements.name}: {understood.complexity.level} request, "
+        f"{len(understood.check.assumptions)} assumption(s)"
+    )
+    return handoff("coordinator", started, box, "planner", summary, update)

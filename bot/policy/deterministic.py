@@ -1,0 +1,140 @@
+"""The built-in policy: each agent calls its tools in a fixed order, with no model and no network.
+
+It is the default, reproducible, and the fallback of any other policy: whatever it produces must
+pass every gate on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.policy.base import Optimized, ToolBox, Understanding
+from bot.policy.edits import apply_edits
+from bot.tools import optimize, planning, requirements, security, template, validate, values
+from bot.tools.models import (
+    ChartDraft,
+    Finding,
+    FixPlan,
+    Optimization,
+    Plan,
+    Requirements,
+    SecurityReport,
+    ValidationReport,
+    ValueChange,
+)
+
+FAILING = ("CRITICAL", "HIGH", "MEDIUM")
+
+
+def failing(findings: Iterable[Finding]) -> list[Finding]:
+    """Return the findings that fail a gate: severe enough and not accepted."""
+    return [f for f in findings if f.severity in FAILING and not f.accepted]
+
+
+def merge_validation(reports: list[ValidationReport]) -> ValidationReport:
+    """Combine the validator's checks into one report that passes only if each passed."""
+    merged = ValidationReport(passed=all(r.passed for r in reports))
+    for r in reports:
+        merged.findings.extend(r.findings)
+        merged.checks.update(r.checks)
+        merged.kubernetes_versions = sorted({*merged.kubernetes_versions, *r.kubernetes_versions})
+        merged.values_files = sorted({*merged.values_files, *r.values_files})
+        merged.rendered_objects = max(merged.rendered_objects, r.rendered_objects)
+    return merged
+
+
+def merge_security(reports: list[SecurityReport]) -> SecurityReport:
+    """Combine the security checks into one report that passes only if each passed."""
+    merged = SecurityReport(passed=all(r.passed for r in reports))
+    for r in reports:
+        merged.findings.extend(r.findings)
+        merged.checks.update(r.checks)
+        merged.refused.extend(r.refused)
+    return merged
+
+
+class DeterministicPolicy:
+    """Run every agent's tools in the order an expert would, without a model."""
+
+    name = "deterministic"
+
+    def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding:
+        """Parse the request, fold in human edits, then check and classify it."""
+        parsed = box.call(requirements.parse_requirements, request)
+        parsed, changes = apply_edits(
+            parsed, edits, lambda text: box.call(requirements.parse_requirements, text)
+        )
+        check = box.call(requirements.validate_requirements, parsed)
+        complexity = box.call(requirements.classify_complexity, parsed)
+        return Understanding(parsed, check, complexity, changes)
+
+    def plan(self, box: ToolBox, requirements: Requirements) -> Plan:
+        """Analyse, design, size, scale and resolve dependencies, then bundle the plan."""
+        analysis = box.call(planning.analyze_application_requirements, requirements)
+        architecture = box.call(planning.design_kubernetes_architecture, requirements, analysis)
+        resources = box.call(planning.estimate_resources, requirements, analysis)
+        scaling = box.call(planning.define_scaling_strategy, requirements, analysis)
+        dependencies = box.call(planning.check_dependencies, requirements)
+        return planning.bundle_plan(
+            requirements, analysis, architecture, resources, scaling, dependencies
+        )
+
+    def template(self, box: ToolBox, plan: Plan, changes: list[ValueChange]) -> ChartDraft:
+        """Assemble the chart from the plan and replay every accepted values edit."""
+        draft = box.call(template.assemble_chart, plan)
+        if changes:
+            draft = box.call(values.apply_value_changes, draft, changes)
+        return draft
+
+    def validate(
+        self, box: ToolBox, chart_dir: str, values_files: list[str], kube_versions: list[str]
+    ) -> tuple[ValidationReport, FixPlan]:
+        """Lint, schema-check, dry-run and review the chart; plan fixes for what failed."""
+        versions = tuple(kube_versions)
+        report = merge_validation(
+            [
+                box.call(validate.run_helm_lint, chart_dir, values_files, versions),
+                box.call(validate.validate_with_kubeconform, chart_dir, versions, values_files),
+                box.call(validate.run_dry_run_validation, chart_dir, values_files),
+                box.call(validate.check_best_practices, chart_dir, values_files),
+            ]
+        )
+        broken = failing(report.findings)
+        fixes = box.call(validate.suggest_fixes, broken) if broken else FixPlan()
+        return report, fixes
+
+    def secure(
+        self,
+        box: ToolBox,
+        chart_dir: str,
+        values_files: list[str],
+        requirements: Requirements,
+        allowed: list[str],
+    ) -> tuple[SecurityReport, FixPlan]:
+        """Refuse what may not be granted, scan the chart, and plan fixes for what failed."""
+        report = merge_security(
+            [
+                box.call(security.check_elevated_requests, requirements, allowed),
+                box.call(security.check_pod_security_policies, chart_dir, values_files),
+                box.call(security.detect_hardcoded_secrets, chart_dir, values_files),
+                box.call(security.validate_rbac_configuration, chart_dir, values_files),
+                box.call(security.scan_network_policies, chart_dir, values_files),
+                box.call(security.check_image_security, chart_dir, values_files),
+                box.call(security.trivy_scan_templates, chart_dir, values_files),
+            ]
+        )
+        broken = [f for f in failing(report.findings) if not f.rule.startswith("HB-REFUSE")]
+        fixes = box.call(security.suggest_security_fixes, broken) if broken else FixPlan()
+        return report, fixes
+
+    def optimize(self, box: ToolBox, draft: ChartDraft, plan: Plan) -> Optimized:
+        """Collect every suggestion, apply them, and price the result."""
+        suggestions: list[Optimization] = [
+            *box.call(optimize.suggest_resource_optimization, draft, plan).optimizations,
+            *box.call(optimize.check_ha_readiness, draft, plan).optimizations,
+            *box.call(optimize.suggest_scaling_improvements, plan, draft).optimizations,
+            *box.call(optimize.suggest_best_practices, draft).optimizations,
+        ]
+        optimized, report = box.call(optimize.apply_optimizations, draft, suggestions)
+        cost = box.call(optimize.calculate_cost_estimate, optimized)
+        return Optimized(report, optimized, cost)

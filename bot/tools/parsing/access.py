@@ -1,0 +1,257 @@
+"""Powers the request asks for beyond a plain pod, and words addressed to the bot itself.
+
+Elevated access (privileged, host namespaces, hostPath, cluster-admin, root, extra Linux
+capabilities) is recorded exactly as asked so that the security gate can refuse it with a
+reason; "non-root" or "must not be privileged" is not a request for it. Text that tries to
+instruct the bot ("ignore previous instructions") is noted and never followed: the facts around
+it are parsed like any other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.models import ENVIRONMENTS, Environment
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.text import Doc, any_of, negated
+
+INSTRUCTION_NOTE = "text addressed to the bot was ignored: "
+
+_FALSE = r"\s*[:=]\s*[\"']?(?:false|no|off|0|disabled)\b"
+
+
+_POWERS = (
+    (
+        "privileged",
+        any_of(
+            rf"\bprivileged\b(?!\s+ports?\b|\s+port numbers?\b)(?!{_FALSE})",
+            r"--privileged\b",
+        ),
+    ),
+    (
+        "host_network",
+        any_of(
+            rf"\bhost[\s_-]?network(?:ing)?\b(?!{_FALSE})",
+            r"\bnetwork(?:ing)?\s+(?:of|on|from) the (?:host|node)\b",
+            r"\bnetwork_mode\s*:\s*[\"']?host\b",
+            r"--net(?:work)?=host\b",
+            r"\bthe host'?s? network\b",
+        ),
+    ),
+    (
+        "host_pid",
+        any_of(
+            rf"\bhost[\s_-]?pid\b(?!{_FALSE})",
+            r"\bpid\s*:\s*[\"']?host\b",
+            r"\b(?:see|access|view|inspect) (?:all )?(?:the )?(?:host|node)(?:'s)? processes\b",
+            r"\bhost (?:process|pid) namespace\b",
+        ),
+    ),
+    ("host_ipc", any_of(rf"\bhost[\s_-]?ipc\b(?!{_FALSE})", r"\bipc\s*:\s*[\"']?host\b")),
+    (
+        "cluster_admin",
+        any_of(
+            r"\bcluster[\s-]?admin\b",
+            r"\b(?:full|admin|unrestricted|root|god[\s-]mode) (?:access|permissions?|rights|"
+            r"privileges) (?:to|on|over|in) (?:the )?(?:whole |entire )?(?:k8s |kubernetes )?"
+            r"cluster\b",
+            r"\bcluster[\s-]wide (?:admin|write|full) (?:access|rights)\b",
+        ),
+    ),
+    (
+        "run_as_root",
+        any_of(
+            r"(?<![\w-])(?:run|runs|running|run it|start|starts|execute|executes)\s+as\s+"
+            r"(?:the\s+)?root\b",
+            r"(?<!non-)(?<!non )\broot user\b",
+            r"\bas root\b",
+            r"\buid\s*[:=]?\s*0\b",
+            r"\brunAsUser\s*:\s*0\b",
+            r"\buser\s*:\s*[\"']?(?:root|0)(?::0)?[\"']?(?:\s|$)",
+            r"\b(?:needs?|requires?|with) root(?: access| privileges| permissions| rights)?\b",
+            r"\brunAsNonRoot\s*:\s*false\b",
+        ),
+    ),
+)
+_CAPABILITY = re.compile(
+    r"\b(?:CAP_)?(NET_ADMIN|SYS_ADMIN|SYS_PTRACE|NET_RAW|SYS_TIME|SYS_MODULE|SYS_RESOURCE|"
+    r"IPC_LOCK|DAC_OVERRIDE|DAC_READ_SEARCH|SYS_CHROOT|SETUID|SETGID|CHOWN|FOWNER|MKNOD|"
+    r"AUDIT_WRITE|AUDIT_CONTROL|SYS_BOOT|SYS_NICE|SYS_RAWIO|BPF|PERFMON|NET_BROADCAST|"
+    r"LINUX_IMMUTABLE|SETPCAP|SETFCAP|KILL|SYSLOG|WAKE_ALARM|BLOCK_SUSPEND|MAC_ADMIN|"
+    r"MAC_OVERRIDE|ALL|NET_BIND_SERVICE)\b"
+)
+_PATH = re.compile(r"(?<![\w./:-])(/(?:[\w.-]+/?)+)")
+_HOST_CONTEXT = re.compile(
+    r"\bhost[\s_-]?paths?\b|\bhost'?s\b|\b(?:from|on|of) the (?:host|node)s?\b|\b(?:host|node)"
+    r"(?:'s)? (?:directory|directories|filesystem|file system|path|dir|disk)\b|\bnode'?s\b|"
+    r"\bon (?:each|every) node\b|\bfrom (?:each|every) node\b",
+    re.I,
+)
+_HOST_ONLY_PATHS = re.compile(
+    r"^/(?:var/run/docker\.sock|run/docker\.sock|var/lib/docker|var/log/(?:containers|pods)|"
+    r"proc|sys|dev|run/containerd|var/run/containerd|etc/kubernetes|var/lib/kubelet|"
+    r"run/crio|var/run/crio|boot|lib/modules)(?:/|$)"
+)
+_API_ACCESS = re.compile(
+    r"\b(?:kubernetes|k8s|kube)[\s-]?(?:api|apiserver|api server|client|operator|controller)\b|"
+    r"\bapi[\s-]?server\b|\bin-cluster config\b|\bservice ?account token\b|\bclient-go\b|"
+    r"\btalks? to (?:the )?(?:kubernetes|k8s|cluster)\b|\bleader election\b|\bkubectl\b|"
+    r"\b(?:list|watch|get|read|create|update|patch|delete|manage|scale)s?(?:ing)? (?:the )?"
+    r"(?:other )?(?:pods|configmaps|secrets|deployments|events|nodes|namespaces|jobs|services|"
+    r"endpoints|leases|crds?|custom resources)\b(?! of\b)|\brbac\b|\boperator (?:for|that)\b|"
+    r"\breconcil\w+\b",
+    re.I,
+)
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
+    r"(?:previous|prior|above|earlier|system|security|safety|existing)?\s*(?:instructions?|"
+    r"prompts?|rules?|guidelines?|polic(?:y|ies)|guardrails?|checks?|restrictions?)\b|"
+    r"\byou are now\b|\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bdo anything now\b|"
+    r"\b(?:bypass|skip|disable|turn off)\s+(?:the\s+)?(?:security|validation|policy|pss|scan)"
+    r"(?:\s+(?:checks?|gates?|scans?|policy|policies))?\b|\bnew instructions?\s*:",
+    re.I,
+)
+_FEATURES = (
+    (
+        r"\bcanary\b",
+        "canary releases requested: needs a progressive-delivery tool (Argo Rollouts"
+        ", Flagger) on top of this chart",
+    ),
+    (r"\bblue[\s/-]?green\b", "blue-green releases requested: needs a progressive-delivery tool"),
+    (
+        r"\bmulti[\s-]?region\b|\bregions?\b",
+        "regions are mentioned: one chart installs into one cluster; install it per region",
+    ),
+    (
+        r"\bservice ?monitor\b|\bprometheus (?:scrap\w+|operator)\b|\bscraped? by prometheus\b",
+        "Prometheus scraping requested (ServiceMonitor or scrape annotations)",
+    ),
+    (r"\bkeda\b", "KEDA event-driven autoscaling requested: add a ScaledObject"),
+    (
+        r"\bgpus?\b|\bnvidia\b|\bcuda\b",
+        "GPU requested: set nvidia.com/gpu limits and a GPU node selector/toleration",
+    ),
+    (r"\bsticky sessions?\b|\bsession affinity\b", "sticky sessions requested"),
+    (r"\bwebsockets?\b", "WebSockets: the ingress needs long read timeouts"),
+    (
+        r"\bzero[\s-]downtime\b",
+        "zero-downtime deploys requested: rolling update with maxUnavailable "
+        "0, readiness probe and PodDisruptionBudget",
+    ),
+    (
+        r"\bspot\b|\bpreemptible\b",
+        "spot/preemptible nodes requested: add tolerations and node affinity",
+    ),
+    (
+        r"\barm64\b|\baarch64\b|\bgraviton\b",
+        "arm64 nodes requested: the image must be multi-arch; "
+        "add a kubernetes.io/arch node selector",
+    ),
+)
+_HA = re.compile(
+    r"\bhighly[\s-]available\b|\bhigh[\s-]availability\b|\bHA\b|\bno single point "
+    r"of failure\b|\bfault[\s-]tolerant\b"
+)
+_ENV_WORDS: dict[str, Environment] = {
+    "dev": "dev",
+    "development": "dev",
+    "staging": "staging",
+    "stage": "staging",
+    "prod": "prod",
+    "production": "prod",
+}
+
+
+def read_access(doc: Doc, draft: Draft) -> None:
+    """Record elevated powers, Kubernetes API access and hostPath mounts."""
+    text = doc.masked
+    for field_name, pattern in _POWERS:
+        for match in pattern.finditer(text):
+            if not negated(text, match.start()) and not re.search(
+                r"non[\s-]?$|un$", text[max(0, match.start() - 4) : match.start()], re.I
+            ):
+                setattr(draft.elevated, field_name, True)
+                break
+    for match in _CAPABILITY.finditer(text):
+        cap = match.group(1)
+        before = text[max(0, match.start() - 25) : match.start()]
+        if negated(text, match.start()) or re.search(r"drop", before, re.I):
+            continue
+        if cap == "ALL" and not re.search(r"cap_add|\badd\b|capabilit", before, re.I):
+            continue
+        if cap == "NET_BIND_SERVICE":
+            draft.note(
+                "NET_BIND_SERVICE requested: allowed under the restricted Pod Security "
+                "Standard, for ports below 1024"
+            )
+        elif cap not in draft.elevated.capabilities:
+            draft.elevated.capabilities.append(cap)
+    _host_paths(doc, draft)
+    for match in _API_ACCESS.finditer(text):
+        if not negated(text, match.start()):
+            draft.sa_token = True
+            break
+    if draft.sa_token:
+        draft.note(
+            "the app calls the Kubernetes API: it needs a ServiceAccount token and a "
+            "Role scoped to what it reads or writes"
+        )
+
+
+def _host_paths(doc: Doc, draft: Draft) -> None:
+    for match in _PATH.finditer(doc.masked):
+        path = match.group(1).rstrip("/.")
+        span = doc.clause_at(match.start())
+        sentence = doc.sentence_at(match.start())
+        clause = doc.masked[span.start : span.end]
+        said = doc.masked[sentence.start : sentence.end]
+        host_context = _HOST_CONTEXT.search(clause) or (
+            _HOST_CONTEXT.search(said) and draft.workload == "DaemonSet"
+        )
+        if (_HOST_ONLY_PATHS.match(path) or host_context) and not negated(
+            doc.masked, match.start()
+        ):
+            if path not in draft.elevated.host_path:
+                draft.elevated.host_path.append(path)
+            doc.mask(match.start(), match.end())
+
+
+def read_notes(doc: Doc, draft: Draft) -> None:
+    """Note instructions aimed at the bot, high availability and features outside a chart."""
+    text = doc.masked
+    for match in _INJECTION.finditer(text):
+        draft.note(INSTRUCTION_NOTE + match.group(0))
+    for pattern, note in _FEATURES:
+        feature = re.search(pattern, text, re.I)
+        if feature and not negated(text, feature.start()):
+            draft.note(note)
+
+
+def read_high_availability(doc: Doc, draft: Draft) -> None:
+    """Ask for two replicas when the request wants high availability but gives no count."""
+    if _HA.search(doc.masked) and draft.low is None and draft.high is None:
+        draft.set_replicas(2, None)
+        draft.note("high availability requested: at least 2 replicas")
+
+
+def read_environments(doc: Doc, draft: Draft) -> None:
+    """Limit the environments when the request names only some ("only dev and prod")."""
+    match = re.search(
+        r"\b(?:environments?|envs?|stages?|deploy(?:ed)? (?:only )?to|only (?:for|in|to)?|just)"
+        r"\s*[:=]?\s*(?P<list>(?:dev|development|staging|stage|prod|production)(?:\s*(?:,|and|&|/|"
+        r"\+)\s*(?:dev|development|staging|stage|prod|production))*)"
+        r"(?:\s+environments?)?\b",
+        doc.masked,
+        re.I,
+    )
+    if not match:
+        return
+    names = re.findall(r"dev(?:elopment)?|stag(?:ing|e)|prod(?:uction)?", match.group("list"), re.I)
+    wanted: list[Environment] = []
+    for name in names:
+        env = _ENV_WORDS[name.lower()]
+        if env not in wanted:
+            wanted.append(env)
+    label = match.group(0).lower()
+    if wanted and (len(wanted) > 1 or "only" in label or "just" in label or "env" in label):
+        draft.environments = [e for e in ENVIRONMENTS if e in wanted]

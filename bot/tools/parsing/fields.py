@@ -1,0 +1,321 @@
+"""Labelled answers: "Image: ghcr.io/acme/api:1.2", "- port: 8080", "### Replicas" + "2-10".
+
+A label tells what its value is, so a value can be read more directly than prose: "3000" under
+"Port" is a port, "go" under "Language" is Go. Each label maps to one fact family; a label that
+maps to nothing leaves its text to the prose reader.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+
+from bot.tools.models import Probe, WorkloadKind
+from bot.tools.parsing import access, network, stack, storage, workloads
+from bot.tools.parsing.draft import RANK_IMAGE, RANK_LABEL, Draft
+from bot.tools.parsing.images import find_images, parse_image
+from bot.tools.parsing.prose import read_env
+from bot.tools.parsing.quantities import SIZE, find_replicas, size_quantity
+from bot.tools.parsing.schedule import cron_error, find_schedule
+from bot.tools.parsing.text import Doc, dns_name
+
+Handler = Callable[[str, str, Draft], None]
+
+_YES = re.compile(r"^\s*(?:yes|y|true|on|enabled?|required|please|needed|https)\b", re.I)
+_NO = re.compile(r"^\s*(?:no|n|false|off|disabled?|none|not needed|not required|n/a)\b", re.I)
+
+
+def _name(label: str, value: str, draft: Draft) -> None:
+    if len(value.split()) <= 4:
+        draft.set_name(value, RANK_LABEL)
+
+
+def _image(label: str, value: str, draft: Draft) -> None:
+    token = value.split()[0] if value.split() else ""
+    image = parse_image(token)
+    if image is None:
+        draft.invalid(f"image '{token}' is not a valid image reference")
+        return
+    draft.image = draft.image or image
+    draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
+
+
+def _ports(label: str, value: str, draft: Draft) -> None:
+    network.read_ports(Doc(f"ports {value}"), draft)
+
+
+def _replicas(label: str, value: str, draft: Draft) -> None:
+    text = value if re.search(r"replica|pod|instance", value, re.I) else f"{value} replicas"
+    found = find_replicas(text)
+    draft.set_replicas(found.low, found.high)
+
+
+def _hosts(label: str, value: str, draft: Draft) -> None:
+    if _NO.match(value):
+        return
+    for token in re.split(r"[,\s]+", value):
+        if not re.search(r"[a-z]", token, re.I) or token.lower() in ("and", "with", "tls"):
+            continue
+        if token.lower().startswith("https://"):
+            draft.tls = True if draft.tls is None else draft.tls
+        host = re.sub(r"^[a-z]+://", "", token, flags=re.I)
+        draft.add_host(host.split("/")[0])
+        if "/" in host and not draft.path:
+            draft.path = "/" + host.split("/", 1)[1].rstrip("/")
+
+
+def _tls(label: str, value: str, draft: Draft) -> None:
+    if _NO.match(value):
+        draft.tls = False
+    elif _YES.match(value) or value:
+        draft.tls = True
+        network.read_ingress(Doc(value), draft)
+
+
+def _ingress_class(label: str, value: str, draft: Draft) -> None:
+    if value.split():
+        draft.class_name = draft.class_name or dns_name(value.split()[0], 63)
+
+
+def _issuer(label: str, value: str, draft: Draft) -> None:
+    if value.split() and not _NO.match(value):
+        draft.issuer = draft.issuer or dns_name(value.split()[0], 63)
+        draft.tls = True if draft.tls is None else draft.tls
+
+
+def _stack(label: str, value: str, draft: Draft) -> None:
+    stack.read_stack(Doc(value), draft, labelled=True)
+
+
+def _dependencies(label: str, value: str, draft: Draft) -> None:
+    stack.read_dependencies(Doc(value), draft)
+
+
+def _env(label: str, value: str, draft: Draft) -> None:
+    if re.fullmatch(
+        r"\s*(?:(?:dev|development|staging|stage|prod|production)[\s,/&+and]*)+", value, re.I
+    ):
+        access.read_environments(Doc(f"environments: {value}"), draft)
+        return
+    read_env(Doc(value), draft, env_section=True)
+
+
+def _secrets(label: str, value: str, draft: Draft) -> None:
+    doc = Doc(value)
+    read_env(doc, draft, env_section=True)
+    for token in re.findall(r"(?<![\w-])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+(?![\w-])", doc.masked):
+        if not re.search(r"\b(?:secret|from|named|called)\s+$", doc.masked.split(token)[0]):
+            draft.add_secret(token.upper().replace("-", "_"))
+
+
+def _secret_value(label: str, value: str, draft: Draft) -> None:
+    words = re.findall(r"[A-Za-z0-9]+", label)
+    draft.add_secret("_".join(w.upper() for w in words))
+
+
+def _health(label: str, value: str, draft: Draft) -> None:
+    path = re.search(r"(?<![\w.])/[\w./-]*", value)
+    if _NO.match(value):
+        draft.health = Probe(kind="none", path="/", port="", command=[])
+    elif path and not re.search(r"\b(?:grpc|tcp)\b", value, re.I):
+        path_text = path.group(0).rstrip(".")
+        draft.health = draft.health or Probe(kind="http", path=path_text, port="", command=[])
+    else:
+        network.read_health(Doc(f"health check {value}"), draft)
+
+
+def _resources(label: str, value: str, draft: Draft) -> None:
+    doc = Doc(f"{label}: {value}")
+    storage.read_resources(doc, draft)
+    size = SIZE.search(value)
+    if size and not draft.memory and not re.search(r"storage|disk|volume", label, re.I):
+        draft.memory = size_quantity(size.group("n"), size.group("u"))
+
+
+def _storage(label: str, value: str, draft: Draft) -> None:
+    if _NO.match(value):
+        return
+    doc = Doc(f"persistent volume {value}")
+    sizes = storage.read_resources(doc, draft)
+    storage.read_volumes(doc, draft, sizes)
+
+
+def _schedule(label: str, value: str, draft: Draft) -> None:
+    if _NO.match(value) or not value.strip():
+        return
+    found = find_schedule(value, job_context=True)
+    if found.invalid:
+        draft.invalid(f"schedule {found.invalid}")
+    elif found.cron:
+        draft.schedule = draft.schedule or found.cron
+        for note in found.notes:
+            draft.note(note)
+    else:
+        raw = value.strip().strip("`\"'")
+        draft.schedule = draft.schedule or raw
+        if cron_error(raw):
+            draft.invalid(
+                f"schedule '{raw}' is neither cron syntax nor a phrase like 'every day at 3am'"
+            )
+    draft.workload = draft.workload or "CronJob"
+
+
+_KIND_WORDS: tuple[tuple[WorkloadKind, str], ...] = (
+    ("StatefulSet", r"stateful"),
+    ("CronJob", r"cron|schedul|periodic"),
+    ("DaemonSet", r"daemon|per node|every node|node agent"),
+    ("Job", r"\bjob\b|one[\s-]?off|batch|run once"),
+    ("Deployment", r"deployment|long[\s-]running|web|api|service|server|worker"),
+)
+_TYPE_WORDS = (
+    ("frontend", r"frontend|static|spa"),
+    ("api", r"\bapi\b|rest|grpc|backend"),
+    ("web", r"\bweb\b|website"),
+    ("worker", r"worker|consumer|queue"),
+    ("job", r"\bjob\b|batch|cron"),
+    ("daemon", r"daemon|agent"),
+    ("database", r"database|datastore"),
+)
+
+
+def _workload(label: str, value: str, draft: Draft) -> None:
+    for kind, pattern in _KIND_WORDS:
+        if re.search(pattern, value, re.I):
+            draft.workload = draft.workload or kind
+            break
+    for app_type, pattern in _TYPE_WORDS:
+        if re.search(pattern, value, re.I):
+            draft.app_type = draft.app_type or app_type
+            break
+
+
+def _sidecars(label: str, value: str, draft: Draft) -> None:
+    for line in re.split(r"\n|;", value):
+        if line.strip() and not _NO.match(line):
+            doc = Doc(f"{line.strip()} sidecar")
+            images = find_images(doc.masked)
+            workloads.read_sidecars(doc, draft, images, set())
+
+
+def _init(label: str, value: str, draft: Draft) -> None:
+    for line in re.split(r"\n|;", value):
+        if line.strip() and not _NO.match(line):
+            doc = Doc(f"init container image {line.strip()}")
+            workloads.read_init_containers(doc, draft, find_images(doc.masked), set())
+
+
+def _split_command(value: str) -> list[str]:
+    value = value.strip().strip("`")
+    if value.startswith("[") and value.endswith("]"):
+        return [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return value.split()
+
+
+def _command(label: str, value: str, draft: Draft) -> None:
+    draft.command = draft.command or _split_command(value)
+
+
+def _args(label: str, value: str, draft: Draft) -> None:
+    draft.args = draft.args or _split_command(value)
+
+
+def _environments(label: str, value: str, draft: Draft) -> None:
+    access.read_environments(Doc(f"environments: {value}"), draft)
+
+
+def _description(label: str, value: str, draft: Draft) -> None:
+    draft.description = draft.description or " ".join(value.split())[:300]
+
+
+def _service_type(label: str, value: str, draft: Draft) -> None:
+    low = value.lower().replace(" ", "")
+    for word, kind in (
+        ("loadbalancer", "LoadBalancer"),
+        ("nodeport", "NodePort"),
+        ("clusterip", "ClusterIP"),
+        ("internal", "ClusterIP"),
+    ):
+        if word in low:
+            draft.service_type = draft.service_type or kind
+            return
+
+
+# Order matters: the first pattern that matches the label wins ("Service name" is a name,
+# "Service type" a service type, "Ingress class" a class before "Ingress" a host).
+FIELDS: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
+    (key, re.compile(pattern, re.I), handler)
+    for key, pattern, handler in (
+        (
+            "name",
+            r"^(?:(?:service|app|application|project|chart|release|component)\s+)?name$|"
+            r"^name of (?:the )?(?:service|app|application)$|^(?:service|app|application|"
+            r"project)$",
+            _name,
+        ),
+        ("service_type", r"service type|exposure|how .*expos", _service_type),
+        (
+            "secret_value",
+            r"^(?:[\w-]+\s+)*(?:password|passwd|token|api key|private key)$",
+            _secret_value,
+        ),
+        ("image", r"\bimage\b", _image),
+        ("ports", r"\bports?\b", _ports),
+        ("replicas", r"replica|scaling|autoscal|instances|\bhpa\b|\bpods\b", _replicas),
+        ("ingress_class", r"ingress class|class ?name|ingress controller", _ingress_class),
+        ("issuer", r"issuer|cert-manager", _issuer),
+        ("tls", r"^(?:tls|https|ssl|tls / https|https / tls)\b", _tls),
+        ("hosts", r"host|domain|\burl\b|ingress|fqdn|dns", _hosts),
+        ("stack", r"language|framework|runtime|stack|technolog", _stack),
+        ("secrets", r"secret|credential", _secrets),
+        ("environments", r"^(?:target )?environments$|^stages$|deploy(?:ed)? to", _environments),
+        (
+            "env",
+            r"environment variables?|env(?:ironment)? vars?|^env$|^environment$|"
+            r"configuration|config values",
+            _env,
+        ),
+        (
+            "dependencies",
+            r"depend|database|backing|datastore|data store|cache|broker|"
+            r"services? (?:needed|used)",
+            _dependencies,
+        ),
+        ("health", r"health|probe|liveness|readiness", _health),
+        ("resources", r"\bcpu\b|memory|resources?|limits|requests", _resources),
+        ("storage", r"storage|volume|persist|disk|pvc", _storage),
+        ("schedule", r"schedule|\bcron\b|frequency|how often", _schedule),
+        ("sidecars", r"sidecar", _sidecars),
+        ("init", r"\binit\b|initialization|before start", _init),
+        ("workload", r"workload|kind|type", _workload),
+        ("command", r"command|entrypoint", _command),
+        ("args", r"^args$|arguments", _args),
+        ("description", r"description|summary|what does|overview|purpose|about", _description),
+    )
+)
+
+
+def field_for(label: str) -> tuple[str, Handler] | None:
+    """Return the fact family a label names, or None for a label the parser does not know."""
+    clean = re.sub(r"\(.*?\)|[*_`:?]", " ", label)
+    clean = " ".join(clean.split()).strip().lower()
+    if not clean or re.fullmatch(r"[A-Z][A-Z0-9_]+", label.strip()):
+        return None
+    for key, pattern, handler in FIELDS:
+        if pattern.search(clean):
+            return key, handler
+    return None
+
+
+def apply_field(label: str, value: str, draft: Draft) -> bool:
+    """Read ``value`` as the fact ``label`` names; return False when the label is unknown."""
+    known = field_for(label)
+    if known is None:
+        return False
+    value = value.strip()
+    if value:
+        known[1](label, value, draft)
+    return True

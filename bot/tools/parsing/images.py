@@ -1,0 +1,102 @@
+"""Container image references: find them in text and split them into an ``Image``.
+
+An image reference looks like many other things in a request (``host:port``, ``8080:80``,
+``and/or``, a URL path), so a candidate only counts as an image when its shape is unambiguous
+(a registry host, or a repository path with a tag or digest) or the word "image" is right
+before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.tools.models import Image
+
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+REFERENCE = re.compile(
+    rf"(?<![\w./@-])(?P<ref>(?:(?P<registry>(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?|"
+    rf"localhost(?::\d+)?)/)?(?P<repo>{_COMPONENT}(?:/{_COMPONENT})*)"
+    r"(?::(?P<tag>[\w][\w.-]{0,127}))?(?:@(?P<digest>sha256:[0-9a-f]{64}))?)(?![\w/@-])",
+    re.I,
+)
+_IMAGE_WORD = re.compile(
+    r"\b(?:image|img|repository|repo|docker|pull|pulls|built as|published as|pushed to|"
+    r"sidecar|container)\s*(?:is|=|:|at|of|name|ref(?:erence)?)?\s*[`\"'(]?$",
+    re.I,
+)
+_LOOSE_WORD = re.compile(r"\b(?:runs?|uses?|using|with|deploy|ship|tag)\s+[`\"'(]?$", re.I)
+_BARE_WORD = re.compile(r"\bimage\s*(?:[:=]|is|name)?\s*[`\"']?$", re.I)
+# Words that follow "image" in a sentence without naming one ("image size", "image for ...").
+_NOT_IMAGES = frozenset(
+    """
+a an the for of with from and to is in on at that which tag tags name registry please should
+will must size pull policy repository repo scanning scan build builds built digest version
+updates update we it this our your my its has have needs need uses use runs run should be
+""".split()
+)
+_BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)
+
+
+def parse_image(reference: str) -> Image | None:
+    """Split an image reference into registry, repository, tag and digest (None if invalid)."""
+    reference = reference.strip().strip("`\"'").rstrip(".,;)")
+    match = REFERENCE.fullmatch(reference)
+    if not match or not re.search(r"[a-z]", match.group("repo"), re.I):
+        return None
+    return Image(
+        registry=(match.group("registry") or "").lower(),
+        repository=match.group("repo").lower(),
+        tag=(match.group("tag") or "").rstrip(".-"),
+        digest=match.group("digest") or "",
+    )
+
+
+@dataclass
+class Found:
+    """An image reference found in text, with where it was and what preceded it."""
+
+    image: Image
+    start: int
+    end: int
+    keyword: bool  # "image" (or a synonym) right before it
+    base: bool  # a Dockerfile base image ("FROM node:20"), not the app's image
+
+
+def find_images(text: str) -> list[Found]:
+    """Return the image references in ``text`` that are unambiguous or introduced as images."""
+    found: list[Found] = []
+    pos = 0
+    while match := REFERENCE.search(text, pos):
+        # A rejected candidate may hide a real one right after it ("Image:nginx:1.25").
+        pos = match.start() + 1
+        before = text[max(0, match.start() - 40) : match.start()]
+        if (
+            re.search(r"(?:://|@|\w/)$", before)
+            or before.endswith(("/", "$", "{", ":"))
+            and not _BARE_WORD.search(before)
+        ):
+            continue
+        tag, repo, registry = match.group("tag"), match.group("repo"), match.group("registry")
+        has_path = "/" in repo or bool(registry)
+        keyword = bool(_IMAGE_WORD.search(before))
+        base = bool(_BASE_WORD.search(before))
+        if not re.search(r"[a-z]", repo, re.I):
+            continue
+        if not has_path and tag and tag.isdigit() and len(tag) >= 4:
+            continue  # host:port
+        if not has_path and "." in repo:
+            continue  # a host name, maybe with a port
+        pinned = bool(tag or match.group("digest"))
+        loose = keyword or bool(_LOOSE_WORD.search(before))
+        if pinned and not (has_path or loose or base):
+            continue
+        if not pinned and not (_BARE_WORD.search(before) or (has_path and keyword)):
+            continue
+        if not pinned and not has_path and repo.lower() in _NOT_IMAGES:
+            continue
+        image = parse_image(match.group("ref"))
+        if image:
+            found.append(Found(image, match.start(), match.end(), keyword, base))
+            pos = match.end()
+    return found

@@ -1,0 +1,211 @@
+"""What the application is: language, framework, kind of app, and the services it depends on.
+
+A request rarely says "language: python"; it says "a Django app with Celery and Postgres". The
+first framework named decides the runtime (later ones such as Celery or Sidekiq are background
+workers of the same app and become notes), and every backing service named without a negation
+("no Redis") becomes a dependency, marked external when it is managed elsewhere ("existing",
+"RDS", "Cloud SQL") so that it is not bundled into the chart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.lexicon import (
+    DEPENDENCIES,
+    ENV_CUES,
+    FRAMEWORKS,
+    LANGUAGES,
+    SPA_FRAMEWORK,
+    STATIC_SITE,
+    WEB_SERVERS,
+    Stack,
+)
+from bot.tools.parsing.text import Doc, negated
+
+_PLAIN_LANGUAGES = {
+    "go": "go",
+    "golang": "go",
+    "rust": "rust",
+    "java": "java",
+    "kotlin": "kotlin",
+    "ruby": "ruby",
+    "node": "nodejs",
+    "nodejs": "nodejs",
+    "javascript": "nodejs",
+    "typescript": "nodejs",
+    "python": "python",
+    "php": "php",
+    "dotnet": "dotnet",
+    ".net": "dotnet",
+    "c#": "dotnet",
+    "elixir": "elixir",
+    "scala": "scala",
+}
+_NOT_THE_APP = re.compile(
+    r"ingress|class|sidecar|reverse proxy|in front|proxy in|controller|exporter", re.I
+)
+_EXTERNAL = re.compile(
+    r"\b(?:external|existing|managed|hosted|shared|production|rds|aurora|cloud ?sql|"
+    r"azure database|atlas|elasticache|memorystore|msk|confluent cloud|upstash|neon|supabase|"
+    r"planetscale|amazon mq|cloudamqp|elastic cloud|aiven|outside the cluster)\b|"
+    r"\b(?:at|on)\s+[a-z][\w.-]*\.(?:svc|internal|local|com|net|io|org|cloud)\b|://",
+    re.I,
+)
+_BACKUP = re.compile(r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b", re.I)
+_PURPOSE = re.compile(
+    r"^\s*(?:v?\d[\d.]*\s*)?(?:\([^)]*\)\s*)?(?:for|as)\s+(?:an?\s+|the\s+|its\s+)?"
+    r"(?P<p>[a-z][a-z /-]{2,40}?)(?=$|[,.;)]|\s+(?:and|with|plus|on|at|in)\b)",
+    re.I,
+)
+_APP_WORDS = (
+    (
+        "frontend",
+        r"\b(?:frontend|front-end|spa|single[\s-]page|static (?:site|website|files|"
+        r"assets|pages)|landing page|website)\b",
+    ),
+    (
+        "api",
+        r"(?<!kubernetes )(?<!k8s )(?<!kube )\b(?:api|rest|restful|grpc|graphql|backend|"
+        r"microservice)s?\b",
+    ),
+    (
+        "web",
+        r"\b(?:web ?app|web application|web service|web server|webapp|web ui|dashboard|"
+        r"site|portal|cms)\b",
+    ),
+    (
+        "worker",
+        r"\b(?:worker|consumer|queue processor|background (?:jobs?|processing|tasks?)|"
+        r"processes (?:jobs|messages|events)|subscriber|operator|controller)\b",
+    ),
+)
+
+
+def _first(
+    doc: Doc, stacks: tuple[Stack, ...], languages: set[str], labelled: bool
+) -> list[tuple[int, Stack]]:
+    found: list[tuple[int, Stack]] = []
+    for stack in stacks:
+        match = stack.strong.search(doc.masked)
+        if match is None and stack.weak is not None and (stack.language in languages or labelled):
+            match = stack.weak.search(doc.masked)
+        if match is not None:
+            found.append((match.start(), stack))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def read_stack(doc: Doc, draft: Draft, labelled: bool = False) -> None:
+    """Set language, framework and (from them) app type hints found in ``doc``."""
+    languages = _first(doc, LANGUAGES, set(), labelled)
+    if labelled:
+        for word in re.findall(r"[\w.#]+", doc.masked.lower()):
+            if word in _PLAIN_LANGUAGES and not languages:
+                draft.language = draft.language or _PLAIN_LANGUAGES[word]
+    named = {s.language for _, s in languages} | ({draft.language} - {""})
+    frameworks = _first(doc, FRAMEWORKS, named, labelled)
+    main = [s for _, s in frameworks if s.app_type != "worker"]
+    workers = [s for _, s in frameworks if s.app_type == "worker"]
+    primary = main[0] if main else (workers[0] if workers else None)
+    if primary:
+        draft.framework = draft.framework or primary.framework
+        if not draft.app_type and not main:
+            draft.app_type = "worker"
+    for stack in workers:
+        if stack is not primary:
+            draft.note(
+                f"background worker requested ({stack.framework}): run it as a separate "
+                "Deployment from the same image"
+            )
+    if languages:
+        draft.language = draft.language or languages[0][1].language
+    elif primary:
+        draft.language = draft.language or primary.language
+    _read_static(doc, draft)
+
+
+def _read_static(doc: Doc, draft: Draft) -> None:
+    """Recognise a static site served by nginx (or another web server)."""
+    static = STATIC_SITE.search(doc.masked)
+    servers = [
+        name
+        for name, pattern in WEB_SERVERS.items()
+        for match in pattern.finditer(doc.masked)
+        if not _NOT_THE_APP.search(doc.masked[max(0, match.start() - 25) : match.end() + 25])
+    ]
+    if draft.framework or (draft.language and not static):
+        return
+    if static or servers:
+        draft.framework = servers[0] if servers else "nginx"
+        spa = SPA_FRAMEWORK.search(doc.masked)
+        if spa:
+            draft.language = draft.language or "javascript"
+            draft.note(f"{spa.group(1)} build served as static files by {draft.framework}")
+        draft.app_type = draft.app_type or ("frontend" if static or spa else "web")
+
+
+def read_env_cues(draft: Draft) -> None:
+    """Infer the stack from env var names only one stack uses (DJANGO_SETTINGS_MODULE)."""
+    if draft.framework:
+        return
+    for name in [*draft.env, *draft.secrets]:
+        for prefix, language, framework in ENV_CUES:
+            if name.startswith(prefix) and draft.language in ("", language):
+                draft.language = language
+                draft.framework = framework
+                if framework:
+                    return
+
+
+def app_type_from_words(doc: Doc, draft: Draft) -> str:
+    """Return the app type the request's nouns suggest ('' when they say nothing)."""
+    text = doc.masked
+    hits = {kind: bool(re.search(pattern, text, re.I)) for kind, pattern in _APP_WORDS}
+    if hits["frontend"]:
+        return "frontend"
+    if hits["worker"] and not (hits["api"] or hits["web"] or draft.hosts or draft.ingress):
+        return "worker"
+    for kind in ("api", "web"):
+        if hits[kind]:
+            return kind
+    for stack in FRAMEWORKS:
+        if stack.framework == draft.framework:
+            return stack.app_type
+    return ""
+
+
+def read_dependencies(doc: Doc, draft: Draft) -> None:
+    """Add every backing service named without a negation."""
+    for backing in DEPENDENCIES:
+        for match in backing.pattern.finditer(doc.masked):
+            if re.match(r"-?\s?(?:like|compatible|style|alike)\b", doc.masked[match.end() :], re.I):
+                continue  # "an Elasticsearch-like index" is the app, not a dependency
+            if negated(doc.masked, match.start()):
+                draft.not_dependencies.add(backing.kind)
+                break
+            after = doc.masked[match.end() : match.end() + 60]
+            version = re.match(
+                r"[\s:v-]*(\d{1,2}(?:\.\d+){0,2})\b(?!\s*(?:replicas|pods|gi|mi|%))", after, re.I
+            )
+            purpose_match = _PURPOSE.match(after)
+            purpose = purpose_match.group("p").strip() if purpose_match else ""
+            sentence = doc.sentence_at(match.start())
+            said = doc.text[sentence.start : sentence.end]
+            clause = doc.clause_at(match.start())
+            if _EXTERNAL.search(doc.text[clause.start : clause.end]) or _BACKUP.search(said):
+                purpose = f"external (not bundled): {purpose or 'managed outside this chart'}"
+            draft.add_dependency(backing.kind, version.group(1) if version else "", purpose)
+    for kind in draft.not_dependencies:
+        draft.dependencies.pop(kind, None)
+    if (
+        re.search(r"\b(?:an?|the|its own)\s+(?:sql\s+|relational\s+)?database\b", doc.masked, re.I)
+        and not draft.dependencies
+    ):
+        draft.note("a database is mentioned without naming the engine (e.g. PostgreSQL, MySQL)")
+    for word, hint in (
+        ("sqlite", "SQLite keeps its file on a volume"),
+        ("s3", "object storage (S3) is external; pass its settings as env vars"),
+    ):
+        if re.search(rf"\b{word}\b", doc.masked, re.I):
+            draft.note(hint)

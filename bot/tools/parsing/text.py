@@ -1,0 +1,171 @@
+"""Text plumbing shared by the readers: normalisation, sentences, clauses, negation, masking.
+
+Readers find facts with regular expressions. They need the same cleaned text (no smart quotes,
+no markdown emphasis), the same idea of a sentence and a clause (facts are paired only when they
+sit close together), and a way to blank out spans already understood (an image reference must
+not be read again as a host name) without shifting the offsets of everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\t": "    ",
+        "\u00d7": "x",
+        "\u2026": "...",
+    }
+)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_EMPHASIS = re.compile(r"\*\*")
+_FENCE = re.compile(r"^\s*(```|~~~)[\w+-]*\s*$", re.M)
+
+# A sentence ends at a line break, a semicolon, or a full stop/!/? followed by space; dots inside
+# versions, hosts and "e.g." are left alone because no space follows them.
+_SENTENCE_END = re.compile(r"\n+|;\s+|(?<=[.!?])\s+")
+# Clauses: commas and the joining words people use to chain facts in one sentence.
+_CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alongside)\s+", re.I)
+
+NEGATION = re.compile(
+    r"\b(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
+    r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except)\b"
+    r"[\w\s/-]{0,24}$",
+    re.I,
+)
+
+WORD_NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
+NUMBER = (
+    r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty)"
+)
+
+
+def any_of(*alternatives: str) -> re.Pattern[str]:
+    """Compile alternatives (one phrasing each) into one case-insensitive pattern."""
+    return re.compile("|".join(alternatives), re.I)
+
+
+def to_int(word: str) -> int | None:
+    """Return the integer a digit string or number word stands for."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return WORD_NUMBERS.get(word)
+
+
+def normalize(text: str) -> str:
+    """Return the text with unicode punctuation, markdown emphasis and fences made plain."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = _HTML_COMMENT.sub(" ", text)
+    text = _FENCE.sub("", text)
+    return _EMPHASIS.sub("", text)
+
+
+def negated(text: str, start: int) -> bool:
+    """Return True when the words just before ``start`` (same clause) negate what follows."""
+    before = text[max(0, start - 40) : start]
+    before = re.split(r"[,.;:\n()]", before)[-1]
+    return bool(NEGATION.search(before))
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Doc:
+    """Normalised request text plus a masked copy in which understood spans are blanked."""
+
+    text: str
+    masked: str = ""
+    sentences: list[Span] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.masked = self.masked or self.text
+        self.sentences = list(split_spans(self.text, _SENTENCE_END))
+
+    def mask(self, start: int, end: int) -> None:
+        """Blank ``text[start:end]`` in the masked copy, keeping every offset."""
+        blank = re.sub(r"[^\n]", " ", self.masked[start:end])
+        self.masked = self.masked[:start] + blank + self.masked[end:]
+
+    def sentence_at(self, pos: int) -> Span:
+        """Return the sentence span holding ``pos``."""
+        for span in self.sentences:
+            if span.start <= pos < span.end:
+                return span
+        return Span(pos, pos)
+
+    def clauses(self) -> list[Span]:
+        """Return clause spans over the whole text."""
+        out: list[Span] = []
+        for sentence in self.sentences:
+            for sub in split_spans(self.text[sentence.start : sentence.end], _CLAUSE_END):
+                out.append(Span(sentence.start + sub.start, sentence.start + sub.end))
+        return out
+
+    def clause_at(self, pos: int) -> Span:
+        """Return the clause span holding ``pos``."""
+        for span in self.clauses():
+            if span.start <= pos < span.end:
+                return span
+        return Span(pos, pos)
+
+
+def split_spans(text: str, separator: re.Pattern[str]) -> list[Span]:
+    """Split ``text`` on ``separator`` and return the non-blank pieces as spans."""
+    spans: list[Span] = []
+    start = 0
+    for match in separator.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append(Span(start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(Span(start, len(text)))
+    return spans
+
+
+def dns_name(value: str, limit: int = 53) -> str:
+    """Return ``value`` as a DNS-1123 label of at most ``limit`` characters ('' if impossible)."""
+    value = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])", "-", value.strip())
+    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return value[:limit].strip("-")
+
+
+def kebab(name: str) -> str:
+    """Return an environment variable name in kebab case, the usual Secret key spelling."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

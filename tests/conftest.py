@@ -1,0 +1,33 @@
+"""Shared fixtures: an isolated helm-bot home per test, and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.postgres import postgres_server, server_binaries
+
+
+@pytest.fixture(autouse=True)
+def helm_bot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test's checkpoints in its own directory, never in the user's home."""
+    home = tmp_path / "helm-bot-home"
+    monkeypatch.setenv("HELM_BOT_HOME", str(home))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server on 127.0.0.1 for the whole session (skipped only outside CI)."""
+    if server_binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "PostgreSQL server binaries are required in CI (apt-get install postgresql)"
+            )
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    with postgres_server() as url:
+        yield url
