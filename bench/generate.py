@@ -56,7 +56,9 @@ def chart_requests() -> list[Path]:
     return [CORPUS / name for name, facts in expected.items() if facts.get("outcome") == "chart"]
 
 
-def generate(graph: Any, thread_id: str, request: str, out_dir: str) -> tuple[float, dict[str, Any]]:
+def generate(
+    graph: Any, thread_id: str, request: str, out_dir: str
+) -> tuple[float, dict[str, Any]]:
     """Run one request to the end, approving every question; return wall time and state."""
     started = time.perf_counter()
     outcome = start(graph, thread_id, request, {"out_dir": out_dir})
@@ -104,8 +106,10 @@ def main() -> None:
 
     total = sum(walls)
     print(f"charts: {len(walls)} ({len(chart_requests())} requests x {args.rounds} rounds)")
-    print(f"wall per chart: median {statistics.median(walls):.3f}s  p90 {percentile(walls, 0.9):.3f}s"
-          f"  max {max(walls):.3f}s")
+    print(
+        f"wall per chart: median {statistics.median(walls):.3f}s  p90 {percentile(walls, 0.9):.3f}s"
+        f"  max {max(walls):.3f}s"
+    )
     print("per agent (seconds):   median     p90")
     for agent, seconds in per_agent.items():
         print(f"  {agent:<14} {statistics.median(seconds):9.3f} {percentile(seconds, 0.9):7.3f}")
@@ -113,8 +117,10 @@ def main() -> None:
     for bucket, seconds in buckets.items():
         print(f"  {bucket:<14} {seconds:8.2f}s  {100 * seconds / total:5.1f}%")
     overhead = total - sum(buckets.values())
-    print(f"  {'orchestration':<14} {overhead:8.2f}s  {100 * overhead / total:5.1f}%"
-          "  (graph, checkpoints, scratch files: wall time outside any tool)")
+    print(
+        f"  {'orchestration':<14} {overhead:8.2f}s  {100 * overhead / total:5.1f}%"
+        "  (graph, checkpoints, scratch files: wall time outside any tool)"
+    )
     if failures:
         print("did not pass:", *failures, sep="\n  ")
 

@@ -1,8 +1,8 @@
 """Settings read from the environment, each with a default that works on a laptop.
 
-``DATABASE_URL`` picks the database for checkpoints (a SQLite file by default, PostgreSQL when it
-starts with ``postgres``); ``HELM_BOT_HOME`` moves the default SQLite file; ``HELM_BOT_KUBE_VERSIONS``
-lists the Kubernetes versions charts are validated against.
+``DATABASE_URL`` picks the database for checkpoints (a SQLite file by default, PostgreSQL
+when it starts with ``postgres``); ``HELM_BOT_HOME`` moves the default SQLite file;
+``HELM_BOT_KUBE_VERSIONS`` lists the Kubernetes versions charts are validated against.
 """
 
 from __future__ import annotations

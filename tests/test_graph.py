@@ -23,8 +23,8 @@ from bot.store import open_checkpointer
 from bot.tools import values
 from bot.tools.models import (
     ChartDraft,
-    FixPlan,
     Finding,
+    FixPlan,
     Optimization,
     OptimizationReport,
     Plan,

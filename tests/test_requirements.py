@@ -370,3 +370,15 @@ def test_valid_request_has_no_errors() -> None:
     assert check.valid
     assert check.validation_errors == []
     assert check.clarifications_needed == []
+
+
+def test_apply_assumptions_sets_what_validate_requirements_announces() -> None:
+    from bot.tools.requirements import apply_assumptions
+
+    req = parse_requirements("status-page, a Node.js express app, ingress status.acme.io")
+    check = validate_requirements(req)
+    assert any("no port given: 3000" in a for a in check.assumptions)
+    applied = apply_assumptions(req)
+    assert [p.port for p in applied.ports] == [3000]
+    assert applied.image is not None and applied.image.reference == "status-page:0.1.0"
+    assert apply_assumptions(applied).ports == applied.ports  # nothing left to assume

@@ -39,11 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="generate a chart from a description")
     gen.add_argument("text", nargs="?", help="the request, in plain words")
-    gen.add_argument("--request-file", metavar="FILE", help="read the request from FILE (- = stdin)")
+    gen.add_argument(
+        "--request-file", metavar="FILE", help="read the request from FILE (- = stdin)"
+    )
     gen.add_argument("--out", default="charts", help="directory for the chart (default: charts)")
     gen.add_argument("--thread-id", help="thread id to use (default: a new local-... id)")
     gen.add_argument(
-        "--kube-version", action="append", dest="kube_versions", metavar="X.Y",
+        "--kube-version",
+        action="append",
+        dest="kube_versions",
+        metavar="X.Y",
         help="Kubernetes version to validate against (repeatable; default 1.29 and 1.34)",
     )
     _common_flags(gen)
@@ -78,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnsupportedDatabase as exc:
         return _fail(args, EXIT_INPUT, str(exc))
     except KeyboardInterrupt:
-        return _fail(args, EXIT_FAILURE, "interrupted; the thread can be resumed from its checkpoint")
+        return _fail(
+            args, EXIT_FAILURE, "interrupted; the thread can be resumed from its checkpoint"
+        )
     except Exception as exc:  # the contract: any internal failure is exit 1, explained
         if os.environ.get("HELM_BOT_DEBUG"):
             traceback.print_exc()
@@ -117,9 +124,7 @@ def _resume(graph: Graph, args: argparse.Namespace) -> int:
     return _settle(graph, args, result, progress)
 
 
-def _settle(
-    graph: Graph, args: argparse.Namespace, result: RunOutcome, progress: Any
-) -> int:
+def _settle(graph: Graph, args: argparse.Namespace, result: RunOutcome, progress: Any) -> int:
     """Answer pending questions as the flags and the terminal allow, then report the outcome."""
     approvals = 0
     while result.status == "waiting" and result.review is not None:
@@ -164,14 +169,14 @@ def result_payload(result: RunOutcome, review: dict[str, Any] | None) -> dict[st
         "optimization": state.get("optimization") or {},
         "llm": {"calls": 0, "tokens": 0, "policy": "deterministic"},
         "timings": {k: round(v, 4) for k, v in (state.get("timings") or {}).items()},
-        "clarifications": check.get("clarifications_needed", []) + check.get(
-            "validation_errors", []
-        ),
+        "clarifications": check.get("clarifications_needed", [])
+        + check.get("validation_errors", []),
         "refused": security.get("refused", []) if result.status == "refused" else [],
         "review": review,
         "resume": (
             f"helm-bot resume {result.thread_id} --approve | --reject | --edit '...'"
-            if review else None
+            if review
+            else None
         ),
         "redactions": result.redactions,
     }

@@ -60,8 +60,15 @@ def build_graph(
     graph.add_node(
         "human_review",
         human_review,
-        destinations=("coordinator", "planner", "template", "validator", "optimizer", "finalize",
-                      END),
+        destinations=(
+            "coordinator",
+            "planner",
+            "template",
+            "validator",
+            "optimizer",
+            "finalize",
+            END,
+        ),
     )
     graph.add_node("finalize", finalize, destinations=(END,))
     graph.add_edge(START, "coordinator")

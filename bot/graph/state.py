@@ -23,9 +23,7 @@ BUDGETS: dict[str, int] = {
 # The graph never needs more steps than the budgets allow; this only stops a wiring mistake.
 RECURSION_LIMIT = 80
 
-ReviewKind = Literal[
-    "request_review", "validation_failure", "security_issue", "major_optimization"
-]
+ReviewKind = Literal["request_review", "validation_failure", "security_issue", "major_optimization"]
 Action = Literal["approve", "reject", "edit", "retry"]
 
 

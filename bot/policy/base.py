@@ -102,15 +102,11 @@ class Policy(Protocol):
 
     name: str
 
-    def coordinate(
-        self, box: ToolBox, request: str, edits: list[str]
-    ) -> Understanding: ...
+    def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding: ...
 
     def plan(self, box: ToolBox, requirements: Requirements) -> Plan: ...
 
-    def template(
-        self, box: ToolBox, plan: Plan, changes: list[ValueChange]
-    ) -> ChartDraft: ...
+    def template(self, box: ToolBox, plan: Plan, changes: list[ValueChange]) -> ChartDraft: ...
 
     def validate(
         self, box: ToolBox, chart_dir: str, values_files: list[str], kube_versions: list[str]

@@ -65,6 +65,8 @@ class DeterministicPolicy:
             parsed, edits, lambda text: box.call(requirements.parse_requirements, text)
         )
         check = box.call(requirements.validate_requirements, parsed)
+        if check.valid:
+            parsed = box.call(requirements.apply_assumptions, parsed)
         complexity = box.call(requirements.classify_complexity, parsed)
         return Understanding(parsed, check, complexity, changes)
 

@@ -46,6 +46,7 @@ from bot.tools.planning import (
     runtime_for,
 )
 from bot.tools.values import apply_value_changes
+from bot.tools.values_layout import spread_constraints
 
 __all__ = [
     "apply_optimizations",
@@ -88,7 +89,6 @@ _PROTECTED_KEYS = (
 )
 _JAVA_OPTION_VARS = ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS")
 _HEAP_FLAG = "-XX:MaxRAMPercentage=75.0"
-_TOPOLOGY_KEYS = ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
 
 
 # --------------------------------------------------------------------------- impact rule
@@ -606,10 +606,7 @@ def _pdb_and_spread(
     spread = values.get("topologySpreadConstraints")
     anti = get_path(values, "affinity.podAntiAffinity")
     if not spread and not anti:
-        constraints = [
-            {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway"}
-            for key in _TOPOLOGY_KEYS
-        ]
+        constraints = spread_constraints()
         found.append(
             _optimization(
                 draft,

@@ -17,6 +17,7 @@ AGENT_TOOLS: dict[str, tuple[Callable[..., Any], ...]] = {
         requirements.parse_requirements,
         requirements.classify_complexity,
         requirements.validate_requirements,
+        requirements.apply_assumptions,
     ),
     "planner": (
         planning.analyze_application_requirements,

@@ -28,6 +28,7 @@ def build_report(
     *,
     decisions: list[dict[str, Any]],
     timings: dict[str, float],
+    assumptions: list[str] | None = None,
     llm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Gather what was built, what the gates found and what it costs into one JSON object."""
@@ -43,7 +44,7 @@ def build_report(
             "resources": [r.model_dump() for r in plan.architecture.resources],
             "design_decisions": plan.architecture.design_decisions,
             "dependencies": [d.name for d in plan.dependencies.helm_dependencies],
-            "assumptions": plan.analysis.notes,
+            "assumptions": [*(assumptions or []), *plan.analysis.notes],
         },
         "validation": validation.model_dump(mode="json"),
         "security": {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bot.tools.models import Complexity, Requirements, RequirementsCheck
+from bot.tools.models import Complexity, Image, Port, Requirements, RequirementsCheck
 from bot.tools.parsing import compose, issue_form, stack
 from bot.tools.parsing.access import INSTRUCTION_NOTE
 from bot.tools.parsing.draft import INVALID, Draft
@@ -256,13 +256,15 @@ def _errors(req: Requirements) -> list[str]:
     return errors
 
 
-def _assumptions(req: Requirements) -> list[str]:
-    out: list[str] = []
+def _defaults(req: Requirements) -> list[tuple[str, dict[str, object]]]:
+    """Return each default the request leaves to helm-bot: what is said, and what it sets."""
+    out: list[tuple[str, dict[str, object]]] = []
     if req.image is None and req.name:
-        out.append(
+        out.append((
             f"no image given: image repository '{req.name}', tag 0.1.0 (set image.registry,"
-            " image.repository and image.tag)"
-        )
+            " image.repository and image.tag)",
+            {"image": Image(repository=req.name, tag="0.1.0")},
+        ))
     runs_server = req.workload in (None, "Deployment", "StatefulSet") and req.app_type not in (
         "worker",
         "job",
@@ -272,33 +274,57 @@ def _assumptions(req: Requirements) -> list[str]:
         port = _default_port(req)
         if req.framework in ("nginx", "httpd", "caddy") or req.app_type == "frontend":
             port = 8080
-            out.append(
+            said = (
                 "no port given: 8080, as unprivileged web server images listen (port 80 "
                 "would need NET_BIND_SERVICE)"
             )
         else:
-            stack = req.framework or req.language
-            out.append(
-                f"no port given: {port} (http)" + (f", the {stack} default" if stack else "")
+            stack_name = req.framework or req.language
+            said = f"no port given: {port} (http)" + (
+                f", the {stack_name} default" if stack_name else ""
             )
+        out.append((said, {"ports": [Port(name="http", port=port)]}))
     if req.replicas is None and req.workload not in ("DaemonSet", "CronJob", "Job"):
-        out.append(
-            "no replica count given: 1 replica in dev; staging and prod are sized by the planner"
-        )
+        out.append((
+            "no replica count given: 1 replica in dev; staging and prod are sized by the planner",
+            {},
+        ))
     if req.replicas and req.workload in ("DaemonSet", "CronJob", "Job"):
-        out.append(f"replica count does not apply to a {req.workload}: ignored")
+        out.append((f"replica count does not apply to a {req.workload}: ignored", {}))
+    sized = [
+        v.model_copy(update={"size": "10Gi"}) if v.persistent and not v.size else v
+        for v in req.volumes
+    ]
     for volume in req.volumes:
         if volume.persistent and not volume.size:
-            out.append(f"volume {volume.name} has no size: 10Gi assumed")
+            out.append((f"volume {volume.name} has no size: 10Gi assumed", {"volumes": sized}))
     if req.ingress and not req.ingress.hosts:
-        out.append(
+        out.append((
             "ingress requested without a host name: set ingress.hosts at install time "
-            "(placeholder chart-example.local)"
-        )
+            "(placeholder chart-example.local)",
+            {"ingress": req.ingress.model_copy(update={"hosts": ["chart-example.local"]})},
+        ))
     if req.workload in ("CronJob", "Job") and (req.ports or req.ingress):
-        out.append(f"a {req.workload} runs to completion: its ports and ingress are not exposed")
-    out += [note for note in req.notes if "assumed" in note and not note.startswith(INVALID)]
+        out.append((f"a {req.workload} runs to completion: its ports and ingress are not exposed",
+                    {}))
+    out += [
+        (note, {})
+        for note in req.notes
+        if "assumed" in note and not note.startswith(INVALID)
+    ]
     return out
+
+
+def _assumptions(req: Requirements) -> list[str]:
+    return [said for said, _ in _defaults(req)]
+
+
+def apply_assumptions(requirements: Requirements) -> Requirements:
+    """Return the requirements with every default that validate_requirements announces set."""
+    updates: dict[str, object] = {}
+    for _, update in _defaults(requirements):
+        updates |= update
+    return requirements.model_copy(update=updates)
 
 
 def validate_requirements(requirements: Requirements) -> RequirementsCheck:

@@ -14,23 +14,44 @@ Schema = dict[str, Any]
 
 # Objects whose keys are the chart's own: an unknown key there is a typo.
 CLOSED = {
-    "", "image", "service", "ingress", "autoscaling", "podDisruptionBudget", "networkPolicy",
-    "persistence", "serviceAccount", "tests", "tests.image", "cronjob", "resources",
-    "resources.requests", "resources.limits",
+    "",
+    "image",
+    "service",
+    "ingress",
+    "autoscaling",
+    "podDisruptionBudget",
+    "networkPolicy",
+    "persistence",
+    "serviceAccount",
+    "tests",
+    "tests.image",
+    "cronjob",
+    "resources",
+    "resources.requests",
+    "resources.limits",
 }
 QUANTITY = {"type": ["string", "integer", "number"], "pattern": r"^[0-9.]+[a-zA-Z]*$"}
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 SPECIAL: dict[str, Schema] = {
-    "image.tag": {"type": "string", "not": {"const": "latest"},
-                  "description": "Pinned tag; 'latest' is refused"},
+    "image.tag": {
+        "type": "string",
+        "not": {"const": "latest"},
+        "description": "Pinned tag; 'latest' is refused",
+    },
     "image.pullPolicy": {"type": "string", "enum": ["IfNotPresent", "Always", "Never"]},
     "replicaCount": {"type": "integer", "minimum": 0},
     "autoscaling.minReplicas": {"type": "integer", "minimum": 1},
     "autoscaling.maxReplicas": {"type": "integer", "minimum": 1},
-    "autoscaling.targetCPUUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                                   "maximum": 100},
-    "autoscaling.targetMemoryUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                                      "maximum": 100},
+    "autoscaling.targetCPUUtilizationPercentage": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": 100,
+    },
+    "autoscaling.targetMemoryUtilizationPercentage": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": 100,
+    },
     "podDisruptionBudget.minAvailable": {"type": ["integer", "string"]},
     "podDisruptionBudget.maxUnavailable": {"type": ["integer", "string"]},
     "service.type": {"type": "string", "enum": ["ClusterIP", "NodePort", "LoadBalancer"]},
@@ -65,8 +86,11 @@ SPECIAL: dict[str, Schema] = {
     },
     "env": {
         "type": "array",
-        "items": {"type": "object", "required": ["name"],
-                  "properties": {"name": {"type": "string"}}},
+        "items": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}},
+        },
     },
     "config": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
 }

@@ -18,12 +18,34 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Common parameters": ("nameOverride", "fullnameOverride", "commonLabels", "commonAnnotations"),
     "Image": ("image", "imagePullSecrets"),
     "Workload": (
-        "replicaCount", "updateStrategy", "command", "args", "containerPorts", "env",
-        "existingSecret", "secretEnv", "config", "connections", "livenessProbe",
-        "readinessProbe", "startupProbe", "resources", "podSecurityContext",
-        "containerSecurityContext", "writableDirs", "terminationGracePeriodSeconds",
-        "podAnnotations", "podLabels", "nodeSelector", "tolerations", "affinity",
-        "topologySpreadConstraints", "priorityClassName", "initContainers", "sidecars", "cronjob",
+        "replicaCount",
+        "updateStrategy",
+        "command",
+        "args",
+        "containerPorts",
+        "env",
+        "existingSecret",
+        "secretEnv",
+        "config",
+        "connections",
+        "livenessProbe",
+        "readinessProbe",
+        "startupProbe",
+        "resources",
+        "podSecurityContext",
+        "containerSecurityContext",
+        "writableDirs",
+        "terminationGracePeriodSeconds",
+        "podAnnotations",
+        "podLabels",
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "topologySpreadConstraints",
+        "priorityClassName",
+        "initContainers",
+        "sidecars",
+        "cronjob",
     ),
     "Exposure": ("serviceAccount", "service", "ingress"),
     "Availability": ("autoscaling", "podDisruptionBudget"),
@@ -74,7 +96,7 @@ PARAMS: dict[str, str] = {
     "serviceAccount.create": "Create a ServiceAccount",
     "serviceAccount.name": "ServiceAccount name (generated when empty)",
     "serviceAccount.annotations": "ServiceAccount annotations (e.g. cloud IAM bindings)",
-    "serviceAccount.automountServiceAccountToken": "Mount the API token (only if the app calls the Kubernetes API)",
+    "serviceAccount.automountServiceAccountToken": "Mount the API token (only if needed)",
     "service.enabled": "Create a Service",
     "service.type": "Service type",
     "service.annotations": "Service annotations",
@@ -89,15 +111,15 @@ PARAMS: dict[str, str] = {
     "autoscaling.minReplicas": "Minimum replicas",
     "autoscaling.maxReplicas": "Maximum replicas",
     "autoscaling.targetCPUUtilizationPercentage": "Target average CPU utilisation",
-    "autoscaling.targetMemoryUtilizationPercentage": "Target average memory utilisation (null = off)",
+    "autoscaling.targetMemoryUtilizationPercentage": "Target memory utilisation (null = off)",
     "autoscaling.targetKind": "Kind of the workload the autoscaler scales",
     "autoscaling.behavior": "Scaling behaviour (stabilisation windows, policies)",
     "podDisruptionBudget.enabled": "Create a PodDisruptionBudget",
-    "podDisruptionBudget.minAvailable": "Pods that must stay available during voluntary disruptions",
+    "podDisruptionBudget.minAvailable": "Pods kept available during voluntary disruptions",
     "networkPolicy.enabled": "Create a NetworkPolicy (default deny, explicit allowances)",
-    "networkPolicy.allowSameNamespace": "Allow traffic to the app's ports from pods in the release namespace",
-    "networkPolicy.ingressControllerNamespace": "Namespace of the ingress controller allowed in when ingress is enabled",
-    "networkPolicy.allowHttpsEgress": "Allow outgoing HTTPS (TCP 443) to any address, for external APIs",
+    "networkPolicy.allowSameNamespace": "Allow the release namespace's pods in",
+    "networkPolicy.ingressControllerNamespace": "Ingress controller namespace allowed in",
+    "networkPolicy.allowHttpsEgress": "Allow outgoing HTTPS (TCP 443) anywhere",
     "networkPolicy.extraIngress": "Extra ingress rules",
     "networkPolicy.extraEgress": "Extra egress rules",
     "persistence.enabled": "Mount a persistent volume",
@@ -109,6 +131,17 @@ PARAMS: dict[str, str] = {
     "tests.enabled": "Install the `helm test` connection test",
     "tests.image": "Image of the connection test",
 }
+
+
+TOPOLOGY_KEYS = ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+
+
+def spread_constraints() -> list[Values]:
+    """Spread replicas over zones and nodes without ever blocking scheduling on small clusters."""
+    return [
+        {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway"}
+        for key in TOPOLOGY_KEYS
+    ]
 
 
 def section_of(key: str) -> str:
@@ -130,7 +163,8 @@ def image_values(image: Image) -> Values:
     """Return an image reference in the chart's registry/repository/tag/digest shape."""
     return {
         "registry": image.registry or "docker.io",
-        "repository": image.repository if "/" in image.repository or image.registry
+        "repository": image.repository
+        if "/" in image.repository or image.registry
         else f"library/{image.repository}",
         "tag": image.tag,
         "digest": image.digest,
@@ -210,8 +244,14 @@ def _default_env(plan: Plan) -> str:
 def _ingress(plan: Plan, service_port: str) -> Values:
     ingress = plan.requirements.ingress
     if ingress is None or not ingress.hosts:
-        return {"enabled": False, "className": "", "annotations": {}, "clusterIssuer": "",
-                "hosts": [], "tls": []}
+        return {
+            "enabled": False,
+            "className": "",
+            "annotations": {},
+            "clusterIssuer": "",
+            "hosts": [],
+            "tls": [],
+        }
     secret = ingress.tls_secret or f"{plan.chart_name}-tls"
     return {
         "enabled": True,
@@ -219,8 +259,12 @@ def _ingress(plan: Plan, service_port: str) -> Values:
         "annotations": {},
         "clusterIssuer": ingress.cluster_issuer,
         "hosts": [
-            {"host": host, "paths": [{"path": ingress.path or "/", "pathType": "Prefix",
-                                      "servicePort": service_port}]}
+            {
+                "host": host,
+                "paths": [
+                    {"path": ingress.path or "/", "pathType": "Prefix", "servicePort": service_port}
+                ],
+            }
             for host in ingress.hosts
         ],
         "tls": [{"secretName": secret, "hosts": list(ingress.hosts)}] if ingress.tls else [],
@@ -230,8 +274,14 @@ def _ingress(plan: Plan, service_port: str) -> Values:
 def _persistence(plan: Plan) -> Values:
     volume = next((v for v in plan.requirements.volumes if v.persistent and v.size), None)
     if volume is None:
-        return {"enabled": False, "size": "8Gi", "storageClass": "", "accessModes": ["ReadWriteOnce"],
-                "mountPath": "/data", "existingClaim": ""}
+        return {
+            "enabled": False,
+            "size": "8Gi",
+            "storageClass": "",
+            "accessModes": ["ReadWriteOnce"],
+            "mountPath": "/data",
+            "existingClaim": "",
+        }
     return {
         "enabled": True,
         "size": volume.size,
@@ -264,8 +314,12 @@ def _ports(plan: Plan) -> tuple[list[Values], list[Values]]:
         for p in plan.requirements.ports
     ]
     service = [
-        {"name": p.name, "port": 80 if i == 0 and p.name == "http" else p.port,
-         "targetPort": p.name, "protocol": p.protocol}
+        {
+            "name": p.name,
+            "port": 80 if i == 0 and p.name == "http" else p.port,
+            "targetPort": p.name,
+            "protocol": p.protocol,
+        }
         for i, p in enumerate(plan.requirements.ports)
         if p.expose
     ]
@@ -274,8 +328,12 @@ def _ports(plan: Plan) -> tuple[list[Values], list[Values]]:
 
 def _connections(deps: list[HelmDependency]) -> list[Values]:
     return [
-        {"name": d.name, "hostEnv": f"{d.name.upper().replace('-', '_')}_HOST",
-         "portEnv": f"{d.name.upper().replace('-', '_')}_PORT", "port": d.port}
+        {
+            "name": d.name,
+            "hostEnv": f"{d.name.upper().replace('-', '_')}_HOST",
+            "portEnv": f"{d.name.upper().replace('-', '_')}_PORT",
+            "port": d.port,
+        }
         for d in deps
     ]
 
@@ -349,12 +407,19 @@ def base_values(plan: Plan) -> Values:
         "nodeSelector": {},
         "tolerations": [],
         "affinity": {},
-        "topologySpreadConstraints": [],
+        "topologySpreadConstraints": (
+            spread_constraints()
+            if workload in ("Deployment", "StatefulSet")
+            and max(replicas, autoscaling["minReplicas"] if autoscaling["enabled"] else 0) > 1
+            else []
+        ),
         "priorityClassName": "",
-        "initContainers": [
-            _container(c, fallback_image) for c in plan.dependencies.init_containers
-        ] + [_container(c, fallback_image) for c in req.init_containers
-             if c.name not in {i.name for i in plan.dependencies.init_containers}],
+        "initContainers": [_container(c, fallback_image) for c in plan.dependencies.init_containers]
+        + [
+            _container(c, fallback_image)
+            for c in req.init_containers
+            if c.name not in {i.name for i in plan.dependencies.init_containers}
+        ],
         "sidecars": [_container(c, fallback_image) for c in plan.dependencies.sidecars],
     }
     if workload == "CronJob":
@@ -370,8 +435,11 @@ def base_values(plan: Plan) -> Values:
             "ttlSecondsAfterFinished": 86400,
         }
     elif workload == "Job":
-        values["cronjob"] = {"backoffLimit": 2, "activeDeadlineSeconds": 3600,
-                             "ttlSecondsAfterFinished": 86400}
+        values["cronjob"] = {
+            "backoffLimit": 2,
+            "activeDeadlineSeconds": 3600,
+            "ttlSecondsAfterFinished": 86400,
+        }
     has_service = bool(service_ports) and workload not in ("CronJob", "Job")
     values |= {
         "serviceAccount": {
@@ -406,8 +474,12 @@ def base_values(plan: Plan) -> Values:
     values["persistence"] = persistence
     values["tests"] = {
         "enabled": has_service,
-        "image": {"registry": "docker.io", "repository": "library/busybox", "tag": "1.37.0",
-                  "digest": ""},
+        "image": {
+            "registry": "docker.io",
+            "repository": "library/busybox",
+            "tag": "1.37.0",
+            "digest": "",
+        },
     }
     for dep in plan.dependencies.helm_dependencies:
         values[dep.name] = {"enabled": True, "auth": {"existingSecret": ""}}
@@ -417,8 +489,13 @@ def base_values(plan: Plan) -> Values:
 def _controller_namespace(plan: Plan) -> str:
     ingress = plan.requirements.ingress
     name = (ingress.class_name if ingress else "") or "nginx"
-    return {"nginx": "ingress-nginx", "traefik": "traefik", "haproxy": "haproxy-controller",
-            "contour": "projectcontour", "kong": "kong"}.get(name, name)
+    return {
+        "nginx": "ingress-nginx",
+        "traefik": "traefik",
+        "haproxy": "haproxy-controller",
+        "contour": "projectcontour",
+        "kong": "kong",
+    }.get(name, name)
 
 
 def environment_overrides(plan: Plan) -> dict[str, Values]:

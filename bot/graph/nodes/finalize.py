@@ -49,6 +49,7 @@ def finalize(state: ChartState) -> Command[str]:
         CostEstimate.model_validate(state["cost"]),
         decisions=state.get("decisions") or [],
         timings=dict(state.get("timings") or {}),
+        assumptions=(state.get("requirements_check") or {}).get("assumptions", []),
     )
     markdown = box.call(report_tools.render_markdown, report)
     report_md = out_dir / f"{draft.name}.report.md"

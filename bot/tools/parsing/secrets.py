@@ -165,8 +165,10 @@ handled taken pulled fetched sourced defined configured given passed created
 def _is_name_like(value: str) -> bool:
     """Return True for values that name a secret instead of being one."""
     bare = value.strip("\"'`")
+    # A kebab-case word with digits ("bookshelf-pw-2024") is far more often a password than the
+    # name of a Secret; redacting a name by mistake costs little, leaking a password a lot.
     return bool(_IDENTIFIER.match(bare)) or (
-        bool(re.fullmatch(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", bare)) and is_secret_name(bare)
+        bool(re.fullmatch(r"[a-z]+(?:[-_][a-z]+)+", bare)) and is_secret_name(bare)
     )
 
 
