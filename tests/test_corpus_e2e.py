@@ -143,6 +143,9 @@ def check_facts(facts: dict[str, Any], chart: Path, objects: list[dict[str, Any]
             ingresses[0]["metadata"]["annotations"]["cert-manager.io/cluster-issuer"]
             == facts["issuer"]
         )
+    if "needs_service_account_token" in facts:
+        # The app calls the API: the gate must not "fix" its token away.
+        assert pod["automountServiceAccountToken"] is facts["needs_service_account_token"]
     if "schedule" in facts:
         assert workload["spec"]["schedule"] == facts["schedule"]
     for path, size in (facts.get("volumes") or {}).items():

@@ -6,14 +6,11 @@ pass every gate on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.policy.base import Optimized, ToolBox, Understanding
 from bot.policy.edits import apply_edits
 from bot.tools import optimize, planning, requirements, security, template, validate, values
 from bot.tools.models import (
     ChartDraft,
-    Finding,
     FixPlan,
     Optimization,
     Plan,
@@ -23,34 +20,21 @@ from bot.tools.models import (
     ValueChange,
 )
 
-FAILING = ("CRITICAL", "HIGH", "MEDIUM")
+# Findings a request makes unavoidable, and why; the gate reports them as accepted, not fixed.
+_TOKEN_NEEDED = (
+    "the request says the app calls the Kubernetes API, so its token stays mounted; give the "
+    "ServiceAccount a Role or ClusterRole with only the verbs it needs"
+)
 
 
-def failing(findings: Iterable[Finding]) -> list[Finding]:
-    """Return the findings that fail a gate: severe enough and not accepted."""
-    return [f for f in findings if f.severity in FAILING and not f.accepted]
-
-
-def merge_validation(reports: list[ValidationReport]) -> ValidationReport:
-    """Combine the validator's checks into one report that passes only if each passed."""
-    merged = ValidationReport(passed=all(r.passed for r in reports))
-    for r in reports:
-        merged.findings.extend(r.findings)
-        merged.checks.update(r.checks)
-        merged.kubernetes_versions = sorted({*merged.kubernetes_versions, *r.kubernetes_versions})
-        merged.values_files = sorted({*merged.values_files, *r.values_files})
-        merged.rendered_objects = max(merged.rendered_objects, r.rendered_objects)
-    return merged
-
-
-def merge_security(reports: list[SecurityReport]) -> SecurityReport:
-    """Combine the security checks into one report that passes only if each passed."""
-    merged = SecurityReport(passed=all(r.passed for r in reports))
-    for r in reports:
-        merged.findings.extend(r.findings)
-        merged.checks.update(r.checks)
-        merged.refused.extend(r.refused)
-    return merged
+def _accept_stated_needs(report: SecurityReport, requirements: Requirements) -> None:
+    """Accept what the request explicitly needs instead of 'fixing' the app into breaking."""
+    if requirements.needs_service_account_token:
+        for finding in report.findings:
+            if finding.rule == "HB-RBAC-006":
+                finding.accepted = True
+                finding.explanation = _TOKEN_NEEDED
+    report.passed = not validate.failing(report.findings) and not report.refused
 
 
 class DeterministicPolicy:
@@ -93,7 +77,7 @@ class DeterministicPolicy:
     ) -> tuple[ValidationReport, FixPlan]:
         """Lint, schema-check, dry-run and review the chart; plan fixes for what failed."""
         versions = tuple(kube_versions)
-        report = merge_validation(
+        report = validate.merge_reports(
             [
                 box.call(validate.run_helm_lint, chart_dir, values_files, versions),
                 box.call(validate.validate_with_kubeconform, chart_dir, versions, values_files),
@@ -101,7 +85,7 @@ class DeterministicPolicy:
                 box.call(validate.check_best_practices, chart_dir, values_files),
             ]
         )
-        broken = failing(report.findings)
+        broken = validate.failing(report.findings)
         fixes = box.call(validate.suggest_fixes, broken) if broken else FixPlan()
         return report, fixes
 
@@ -114,7 +98,7 @@ class DeterministicPolicy:
         allowed: list[str],
     ) -> tuple[SecurityReport, FixPlan]:
         """Refuse what may not be granted, scan the chart, and plan fixes for what failed."""
-        report = merge_security(
+        report = security.merge_reports(
             [
                 box.call(security.check_elevated_requests, requirements, allowed),
                 box.call(security.check_pod_security_policies, chart_dir, values_files),
@@ -125,7 +109,10 @@ class DeterministicPolicy:
                 box.call(security.trivy_scan_templates, chart_dir, values_files),
             ]
         )
-        broken = [f for f in failing(report.findings) if not f.rule.startswith("HB-REFUSE")]
+        _accept_stated_needs(report, requirements)
+        broken = [
+            f for f in validate.failing(report.findings) if not f.rule.startswith("HB-REFUSE")
+        ]
         fixes = box.call(security.suggest_security_fixes, broken) if broken else FixPlan()
         return report, fixes
 

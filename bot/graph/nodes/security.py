@@ -10,8 +10,8 @@ from langgraph.types import Command
 from bot.graph.nodes._common import handoff, settings_of, toolbox, workspace
 from bot.graph.state import ChartState, Review, ReviewOption, attempts_after, budget_left
 from bot.policy.base import Policy
-from bot.policy.deterministic import failing
 from bot.tools.models import ChartDraft, Finding, Requirements, SecurityReport
+from bot.tools.validate import failing
 
 
 def _same_finding(a: Finding, b: dict[str, object]) -> bool:

@@ -9,9 +9,9 @@ from langgraph.types import Command
 from bot.graph.nodes._common import handoff, settings_of, toolbox, workspace
 from bot.graph.state import ChartState, Review, ReviewOption, attempts_after, budget_left
 from bot.policy.base import Policy
-from bot.policy.deterministic import failing
 from bot.tools import values
 from bot.tools.models import ChartDraft
+from bot.tools.validate import failing
 
 
 def validator(state: ChartState, *, policy: Policy) -> Command[str]:
