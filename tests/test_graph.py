@@ -328,3 +328,15 @@ def test_every_loop_is_bounded_by_its_budget(run: Runner) -> None:
     assert outcome.status == "waiting"
     assert route.count(("validator", "validator")) == BUDGETS["autofix"]
     assert route.count(("validator", "template")) == BUDGETS["template"]
+
+
+def test_a_thread_paused_on_postgres_resumes_over_a_new_connection(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    settings = {"out_dir": str(tmp_path / "out")}
+    with open_checkpointer(postgres_url) as saver:
+        paused = start(build_graph(saver, NeedsReview()), "pg-thread", REQUEST, settings)  # type: ignore[arg-type]
+        assert paused.status == "waiting"
+    with open_checkpointer(postgres_url) as saver:
+        done = resume(build_graph(saver, NeedsReview()), "pg-thread", Decision(action="approve"))
+    assert done.status == "done" and done.state["result"]["passed"] is True
