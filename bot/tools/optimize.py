@@ -45,7 +45,7 @@ from bot.tools.planning import (
     pdb_min_available,
     runtime_for,
 )
-from bot.tools.values import apply_value_changes
+from bot.tools.values import apply_value_changes, set_path
 from bot.tools.values_layout import spread_constraints
 
 __all__ = [
@@ -149,27 +149,12 @@ def _prod_env(draft: ChartDraft) -> str:
     return "prod" if "prod" in draft.environment_values else ""
 
 
-def _set_path(values: Values, path: str, value: object) -> None:
-    node = values
-    parts = path.split(".")
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = cast(Values, child)
-    if value is None:
-        node.pop(parts[-1], None)
-    else:
-        node[parts[-1]] = value
-
-
 def _overlay(values: Values, changes: list[ValueChange], env: str) -> Values:
     """Return values as they will be once changes aimed at this environment are applied."""
     for change in [c for c in changes if c.environment == ""] + [
         c for c in changes if c.environment and c.environment == env
     ]:
-        _set_path(values, change.path, change.value)
+        set_path(values, change.path, change.value)
     return values
 
 
@@ -216,7 +201,7 @@ class _Resources:
         return parse_memory_mi(get_path(self.block, f"{kind}.memory"))
 
     def set(self, path: str, value: str) -> None:
-        _set_path(self.block, path, value)
+        set_path(self.block, path, value)
 
 
 def _resource_rules(draft: ChartDraft, plan: Plan, env: str) -> list[Optimization]:
