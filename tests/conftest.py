@@ -17,6 +17,10 @@ def helm_bot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "helm-bot-home"
     monkeypatch.setenv("HELM_BOT_HOME", str(home))
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    # A developer's model endpoint must never be called by the tests.
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "HELM_BOT_MODEL", "HELM_BOT_LLM")):
+            monkeypatch.delenv(name)
     return home
 
 

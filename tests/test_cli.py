@@ -16,15 +16,22 @@ from typing import Any
 
 import pytest
 
+from tests.scripted_model import ScriptedModel, serve_http, text
+
 REQUEST = (
     "Go API ledger, image ghcr.io/acme/ledger:3.1.0, port 8080, 2 replicas, secret LEDGER_TOKEN"
 )
 
 
 def helm_bot(
-    *args: str, home: Path, cwd: Path, stdin: str | None = None, trivy: bool = False
+    *args: str,
+    home: Path,
+    cwd: Path,
+    stdin: str | None = None,
+    trivy: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HELM_BOT_HOME": str(home)}
+    env = {**os.environ, "HELM_BOT_HOME": str(home), **(extra_env or {})}
     env.pop("DATABASE_URL", None)
     if not trivy:
         env["TRIVY"] = str(home / "no-trivy")
@@ -161,3 +168,52 @@ def test_waiting_thread_exits_3_and_resumes_from_another_process(tmp_path: Path)
     done = as_json(second)
     assert done["status"] == "done" and done["passed"] is True
     assert Path(done["chart"], "Chart.yaml").is_file()
+
+
+def test_without_a_model_it_says_so_once_and_runs_deterministically(tmp_path: Path) -> None:
+    proc = helm_bot("generate", REQUEST, "--out", "o", "--json", home=tmp_path / "h", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("no model configured") == 1
+    assert as_json(proc)["llm"]["policy"] == "deterministic"
+    refused = helm_bot("generate", REQUEST, "--llm", "--json", home=tmp_path / "h", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "--llm needs OPENAI_API_KEY or OPENAI_BASE_URL" in as_json(refused)["error"]
+
+
+def test_a_model_endpoint_drives_the_agents_and_is_accounted(tmp_path: Path) -> None:
+    model = ScriptedModel(fallback=text("DONE"))
+    with serve_http(model) as base_url:
+        env = {"OPENAI_BASE_URL": base_url, "HELM_BOT_MODEL": "local-model"}
+        proc = helm_bot(
+            "generate",
+            REQUEST,
+            "--out",
+            "o",
+            "--json",
+            home=tmp_path / "h",
+            cwd=tmp_path,
+            extra_env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.count("LLM policy: model local-model at " + base_url) == 1
+        llm = as_json(proc)["llm"]
+        assert llm["policy"] == "llm" and llm["calls"] == model.count() >= 4
+        assert llm["agents"]["coordinator"]["model"] == "local-model"
+        assert {body["model"] for _, body in model.requests} == {"local-model"}
+        report = (tmp_path / "o" / "ledger.report.md").read_text()
+        assert "## Model" in report and "coordinator" in report
+
+        sent = model.count()
+        off = helm_bot(
+            "generate",
+            REQUEST,
+            "--out",
+            "o2",
+            "--json",
+            "--no-llm",
+            home=tmp_path / "h",
+            cwd=tmp_path,
+            extra_env=env,
+        )
+        assert off.returncode == 0 and as_json(off)["llm"]["policy"] == "deterministic"
+        assert model.count() == sent

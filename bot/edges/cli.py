@@ -23,6 +23,9 @@ from bot.edges import console
 from bot.graph.build import build_graph
 from bot.graph.state import Decision
 from bot.jobs.runner import Graph, NotWaiting, RunOutcome, pending_review, resume, start
+from bot.llm.settings import BadSetting
+from bot.llm.usage import summarize
+from bot.policy.choose import choose_policy
 from bot.store import UnsupportedDatabase, open_checkpointer
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_WAITING = 0, 1, 2, 3
@@ -68,6 +71,13 @@ def _common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--yes", action="store_true", help="approve every pending decision")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--llm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="let a model drive the agents (default: when OPENAI_API_KEY or OPENAI_BASE_URL "
+        "is set); --no-llm forces the deterministic policy",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,8 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     try:
+        policy, note = choose_policy(args.llm)
+    except BadSetting as exc:
+        return _fail(args, EXIT_INPUT, str(exc))
+    console.say(args, note)
+    try:
         with open_checkpointer(settings.checkpoint_url) as saver:
-            graph = build_graph(saver)
+            graph = build_graph(saver, policy)
             if args.command == "generate":
                 return _generate(graph, args, settings)
             return _resume(graph, args)
@@ -167,7 +182,7 @@ def result_payload(result: RunOutcome, review: dict[str, Any] | None) -> dict[st
         "security": {**security, "findings": findings, "by_severity": by_severity},
         "cost": state.get("cost") or {},
         "optimization": state.get("optimization") or {},
-        "llm": {"calls": 0, "tokens": 0, "policy": "deterministic"},
+        "llm": summarize(state.get("llm")),
         "timings": {k: round(v, 4) for k, v in (state.get("timings") or {}).items()},
         "clarifications": check.get("clarifications_needed", [])
         + check.get("validation_errors", []),

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
+from bot.llm.usage import add_usage
+
 # How many times each loop may run before the graph asks a human instead of trying again.
 BUDGETS: dict[str, int] = {
     "autofix": 3,  # validator -> validator after applying its own fixes
@@ -64,6 +66,7 @@ class ChartState(TypedDict, total=False):
     draft: dict[str, Any]
     value_changes: Annotated[list[dict[str, Any]], operator.add]  # replayed on every re-render
     feedback: list[dict[str, Any]]  # findings the template agent must address next
+    extra_files: dict[str, str]  # template files a model added, replayed on every re-render
     # gates
     validation: dict[str, Any]
     security: dict[str, Any]
@@ -78,6 +81,7 @@ class ChartState(TypedDict, total=False):
     attempts: dict[str, int]
     history: Annotated[list[dict[str, Any]], operator.add]
     timings: Annotated[dict[str, float], add_seconds]
+    llm: Annotated[dict[str, dict[str, Any]], add_usage]  # model calls and tokens per agent
     status: str  # running | done | clarify | refused | rejected
     result: dict[str, Any]  # finalize's output: paths, passed, report
 

@@ -2,8 +2,9 @@
 
 A node asks its policy to do the agent's work; the policy may only act through a ``ToolBox`` that
 holds exactly that agent's tools and records every call (for the report, the timings and the
-tests). The deterministic policy calls the tools in a fixed, sensible order; an LLM policy drives
-the same tool boxes from a model's tool calls. Either way the node routes on the typed results.
+tests) and what any model cost. The deterministic policy calls the tools in a fixed, sensible
+order; the LLM policy lets a model act through bounded tools on top of that result. Either way
+the node routes on the typed results.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from bot.llm.usage import ModelUsage
 from bot.tools.models import (
     ChartDraft,
     Complexity,
@@ -50,6 +52,8 @@ class ToolBox:
     agent: str
     tools: dict[str, Callable[..., Any]]
     calls: list[ToolCall] = field(default_factory=list)
+    usage: ModelUsage = field(default_factory=ModelUsage)  # what a model cost this agent run
+    tokens_spent: int = 0  # model tokens the request had used before this agent run
 
     @classmethod
     def of(cls, agent: str, tools: Iterable[Callable[..., Any]]) -> ToolBox:
@@ -97,6 +101,18 @@ class Optimized:
     cost: CostEstimate
 
 
+@dataclass(frozen=True)
+class Templated:
+    """The template agent's result: the draft, the values edits it holds, and added files.
+
+    ``changes`` and ``files`` are what a later re-render must replay to reproduce the draft.
+    """
+
+    draft: ChartDraft
+    changes: list[ValueChange] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+
 class Policy(Protocol):
     """Does each agent's work through its tool box; one method per agent."""
 
@@ -104,17 +120,33 @@ class Policy(Protocol):
 
     def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding: ...
 
-    def plan(self, box: ToolBox, requirements: Requirements) -> Plan: ...
+    def plan(self, box: ToolBox, requirements: Requirements, request: str) -> Plan: ...
 
-    def template(self, box: ToolBox, plan: Plan, changes: list[ValueChange]) -> ChartDraft: ...
+    def template(
+        self,
+        box: ToolBox,
+        plan: Plan,
+        changes: list[ValueChange],
+        files: dict[str, str],
+        *,
+        request: str,
+        tailor: bool,
+        kube_versions: list[str],
+    ) -> Templated: ...
 
     def validate(
-        self, box: ToolBox, chart_dir: str, values_files: list[str], kube_versions: list[str]
+        self,
+        box: ToolBox,
+        draft: ChartDraft,
+        chart_dir: str,
+        values_files: list[str],
+        kube_versions: list[str],
     ) -> tuple[ValidationReport, FixPlan]: ...
 
     def secure(
         self,
         box: ToolBox,
+        draft: ChartDraft,
         chart_dir: str,
         values_files: list[str],
         requirements: Requirements,

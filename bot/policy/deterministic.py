@@ -6,7 +6,7 @@ pass every gate on its own.
 
 from __future__ import annotations
 
-from bot.policy.base import Optimized, ToolBox, Understanding
+from bot.policy.base import Optimized, Templated, ToolBox, Understanding
 from bot.policy.edits import apply_edits
 from bot.tools import optimize, planning, requirements, security, template, validate, values
 from bot.tools.models import (
@@ -44,17 +44,29 @@ class DeterministicPolicy:
 
     def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding:
         """Parse the request, fold in human edits, then check and classify it."""
+        parsed, changes = self.read(box, request, edits)
+        return self.understand(box, parsed, changes)
+
+    def read(
+        self, box: ToolBox, request: str, edits: list[str]
+    ) -> tuple[Requirements, list[ValueChange]]:
+        """Parse the request and apply human edits: the facts the parser is sure of."""
         parsed = box.call(requirements.parse_requirements, request)
-        parsed, changes = apply_edits(
+        return apply_edits(
             parsed, edits, lambda text: box.call(requirements.parse_requirements, text)
         )
-        check = box.call(requirements.validate_requirements, parsed)
-        if check.valid:
-            parsed = box.call(requirements.apply_assumptions, parsed)
-        complexity = box.call(requirements.classify_complexity, parsed)
-        return Understanding(parsed, check, complexity, changes)
 
-    def plan(self, box: ToolBox, requirements: Requirements) -> Plan:
+    def understand(
+        self, box: ToolBox, read: Requirements, changes: list[ValueChange]
+    ) -> Understanding:
+        """Check read requirements, fill in announced defaults, and classify the request."""
+        check = box.call(requirements.validate_requirements, read)
+        if check.valid:
+            read = box.call(requirements.apply_assumptions, read)
+        complexity = box.call(requirements.classify_complexity, read)
+        return Understanding(read, check, complexity, changes)
+
+    def plan(self, box: ToolBox, requirements: Requirements, request: str = "") -> Plan:
         """Analyse, design, size, scale and resolve dependencies, then bundle the plan."""
         analysis = box.call(planning.analyze_application_requirements, requirements)
         architecture = box.call(planning.design_kubernetes_architecture, requirements, analysis)
@@ -65,15 +77,32 @@ class DeterministicPolicy:
             requirements, analysis, architecture, resources, scaling, dependencies
         )
 
-    def template(self, box: ToolBox, plan: Plan, changes: list[ValueChange]) -> ChartDraft:
-        """Assemble the chart from the plan and replay every accepted values edit."""
+    def template(
+        self,
+        box: ToolBox,
+        plan: Plan,
+        changes: list[ValueChange],
+        files: dict[str, str],
+        *,
+        request: str = "",
+        tailor: bool = False,
+        kube_versions: list[str] | None = None,
+    ) -> Templated:
+        """Assemble the chart from the plan and replay every accepted edit and added file."""
         draft = box.call(template.assemble_chart, plan)
         if changes:
             draft = box.call(values.apply_value_changes, draft, changes)
-        return draft
+        if files:
+            draft = draft.model_copy(update={"files": {**draft.files, **files}})
+        return Templated(draft, list(changes), dict(files))
 
     def validate(
-        self, box: ToolBox, chart_dir: str, values_files: list[str], kube_versions: list[str]
+        self,
+        box: ToolBox,
+        draft: ChartDraft,
+        chart_dir: str,
+        values_files: list[str],
+        kube_versions: list[str],
     ) -> tuple[ValidationReport, FixPlan]:
         """Lint, schema-check, dry-run and review the chart; plan fixes for what failed."""
         versions = tuple(kube_versions)
@@ -92,6 +121,7 @@ class DeterministicPolicy:
     def secure(
         self,
         box: ToolBox,
+        draft: ChartDraft,
         chart_dir: str,
         values_files: list[str],
         requirements: Requirements,

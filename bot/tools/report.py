@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.llm.usage import summarize
 from bot.tools.models import (
     SEVERITY_ORDER,
     CostEstimate,
@@ -55,7 +56,7 @@ def build_report(
         "cost": cost.model_dump(mode="json"),
         "decisions": decisions,
         "timings": {agent: round(seconds, 3) for agent, seconds in timings.items()},
-        "llm": llm or {"calls": 0, "tokens": 0, "policy": "deterministic"},
+        "llm": llm or summarize(None),
     }
 
 
@@ -97,6 +98,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             + (f" — {d['instructions']}" if d.get("instructions") else "")
             for d in report["decisions"]
         ]
+    lines += _model_section(report["llm"])
     lines += ["", "## Timings", "", "| Agent | Seconds |", "|---|---|"]
     lines += [f"| {agent} | {seconds:.3f} |" for agent, seconds in report["timings"].items()]
     return "\n".join(lines) + "\n"
@@ -129,6 +131,35 @@ def _optimization_section(optimization: dict[str, Any]) -> list[str]:
     for o in items:
         state = "applied" if o["applied"] else "advice"
         lines.append(f"- [{o['impact']}, {state}] {o['description']}")
+    if optimization.get("notes"):
+        lines += ["", *[f"- {note}" for note in optimization["notes"]]]
+    return lines
+
+
+def _model_section(llm: dict[str, Any]) -> list[str]:
+    """Render what the model did per agent, and every fallback to the deterministic policy."""
+    if llm.get("policy") != "llm":
+        return ["", "## Model", "", "None: the deterministic policy made every decision."]
+    lines = [
+        "",
+        "## Model",
+        "",
+        f"{llm['calls']} call(s), {llm['http_requests']} HTTP request(s), "
+        f"{llm['prompt_tokens']} prompt + {llm['completion_tokens']} completion tokens, "
+        f"{llm['seconds']:.2f} s.",
+        "",
+        "| Agent | Model | Calls | Tokens | Tool errors | Seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for agent, u in llm["agents"].items():
+        tokens = u["prompt_tokens"] + u["completion_tokens"]
+        lines.append(
+            f"| {agent} | {u['model']} | {u['calls']} | {tokens} | {u['tool_errors']} | "
+            f"{u['seconds']:.2f} |"
+        )
+    if llm["fallbacks"]:
+        lines += ["", "Agents that fell back to the deterministic policy:", ""]
+        lines += [f"- {f['agent']}: {f['reason']}" for f in llm["fallbacks"]]
     return lines
 
 

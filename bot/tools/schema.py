@@ -32,6 +32,7 @@ CLOSED = {
 }
 QUANTITY = {"type": ["string", "integer", "number"], "pattern": r"^[0-9.]+[a-zA-Z]*$"}
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
 SPECIAL: dict[str, Schema] = {
     "image.tag": {
         "type": "string",
@@ -93,6 +94,29 @@ SPECIAL: dict[str, Schema] = {
         },
     },
     "config": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+    "extraEnvFrom": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": {
+                "prefix": {"type": "string"},
+                **{
+                    ref: {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string", "pattern": DNS_SUBDOMAIN},
+                            "optional": {"type": "boolean"},
+                        },
+                    }
+                    for ref in ("configMapRef", "secretRef")
+                },
+            },
+        },
+    },
 }
 
 

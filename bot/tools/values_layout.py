@@ -27,6 +27,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "existingSecret",
         "secretEnv",
         "config",
+        "extraEnvFrom",
         "connections",
         "livenessProbe",
         "readinessProbe",
@@ -74,6 +75,7 @@ PARAMS: dict[str, str] = {
     "existingSecret": "Existing Secret that secretEnv entries read from by default",
     "secretEnv": "Environment variables read from existing Secrets (name, secretName, key)",
     "config": "Non-secret settings stored in a ConfigMap and exposed as environment variables",
+    "extraEnvFrom": "Existing ConfigMaps or Secrets whose keys all become environment variables",
     "connections": "Bundled dependencies whose host and port are passed as environment variables",
     "livenessProbe": "Liveness probe (set enabled: false to remove)",
     "readinessProbe": "Readiness probe (set enabled: false to remove)",
@@ -386,6 +388,7 @@ def base_values(plan: Plan) -> Values:
             {"name": s.env, "secretName": s.secret_name, "key": s.key} for s in req.secrets
         ],
         "config": {},
+        "extraEnvFrom": [],
         "connections": _connections(plan.dependencies.helm_dependencies),
         "livenessProbe": _probe(plan, "liveness"),
         "readinessProbe": _probe(plan, "readiness"),

@@ -6,25 +6,22 @@ each node only states its own decision.
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
 
 from bot.graph.state import ChartState
+from bot.llm.usage import tokens_spent
 from bot.policy.base import ToolBox
-from bot.tools import values
-from bot.tools.models import ChartDraft
 from bot.tools.registry import AGENT_TOOLS
 
 
-def toolbox(agent: str) -> ToolBox:
-    """Return a fresh tool box holding exactly ``agent``'s tools."""
-    return ToolBox.of(agent, AGENT_TOOLS[agent])
+def toolbox(agent: str, state: ChartState | None = None) -> ToolBox:
+    """Return a fresh tool box holding exactly ``agent``'s tools and the tokens spent so far."""
+    box = ToolBox.of(agent, AGENT_TOOLS[agent])
+    box.tokens_spent = tokens_spent((state or {}).get("llm"))
+    return box
 
 
 def handoff(
@@ -44,23 +41,11 @@ def handoff(
         "seconds": round(seconds, 4),
         "tools": box.summary(),
     }
-    return Command(
-        goto=goto,
-        update={**(update or {}), "timings": {agent: seconds}, "history": [entry]},
-    )
-
-
-@contextlib.contextmanager
-def workspace(draft: ChartDraft) -> Iterator[tuple[str, list[str]]]:
-    """Write the draft to a scratch directory; yield the chart dir and its env values files."""
-    with tempfile.TemporaryDirectory(prefix="helm-bot-") as scratch:
-        chart_dir = values.write_chart(draft, Path(scratch))
-        env_files = sorted(
-            str(chart_dir / name)
-            for name in draft.files
-            if name.startswith("values-") and name.endswith(".yaml") and "/" not in name
-        )
-        yield str(chart_dir), env_files
+    full = {**(update or {}), "timings": {agent: seconds}, "history": [entry]}
+    if box.usage.used():
+        entry["model"] = box.usage.as_json()
+        full["llm"] = {agent: box.usage.as_json()}
+    return Command(goto=goto, update=full)
 
 
 def settings_of(state: ChartState) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bot.policy.base import Policy
 
 def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
     """Parse and check the request; route to the planner, a human, or the end."""
-    started, box = time.perf_counter(), toolbox("coordinator")
+    started, box = time.perf_counter(), toolbox("coordinator", state)
     understood = policy.coordinate(box, state["request"], state.get("edits") or [])
     update = {
         "requirements": understood.requirements.model_dump(mode="json"),

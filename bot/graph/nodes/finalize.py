@@ -16,6 +16,7 @@ from langgraph.types import Command
 
 from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState
+from bot.llm.usage import summarize
 from bot.tools import report as report_tools
 from bot.tools import validate, values
 from bot.tools.models import (
@@ -50,6 +51,7 @@ def finalize(state: ChartState) -> Command[str]:
         decisions=state.get("decisions") or [],
         timings=dict(state.get("timings") or {}),
         assumptions=(state.get("requirements_check") or {}).get("assumptions", []),
+        llm=summarize(state.get("llm")),
     )
     markdown = box.call(report_tools.render_markdown, report)
     report_md = out_dir / f"{draft.name}.report.md"

@@ -34,7 +34,7 @@ def overrides_stated_facts(optimization: Optimization, requirements: Requirement
 
 def optimizer(state: ChartState, *, policy: Policy) -> Command[str]:
     """Suggest and apply optimizations, price the chart, and route on the size of the change."""
-    started, box = time.perf_counter(), toolbox("optimizer")
+    started, box = time.perf_counter(), toolbox("optimizer", state)
     draft = ChartDraft.model_validate(state["draft"])
     plan = Plan.model_validate(state["plan"])
     result = policy.optimize(box, draft, plan)

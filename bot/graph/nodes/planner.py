@@ -14,8 +14,8 @@ from bot.tools.models import Requirements
 
 def planner(state: ChartState, *, policy: Policy) -> Command[str]:
     """Plan the chart and hand it to the template agent."""
-    started, box = time.perf_counter(), toolbox("planner")
-    plan = policy.plan(box, Requirements.model_validate(state["requirements"]))
+    started, box = time.perf_counter(), toolbox("planner", state)
+    plan = policy.plan(box, Requirements.model_validate(state["requirements"]), state["request"])
     kinds = ", ".join(r.kind for r in plan.architecture.resources)
     summary = f"{plan.architecture.workload} with {kinds}"
     return handoff(

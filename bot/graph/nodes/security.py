@@ -7,11 +7,12 @@ import time
 from langgraph.graph import END
 from langgraph.types import Command
 
-from bot.graph.nodes._common import handoff, settings_of, toolbox, workspace
+from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState, Review, ReviewOption, attempts_after, budget_left
 from bot.policy.base import Policy
 from bot.tools.models import ChartDraft, Finding, Requirements, SecurityReport
 from bot.tools.validate import failing
+from bot.tools.values import workspace
 
 
 def _same_finding(a: Finding, b: dict[str, object]) -> bool:
@@ -31,13 +32,13 @@ def apply_accepted(report: SecurityReport, accepted: list[dict[str, object]]) ->
 
 def security(state: ChartState, *, policy: Policy) -> Command[str]:
     """Run every security check and route on severities."""
-    started, box = time.perf_counter(), toolbox("security")
+    started, box = time.perf_counter(), toolbox("security", state)
     draft = ChartDraft.model_validate(state["draft"])
     requirements = Requirements.model_validate(state["requirements"])
     settings = settings_of(state)
     with workspace(draft) as (chart_dir, env_files):
         report, fixes = policy.secure(
-            box, chart_dir, env_files, requirements, settings["allowed_exceptions"]
+            box, draft, chart_dir, env_files, requirements, settings["allowed_exceptions"]
         )
     report = apply_accepted(report, state.get("accepted_risks") or [])
     update: dict[str, object] = {"security": report.model_dump(mode="json")}

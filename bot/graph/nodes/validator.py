@@ -6,21 +6,22 @@ import time
 
 from langgraph.types import Command
 
-from bot.graph.nodes._common import handoff, settings_of, toolbox, workspace
+from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState, Review, ReviewOption, attempts_after, budget_left
 from bot.policy.base import Policy
 from bot.tools import values
 from bot.tools.models import ChartDraft
 from bot.tools.validate import failing
+from bot.tools.values import workspace
 
 
 def validator(state: ChartState, *, policy: Policy) -> Command[str]:
     """Run every validation check and route on the findings."""
-    started, box = time.perf_counter(), toolbox("validator")
+    started, box = time.perf_counter(), toolbox("validator", state)
     draft = ChartDraft.model_validate(state["draft"])
     settings = settings_of(state)
     with workspace(draft) as (chart_dir, env_files):
-        report, fixes = policy.validate(box, chart_dir, env_files, settings["kube_versions"])
+        report, fixes = policy.validate(box, draft, chart_dir, env_files, settings["kube_versions"])
     update: dict[str, object] = {"validation": report.model_dump(mode="json")}
     broken = failing(report.findings)
     if report.passed and not broken:

@@ -189,10 +189,15 @@ containers:
       {{- end }}
       {{- end }}
     {{- end }}
-    {{- if $v.config }}
+    {{- if or $v.config $v.extraEnvFrom }}
     envFrom:
+      {{- if $v.config }}
       - configMapRef:
           name: {{ include "chart.fullname" $root }}
+      {{- end }}
+      {{- with $v.extraEnvFrom }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
     {{- end }}
     {{- range $probe := list "livenessProbe" "readinessProbe" "startupProbe" }}
     {{- $spec := index $v $probe }}
