@@ -260,11 +260,13 @@ def _defaults(req: Requirements) -> list[tuple[str, dict[str, object]]]:
     """Return each default the request leaves to helm-bot: what is said, and what it sets."""
     out: list[tuple[str, dict[str, object]]] = []
     if req.image is None and req.name:
-        out.append((
-            f"no image given: image repository '{req.name}', tag 0.1.0 (set image.registry,"
-            " image.repository and image.tag)",
-            {"image": Image(repository=req.name, tag="0.1.0")},
-        ))
+        out.append(
+            (
+                f"no image given: image repository '{req.name}', tag 0.1.0 (set image.registry,"
+                " image.repository and image.tag)",
+                {"image": Image(repository=req.name, tag="0.1.0")},
+            )
+        )
     runs_server = req.workload in (None, "Deployment", "StatefulSet") and req.app_type not in (
         "worker",
         "job",
@@ -285,10 +287,8 @@ def _defaults(req: Requirements) -> list[tuple[str, dict[str, object]]]:
             )
         out.append((said, {"ports": [Port(name="http", port=port)]}))
     if req.replicas is None and req.workload not in ("DaemonSet", "CronJob", "Job"):
-        out.append((
-            "no replica count given: 1 replica in dev; staging and prod are sized by the planner",
-            {},
-        ))
+        note = "no replica count given: 1 replica in dev; staging and prod are sized by the planner"
+        out.append((note, {}))
     if req.replicas and req.workload in ("DaemonSet", "CronJob", "Job"):
         out.append((f"replica count does not apply to a {req.workload}: ignored", {}))
     sized = [
@@ -299,19 +299,18 @@ def _defaults(req: Requirements) -> list[tuple[str, dict[str, object]]]:
         if volume.persistent and not volume.size:
             out.append((f"volume {volume.name} has no size: 10Gi assumed", {"volumes": sized}))
     if req.ingress and not req.ingress.hosts:
-        out.append((
-            "ingress requested without a host name: set ingress.hosts at install time "
-            "(placeholder chart-example.local)",
-            {"ingress": req.ingress.model_copy(update={"hosts": ["chart-example.local"]})},
-        ))
+        out.append(
+            (
+                "ingress requested without a host name: set ingress.hosts at install time "
+                "(placeholder chart-example.local)",
+                {"ingress": req.ingress.model_copy(update={"hosts": ["chart-example.local"]})},
+            )
+        )
     if req.workload in ("CronJob", "Job") and (req.ports or req.ingress):
-        out.append((f"a {req.workload} runs to completion: its ports and ingress are not exposed",
-                    {}))
-    out += [
-        (note, {})
-        for note in req.notes
-        if "assumed" in note and not note.startswith(INVALID)
-    ]
+        out.append(
+            (f"a {req.workload} runs to completion: its ports and ingress are not exposed", {})
+        )
+    out += [(note, {}) for note in req.notes if "assumed" in note and not note.startswith(INVALID)]
     return out
 
 
