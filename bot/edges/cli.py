@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("--retry", action="store_true", help="try the failed step again")
     answer.add_argument("--edit", metavar="INSTRUCTIONS", help="change the request, then go on")
     _common_flags(res)
+
+    srv = sub.add_parser("serve", help="run the GitHub App: webhook server and workers")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    srv.add_argument("--port", type=int, default=8080, help="port to listen on")
+    srv.add_argument("--workers", type=int, default=2, help="worker threads beside the server")
+    wrk = sub.add_parser("worker", help="run only workers, on the same database as a server")
+    wrk.add_argument("--workers", type=int, default=2, help="worker threads")
     return parser
 
 
@@ -83,6 +90,8 @@ def _common_flags(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "worker"):
+        return _serve(args)
     settings = Settings.from_env()
     try:
         policy, note = choose_policy(args.llm)
@@ -105,6 +114,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("HELM_BOT_DEBUG"):
             traceback.print_exc()
         return _fail(args, EXIT_FAILURE, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Run the GitHub App's server or workers until interrupted."""
+    import logging
+
+    from bot.edges import serve
+    from bot.github.app import NotConfigured
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "serve":
+            serve.serve(args.host, args.port, args.workers)
+        else:
+            serve.work(args.workers)
+    except (NotConfigured, UnsupportedDatabase, BadSetting) as exc:
+        return _fail(args, EXIT_INPUT, str(exc))
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
 
 
 def _generate(graph: Graph, args: argparse.Namespace, settings: Settings) -> int:

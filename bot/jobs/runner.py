@@ -73,6 +73,25 @@ def resume(
     return outcome(graph, thread_id)
 
 
+def proceed(graph: Graph, thread_id: str, progress: Progress | None = None) -> RunOutcome:
+    """Run a thread on from its last checkpoint if a crash stopped it between nodes.
+
+    A thread that finished or waits for a human is left as it is; either way the outcome is
+    read back, so a job taken over from a dead worker picks up where that worker stopped.
+    """
+    snapshot = graph.get_state(config_for(thread_id))
+    if not snapshot.created_at:
+        raise KeyError(f"no thread {thread_id!r}")
+    if snapshot.next and not snapshot.interrupts:
+        _drive(graph, None, thread_id, progress)
+    return outcome(graph, thread_id)
+
+
+def exists(graph: Graph, thread_id: str) -> bool:
+    """Tell whether a thread has any checkpoint."""
+    return bool(graph.get_state(config_for(thread_id)).created_at)
+
+
 def pending_review(graph: Graph, thread_id: str) -> dict[str, Any] | None:
     """Return the question a thread is waiting on, or None."""
     snapshot = graph.get_state(config_for(thread_id))

@@ -15,6 +15,7 @@ WorkloadKind = Literal["Deployment", "StatefulSet", "CronJob", "DaemonSet", "Job
 Severity = Literal["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"]
 SEVERITY_ORDER: tuple[Severity, ...] = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
 Environment = Literal["dev", "staging", "prod"]
+DEFAULT_ENVIRONMENTS: tuple[Environment, ...] = ("dev", "staging", "prod")
 ENVIRONMENTS: tuple[Environment, ...] = ("dev", "staging", "prod")
 
 
@@ -191,7 +192,7 @@ class Requirements(Model):
     needs_service_account_token: bool = Field(
         False, description="The app talks to the Kubernetes API and needs its token mounted"
     )
-    environments: list[Environment] = Field(default_factory=lambda: ["dev", "staging", "prod"])
+    environments: list[Environment] = Field(default_factory=lambda: list(DEFAULT_ENVIRONMENTS))
     notes: list[str] = Field(
         default_factory=list, description="Things the parser saw but could not place"
     )

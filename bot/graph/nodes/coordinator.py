@@ -7,17 +7,26 @@ import time
 from langgraph.graph import END
 from langgraph.types import Command
 
-from bot.graph.nodes._common import handoff, toolbox
+from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState, Review, ReviewOption
 from bot.policy.base import Policy
+from bot.tools.models import DEFAULT_ENVIRONMENTS
 
 
 def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
     """Parse and check the request; route to the planner, a human, or the end."""
     started, box = time.perf_counter(), toolbox("coordinator", state)
     understood = policy.coordinate(box, state["request"], state.get("edits") or [])
+    requirements = understood.requirements
+    # The repository's environments apply when the request does not narrow the default set.
+    if requirements.environments == list(DEFAULT_ENVIRONMENTS) and settings_of(state).get(
+        "environments"
+    ):
+        requirements = requirements.model_copy(
+            update={"environments": settings_of(state)["environments"]}
+        )
     update = {
-        "requirements": understood.requirements.model_dump(mode="json"),
+        "requirements": requirements.model_dump(mode="json"),
         "requirements_check": understood.check.model_dump(mode="json"),
         "complexity": understood.complexity.model_dump(mode="json"),
         "value_changes": [c.model_dump(mode="json") for c in understood.value_changes],

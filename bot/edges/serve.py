@@ -1,0 +1,169 @@
+"""``helm-bot serve`` and ``helm-bot worker``: assemble the queue, the graphs, GitHub and workers.
+
+One database URL holds the checkpoints and the job queue. ``serve`` runs the webhook server
+with worker threads beside it; ``worker`` runs only workers, for more capacity on the same
+database (PostgreSQL, for workers on other machines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from bot.config import Settings
+from bot.edges.server import Metrics, create_app
+from bot.events.events import Event
+from bot.github.app import AppSettings, GitHubApp
+from bot.graph.build import build_graph
+from bot.jobs import handlers
+from bot.jobs.queue import JobQueue
+from bot.jobs.runner import Graph
+from bot.jobs.worker import Worker
+from bot.llm.settings import BadSetting
+from bot.policy.base import Policy
+from bot.policy.choose import choose_policy
+from bot.store import open_checkpointer
+
+log = logging.getLogger(__name__)
+
+
+def graphs(saver: Any) -> Any:
+    """Return ``graph_for(llm)``: the compiled graph for a repository's ``llm`` setting."""
+    compiled: dict[str, Graph] = {}
+    lock = threading.Lock()
+
+    def graph_for(want: bool | None) -> Graph:
+        try:
+            policy, note = choose_policy(want)
+        except BadSetting:  # the repository asks for a model the server does not have
+            policy, note = choose_policy(None)
+        key = type(policy).__name__
+        with lock:
+            if key not in compiled:
+                log.info("%s", note)
+                compiled[key] = build_graph(saver, policy)
+            return compiled[key]
+
+    return graph_for
+
+
+@dataclass
+class Service:
+    queue: Any
+    context: handlers.Context
+
+    def handler(self, event: Event, thread: str) -> str:
+        return handlers.handle(self.context, event, thread)
+
+
+@contextlib.contextmanager
+def service(
+    settings: Settings, app_settings: AppSettings, policy: Policy | None = None
+) -> Iterator[Service]:
+    """Open the database and GitHub: everything a worker needs.
+
+    ``policy`` fixes the agents' policy for every repository (by default each repository's
+    ``llm`` setting and the server's model configuration decide).
+    """
+    with (
+        JobQueue.open(settings.checkpoint_url) as queue,
+        open_checkpointer(settings.checkpoint_url) as saver,
+    ):
+        work = Path(settings.state_home) / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        fixed = build_graph(saver, policy) if policy is not None else None
+        context = handlers.Context(
+            app=GitHubApp(app_settings),
+            graph_for=(lambda want: fixed) if fixed is not None else graphs(saver),
+            links=queue,
+            work_dir=work,
+            kube_versions=list(settings.kube_versions),
+        )
+        yield Service(queue, context)
+
+
+def start_workers(
+    svc: Service, count: int, stop: threading.Event, metrics: Metrics | None = None
+) -> list[threading.Thread]:
+    threads = []
+    for index in range(count):
+        worker = Worker(svc.queue, svc.handler, on_done=metrics.job_done if metrics else None)
+        thread = threading.Thread(target=worker.run, args=(stop,), name=f"worker-{index}")
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+@dataclass
+class Running:
+    url: str  # the server's base URL
+    service: Service
+
+
+@contextlib.contextmanager
+def running(
+    settings: Settings,
+    app_settings: AppSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    workers: int = 2,
+    policy: Policy | None = None,
+) -> Iterator[Running]:
+    """Serve webhooks and run workers in background threads; stop both on exit."""
+    with service(settings, app_settings, policy) as svc:
+        metrics = Metrics(svc.queue)
+        app = create_app(svc.queue, app_settings.webhook_secret, metrics=metrics)
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+        )
+        server = uvicorn.Server(config)
+        stop = threading.Event()
+        threads = start_workers(svc, workers, stop, metrics)
+        thread = threading.Thread(target=server.run, name="webhook-server", daemon=True)
+        thread.start()
+        try:
+            while not server.started:
+                if not thread.is_alive():
+                    raise RuntimeError(f"the webhook server could not start on {host}:{port}")
+                time.sleep(0.01)
+            bound = server.servers[0].sockets[0].getsockname()[1]
+            log.info("serving on http://%s:%d with %d worker(s)", host, bound, workers)
+            yield Running(f"http://{host}:{bound}", svc)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            stop.set()
+            for worker in threads:
+                worker.join(timeout=120)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the webhook server and ``workers`` worker threads until SIGINT or SIGTERM."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with running(
+        Settings.from_env(), AppSettings.from_env(), host=host, port=port, workers=workers
+    ):
+        stop.wait()
+
+
+def work(workers: int) -> None:
+    """Run worker threads only, until SIGINT or SIGTERM."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with service(Settings.from_env(), AppSettings.from_env()) as svc:
+        threads = start_workers(svc, workers, stop)
+        for thread in threads:
+            thread.join()

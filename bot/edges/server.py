@@ -1,0 +1,165 @@
+"""The webhook server: verify, route, enqueue durably, answer — in milliseconds.
+
+``POST /webhook`` never runs the graph. It checks the size and the signature of the raw body,
+turns the payload into an event, and inserts the delivery and its job in one transaction; a
+redelivery (same ``X-GitHub-Delivery``) is answered without a second job. Workers take the jobs
+(see ``bot.jobs.worker``). ``/healthz`` says the process is up, ``/readyz`` that the database
+answers, ``/metrics`` is for Prometheus.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.events import signature
+from bot.events.events import thread_id as thread_of
+from bot.events.events import to_event
+from bot.jobs.queue import QueueUnavailable
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 5 * 1024 * 1024  # GitHub caps payloads at 25 MB; real ones are far smaller
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Metrics:
+    """The server's Prometheus metrics, in a registry of its own."""
+
+    def __init__(self, queue: Any) -> None:
+        self.registry = CollectorRegistry()
+        self.deliveries = Counter(
+            "helm_bot_webhook_deliveries",
+            "Webhook deliveries by event and outcome",
+            ["event", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "helm_bot_webhook_seconds",
+            "Time to answer a webhook delivery",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+            registry=self.registry,
+        )
+        self.jobs = Histogram(
+            "helm_bot_job_seconds",
+            "Time to run a job, by kind and outcome",
+            ["kind", "outcome"],
+            buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 300),
+            registry=self.registry,
+        )
+        queued = Gauge(
+            "helm_bot_jobs", "Jobs in the queue by state", ["state"], registry=self.registry
+        )
+        self._queued, self._queue = queued, queue
+
+    def job_done(self, kind: str, outcome: str, seconds: float) -> None:
+        self.jobs.labels(kind, outcome).observe(seconds)
+
+    def exposition(self) -> bytes:
+        for state, count in self._queue.counts().items():
+            self._queued.labels(state).set(count)
+        return generate_latest(self.registry)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """Read the body, refusing anything over ``limit`` without reading all of it."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(
+    queue: Any, secret: bytes, *, max_body: int = MAX_BODY_BYTES, metrics: Metrics | None = None
+) -> Starlette:
+    """Build the ASGI app around a job queue and the App's webhook secret."""
+    metrics = metrics or Metrics(queue)
+
+    def answer(event: str, outcome: str, status: int, started: float, **body: Any) -> Response:
+        metrics.deliveries.labels(event, outcome).inc()
+        metrics.latency.observe(time.perf_counter() - started)
+        return JSONResponse({"outcome": outcome, **body}, status_code=status)
+
+    async def webhook(request: Request) -> Response:
+        started = time.perf_counter()
+        name = request.headers.get("x-github-event", "")[:100]
+        try:
+            raw = await _body(request, max_body)
+        except TooLarge:
+            return answer(name, "too_large", 413, started, error=f"body over {max_body} bytes")
+        if not signature.verify(secret, raw, request.headers.get("x-hub-signature-256")):
+            return answer(name, "bad_signature", 401, started, error="signature does not match")
+        delivery = request.headers.get("x-github-delivery", "").strip()[:200]
+        if not name or not delivery:
+            return answer(
+                name,
+                "bad_headers",
+                400,
+                started,
+                error="X-GitHub-Event and X-GitHub-Delivery required",
+            )
+        if name == "ping":
+            return answer(name, "pong", 200, started)
+        try:
+            payload = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return answer(name, "bad_json", 400, started, error=f"body is not JSON: {exc}")
+        event = to_event(name, payload)
+        if event.kind == "ignore":
+            return answer(name, "ignored", 200, started, reason=event.reason)
+
+        def enqueue() -> tuple[bool, str]:
+            key = queue.thread_for(event.repo, event.number) or thread_of(event.repo, event.number)
+            return queue.enqueue(delivery, event.kind, key, {"event": event.as_json()}), key
+
+        try:
+            queued, key = await run_in_threadpool(enqueue)
+        except QueueUnavailable as exc:
+            # GitHub does not redeliver by itself: a 503 shows in the App's delivery log,
+            # where the delivery can be redelivered once the database is back.
+            log.error("delivery %s not queued: %s", delivery, exc)
+            return answer(name, "unavailable", 503, started, error="job queue unavailable")
+        if not queued:
+            return answer(name, "duplicate", 200, started, delivery=delivery)
+        return answer(name, "queued", 202, started, kind=event.kind, thread=key)
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await run_in_threadpool(queue.ping)
+        except Exception as exc:
+            return PlainTextResponse(f"database unreachable: {exc}", status_code=503)
+        return PlainTextResponse("ready")
+
+    async def metrics_page(request: Request) -> Response:
+        return Response(await run_in_threadpool(metrics.exposition), media_type=CONTENT_TYPE_LATEST)
+
+    routes = [
+        Route("/webhook", webhook, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_page, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.metrics = metrics
+    return app

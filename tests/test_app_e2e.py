@@ -1,0 +1,328 @@
+"""The GitHub App end to end: issue -> chart PR, decisions on the PR, restarts, redeliveries.
+
+Real uvicorn, real git, real database; only GitHub's API is the loopback fake, and every request
+the bot sent it is checked against GitHub's published description (``fake.violations``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.events.signature import sign
+from bot.policy.base import ToolBox
+from bot.policy.deterministic import DeterministicPolicy
+from bot.tools.models import Finding, FixPlan, SecurityReport
+from tests.app_harness import SECRET, App, github_app, show, wait_for
+
+REQUEST = (
+    "Node.js express API payments-api, image ghcr.io/acme/payments:1.4.2, port 3000, 2-4 replicas"
+)
+BRANCH = "helm-bot/payments-api-1"
+
+
+@pytest.fixture(autouse=True)
+def no_trivy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Trivy has its own tests; here it would only add seconds to every chart."""
+    monkeypatch.setenv("TRIVY", str(tmp_path / "no-trivy-here"))
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    with github_app(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite'}") as running:
+        yield running
+        assert running.fake.violations == []
+
+
+def pr_of(app: App, branch: str = BRANCH) -> dict[str, Any] | None:
+    for number, pull in app.repo.pulls.items():
+        if pull["head"] == branch:
+            return {"number": number, **pull, **app.repo.issues[number]}
+    return None
+
+
+def check_of(app: App) -> dict[str, Any] | None:
+    runs = list(app.repo.check_runs.values())
+    return runs[-1] if runs else None
+
+
+def test_labelled_issue_becomes_a_pull_request_with_the_chart_and_a_green_check(app: App) -> None:
+    issue = app.open_issue("Chart for payments", REQUEST)
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the status comment to say ready")
+
+    pull = pr_of(app)
+    assert pull is not None and pull["draft"] is False and pull["state"] == "open"
+    assert f"Closes #{issue}." in pull["body"] and "passed every gate" in pull["body"]
+    chart = show(app.bare, BRANCH, "charts/payments-api/Chart.yaml")
+    assert chart is not None and "name: payments-api" in chart
+    assert show(app.bare, BRANCH, "charts/payments-api/values.schema.json")
+    check = check_of(app)
+    assert check is not None and check["conclusion"] == "success"
+    assert check["head_sha"] == app.repo.branch_sha(BRANCH)
+    assert any(r["content"] == "eyes" for r in app.repo.reactions)
+    assert len(app.bot_comments(issue)) == 1  # one status comment, edited in place
+
+
+def test_a_redelivered_webhook_does_nothing_twice(app: App) -> None:
+    issue = app.repo.add_issue("Chart", REQUEST, labels=("helm-chart",), user="requester")
+    payload = app.payload(
+        "issues.labeled", issue__number=issue, issue__title="Chart", issue__body=REQUEST,
+        issue__labels=[{"name": "helm-chart"}], label__name="helm-chart",
+    )  # fmt: skip
+    payload["sender"]["type"] = "User"
+    first = app.deliver("issues", payload, delivery="d-1")
+    again = app.deliver("issues", payload, delivery="d-1")
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["outcome"] == "duplicate"
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
+    # The issues.opened delivery that GitHub also sends for a labelled issue changes nothing.
+    opened = app.payload(
+        "issues.opened", issue__number=issue, issue__title="Chart", issue__body=REQUEST,
+        issue__labels=[{"name": "helm-chart"}],
+    )  # fmt: skip
+    opened["sender"]["type"] = "User"
+    assert app.deliver("issues", opened, delivery="d-2").status_code == 202
+    wait_for(app.idle, "the queue to drain")
+    assert len(app.repo.pulls) == 1 and len(app.bot_comments(issue)) == 1
+    assert len(app.repo.check_runs) == 1
+    assert len(app.server.service.queue.jobs()) == 2
+
+
+def test_a_request_needing_review_waits_and_only_a_writer_may_approve(app: App) -> None:
+    issue = app.open_issue("Chart", REQUEST + ", exposed as a NodePort service")
+    wait_for(lambda: "waiting for a decision" in app.status_of(issue), "the question")
+    assert "/approve" in app.status_of(issue) and not app.repo.pulls
+
+    assert app.comment(issue, "/approve", user="visitor").status_code == 202
+    wait_for(
+        lambda: any("only collaborators" in c["body"] for c in app.bot_comments(issue)),
+        "the polite refusal",
+    )
+    assert "waiting for a decision" in app.status_of(issue) and not app.repo.pulls
+
+    app.comment(issue, "/approve please", user="maintainer")
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the chart after approval")
+    assert pr_of(app) is not None
+
+
+class UnfixableOnce(DeterministicPolicy):
+    """The security gate finds, once, something only a human can accept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def secure(self, box: ToolBox, *args: Any, **kwargs: Any) -> tuple[SecurityReport, FixPlan]:
+        report, plan = super().secure(box, *args, **kwargs)
+        if self.found:
+            return report, plan
+        self.found = True
+        finding = Finding(
+            source="policy", rule="T-ACCEPT", severity="CRITICAL",
+            message="the pod talks to a legacy service without TLS",
+            file="templates/deployment.yaml", line=5,
+        )  # fmt: skip
+        report.findings.append(finding)
+        report.passed = False
+        return report, FixPlan(unfixable=[finding])
+
+
+@pytest.fixture
+def waiting(tmp_path: Path) -> Iterator[tuple[App, int, dict[str, Any]]]:
+    """A thread paused on a security decision, its draft PR open with a review on the line."""
+    with github_app(
+        tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite'}", policy=UnfixableOnce()
+    ) as app:
+        issue = app.open_issue("Chart", REQUEST)
+        wait_for(lambda: "waiting for a decision" in app.status_of(issue), "the question")
+        pull = pr_of(app)
+        assert pull is not None
+        yield app, issue, pull
+        assert app.fake.violations == []
+
+
+def test_an_interrupt_becomes_a_draft_pr_with_a_review_on_the_line(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, _, pull = waiting
+    assert pull["draft"] is True
+    reviews = app.repo.reviews[pull["number"]]
+    assert len(reviews) == 1 and "/approve" in reviews[0]["body"]
+    (comment,) = reviews[0]["comments"]
+    assert comment["path"] == "charts/payments-api/templates/deployment.yaml"
+    assert comment["line"] == 5 and "T-ACCEPT" in comment["body"]
+    check = check_of(app)
+    assert check is not None and check["conclusion"] == "action_required"
+    annotations = check["annotations"]
+    assert any(
+        a["path"].endswith("templates/deployment.yaml") and a["start_line"] == 5
+        for a in annotations
+    )
+
+
+def test_approve_on_the_pr_resumes_and_finalizes(waiting: tuple[App, int, dict[str, Any]]) -> None:
+    app, issue, pull = waiting
+    app.comment(pull["number"], "/approve", user="maintainer")
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the finished chart")
+    done = pr_of(app)
+    assert done is not None and done["draft"] is False
+    check = check_of(app)
+    assert check is not None and check["conclusion"] == "success"
+    assert len(app.repo.reviews[pull["number"]]) == 1
+
+
+def test_reject_closes_the_pr_and_deletes_the_branch(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, issue, pull = waiting
+    app.comment(pull["number"], "/reject", user="maintainer")
+    wait_for(lambda: "stopped" in app.status_of(issue), "the rejection")
+    closed = pr_of(app)
+    assert closed is not None and closed["state"] == "closed"
+    assert app.repo.branch_sha(BRANCH) is None
+    assert any("rejected" in c["body"] for c in app.bot_comments(pull["number"]))
+
+
+def test_commands_on_a_thread_that_is_not_waiting_get_a_clear_reply(app: App) -> None:
+    issue = app.open_issue("Chart", REQUEST)
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
+    pull = pr_of(app)
+    assert pull is not None
+    app.comment(pull["number"], "/approve", user="maintainer")
+    wait_for(
+        lambda: any("not waiting" in c["body"] for c in app.bot_comments(pull["number"])),
+        "the reply",
+    )
+    app.comment(pull["number"], "/help", user="visitor")
+    wait_for(
+        lambda: any("helm-bot commands" in c["body"] for c in app.bot_comments(pull["number"])),
+        "the help",
+    )
+
+
+def test_edit_on_the_pr_changes_the_request_and_goes_on(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, issue, pull = waiting
+    app.comment(pull["number"], "/edit use 3 replicas", user="maintainer")
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the edited chart")
+    values = show(app.bare, BRANCH, "charts/payments-api/values-prod.yaml") or ""
+    base = show(app.bare, BRANCH, "charts/payments-api/values.yaml") or ""
+    assert "replicaCount: 3" in base + values
+
+
+def test_a_pr_closed_by_a_person_cancels_the_waiting_thread(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, issue, pull = waiting
+    payload = app.payload("pull_request.closed", pull_request__number=pull["number"])
+    payload["pull_request"]["merged"] = False
+    payload["sender"]["type"] = "User"
+    assert app.deliver("pull_request", payload).status_code == 202
+    wait_for(lambda: "has ended" in app.status_of(issue), "the cancellation")
+    app.comment(pull["number"], "/approve", user="maintainer")
+    wait_for(
+        lambda: any("not waiting" in c["body"] for c in app.bot_comments(pull["number"])),
+        "the reply to a command on an ended thread",
+    )
+
+
+def test_the_server_restarted_while_a_thread_waits_resumes_it(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
+    with github_app(tmp_path, database, policy=UnfixableOnce()) as first:
+        issue = first.open_issue("Chart", REQUEST)
+        wait_for(lambda: "waiting for a decision" in first.status_of(issue), "the question")
+        fake, bare = first.fake, first.bare
+        pull = pr_of(first)
+        assert pull is not None
+        # A second server on the same database and GitHub: a new process after a restart.
+        with github_app(tmp_path, database, fake=fake, bare=bare) as second:
+            second.comment(pull["number"], "/approve", user="maintainer")
+            wait_for(lambda: "chart ready" in second.status_of(issue), "the resumed chart")
+        assert fake.violations == []
+
+
+def test_the_same_flow_on_postgresql(tmp_path: Path, fresh_postgres: str) -> None:
+    with github_app(tmp_path, fresh_postgres, policy=UnfixableOnce()) as app:
+        issue = app.open_issue("Chart", REQUEST)
+        wait_for(lambda: "waiting for a decision" in app.status_of(issue), "the question")
+        pull = pr_of(app)
+        assert pull is not None and pull["draft"] is True
+        app.comment(pull["number"], "/approve", user="maintainer")
+        wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
+        assert app.fake.violations == []
+
+
+def test_github_errors_are_retried_without_duplicates(app: App) -> None:
+    app.fake.fail_next("POST", r"/pulls$", 502, times=8)
+    issue = app.open_issue("Chart", REQUEST)
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the chart after GitHub recovered")
+    assert len(app.repo.pulls) == 1 and len(app.bot_comments(issue)) == 1
+    assert len(app.repo.check_runs) == 1
+
+
+def test_a_broken_config_file_is_explained_and_the_defaults_apply(tmp_path: Path) -> None:
+    with github_app(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite'}") as app:
+        app.repo.files[".github/helm-bot.yml"] = "chart_dir: ../../etc\n"
+        issue = app.open_issue("Chart", REQUEST)
+        wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
+        assert any("chart_dir" in c["body"] for c in app.bot_comments(issue))
+        assert show(app.bare, BRANCH, "charts/payments-api/Chart.yaml")
+
+
+def test_repository_settings_move_the_chart_and_the_trigger(tmp_path: Path) -> None:
+    with github_app(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite'}") as app:
+        app.repo.files[".github/helm-bot.yml"] = (
+            "chart_dir: deploy/helm\nbranch_prefix: charts/\nenvironments: [prod]\n"
+        )
+        issue = app.open_issue("Chart", REQUEST)
+        wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
+        branch = "charts/payments-api-1"
+        assert show(app.bare, branch, "deploy/helm/payments-api/values-prod.yaml")
+        assert show(app.bare, branch, "deploy/helm/payments-api/values-dev.yaml") is None
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_deliveries_get_clear_answers_and_enqueue_nothing(app: App) -> None:
+    payload = app.payload("issues.labeled")
+    body = b'{"action": "labeled"'
+    forged = app.http.post(
+        "/webhook",
+        content=b"{}",
+        headers={
+            "X-GitHub-Event": "issues",
+            "X-GitHub-Delivery": "x",
+            "X-Hub-Signature-256": "sha256=00",
+        },
+    )
+    assert forged.status_code == 401
+    assert app.deliver("issues", None, raw=body).status_code == 400
+    assert app.deliver("issues", None, raw=b"\xff\xfe").status_code == 400
+    huge = b'{"a": "' + b"x" * (6 * 1024 * 1024) + b'"}'
+    assert app.deliver("issues", None, raw=huge).status_code == 413
+    assert app.deliver("star", {"action": "created"}).json()["outcome"] == "ignored"
+    assert app.deliver("ping", app.payload("ping")).json()["outcome"] == "pong"
+    no_id = app.http.post(
+        "/webhook",
+        content=b"{}",
+        headers={"X-GitHub-Event": "issues", "X-Hub-Signature-256": sign(SECRET, b"{}")},
+    )
+    assert no_id.status_code == 400
+    assert (
+        app.deliver("issues", {**payload, "issue": "not an object"}).json()["outcome"] == "ignored"
+    )
+    assert app.server.service.queue.jobs() == []
+
+
+def test_health_readiness_and_metrics(app: App) -> None:
+    assert app.http.get("/healthz").text == "ok"
+    assert app.http.get("/readyz").status_code == 200
+    app.deliver("star", {"action": "created"})
+    metrics = app.http.get("/metrics").text
+    assert 'helm_bot_webhook_deliveries_total{event="star",outcome="ignored"} 1.0' in metrics
+    assert "helm_bot_jobs" in metrics
