@@ -21,15 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.config import Settings
 from bot.edges.serve import Running, running
 from bot.events.signature import sign
 from bot.github.app import AppSettings
 from bot.policy.base import Policy
-from tests.fake_github import FakeGitHub, Repo, fake_github
+from tests.fake_github import FakeGitHub, Repo, app_keypair, fake_github
 
 HOOKS = Path(__file__).parent / "fixtures" / "github" / "webhooks"
 APP_ID = 31337
@@ -39,20 +37,15 @@ REPO = "octo-org/shop"
 _deliveries = itertools.count(1)
 
 
-def keypair() -> tuple[str, str]:
-    """A fresh RSA key pair for the App: (private PEM, public PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+def with_changes(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """Set nested fields of a payload: ``issue__number=3`` sets ``data["issue"]["number"]``."""
+    for dotted, value in changes.items():
+        node = data
+        *parents, last = dotted.split("__")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+    return data
 
 
 def git(*args: str, cwd: Path | None = None) -> str:
@@ -103,13 +96,7 @@ class App:
             default_branch="main",
         )
         data["repository"]["owner"]["login"] = "octo-org"
-        for dotted, value in fields.items():
-            node = data
-            *parents, last = dotted.split("__")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[last] = value
-        return data
+        return with_changes(data, **fields)
 
     def deliver(
         self, event: str, payload: Any, delivery: str | None = None, raw: bytes | None = None
@@ -198,7 +185,7 @@ def github_app(
     permissions: dict[str, str] | None = None,
 ) -> Iterator[App]:
     """Start the fake GitHub (unless given), the bare remote and helm-bot's server."""
-    private, public = keypair()
+    private, public = app_keypair()
     with _fake(fake, public) as github:
         if fake is None:
             bare = bare_repository(root)

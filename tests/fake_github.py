@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.requests import Request
@@ -43,6 +44,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.github_openapi import check_request, find_operation, normalize_path
+from tests.loopback import serve_app
 
 MAX_BODY = 65536  # "body is too long (maximum is 65536 characters)": comments, PR bodies
 MAX_CHECK_TEXT = 65535  # output.summary / output.text maxLength in the checks API
@@ -61,6 +63,20 @@ REVIEW_STATES["COMMENT"] = "COMMENTED"
 _ids = itertools.count(1001)
 
 Handler = Callable[["_Req"], tuple[int, Any]]
+
+
+def app_keypair() -> tuple[str, str]:
+    """A fresh RSA key pair for a GitHub App: (private PEM for PyGithub, public for the fake)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
 
 
 def _now(offset: float = 0) -> str:
@@ -814,18 +830,6 @@ def fake_github(
     fake = FakeGitHub(app_id, public_key, installation_id, app_slug, account)
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE"]
     app = Starlette(routes=[Route("/{path:path}", fake.endpoint, methods=methods)])
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fake GitHub server did not start")
-        time.sleep(0.01)
-    fake.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    try:
+    with serve_app(app, "the fake GitHub server") as url:
+        fake.url = url
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -20,7 +19,8 @@ from typing import Any
 
 import httpx
 import respx
-import uvicorn
+
+from tests.loopback import serve_app
 
 BASE_URL = "http://model.test/v1"
 Reply = Callable[[dict[str, Any]], httpx.Response]
@@ -171,18 +171,5 @@ def serve_http(model: ScriptedModel) -> Iterator[str]:
         return Response(reply.content, reply.status_code, dict(reply.headers))
 
     app = Starlette(routes=[Route("/v1/chat/completions", completions, methods=["POST"])])
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the scripted model server did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_app(app, "the scripted model server") as url:
+        yield f"{url}/v1"

@@ -326,3 +326,31 @@ def test_health_readiness_and_metrics(app: App) -> None:
     metrics = app.http.get("/metrics").text
     assert 'helm_bot_webhook_deliveries_total{event="star",outcome="ignored"} 1.0' in metrics
     assert "helm_bot_jobs" in metrics
+
+
+def test_an_approving_review_by_a_writer_counts_as_approve(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, issue, pull = waiting
+    review = app.payload("pull_request_review.submitted", pull_request__number=pull["number"])
+    review["review"].update(state="approved", body=None)
+    review["review"]["user"].update(login="visitor", type="User")
+    review["sender"].update(login="visitor", type="User")
+    assert app.deliver("pull_request_review", review).status_code == 202
+    wait_for(
+        lambda: any("only collaborators" in c["body"] for c in app.bot_comments(pull["number"])),
+        "the refusal of a reader's approval",
+    )
+    review["review"]["user"]["login"] = review["sender"]["login"] = "maintainer"
+    assert app.deliver("pull_request_review", review).status_code == 202
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the approved chart")
+
+
+def test_rate_limits_are_waited_out(app: App) -> None:
+    app.fake.fail_next("POST", r"/issues/\d+/comments$", 403, {"retry-after": "1"})
+    app.fake.fail_next("POST", r"/check-runs$", 429, {"retry-after": "1"})
+    issue = app.open_issue("Chart", REQUEST)
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the chart after the limits")
+    assert len(app.bot_comments(issue)) == 1 and len(app.repo.check_runs) == 1
+    limited = [c for c in app.fake.requests if c.status in (403, 429)]
+    assert len(limited) == 2

@@ -12,6 +12,7 @@ import pytest
 from bot.events.commands import SlashCommand, parse_command
 from bot.events.events import Event, to_event
 from bot.events.signature import sign, verify
+from tests.app_harness import with_changes
 
 HOOKS = Path(__file__).parent / "fixtures" / "github" / "webhooks"
 
@@ -22,13 +23,7 @@ def payload(name: str, **changes: Any) -> dict[str, Any]:
     data.setdefault(
         "installation", {"id": 4242, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg=="}
     )
-    for dotted, value in changes.items():
-        node = data
-        *parents, last = dotted.split("__")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return data
+    return with_changes(data, **changes)
 
 
 # --------------------------------------------------------------------------- commands

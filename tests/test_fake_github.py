@@ -15,35 +15,20 @@ from typing import Any
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from github import Auth, Github, GithubException, GithubIntegration
 from github.GithubException import RateLimitExceededException, UnknownObjectException
 from github.PullRequest import ReviewComment
 
-from tests.fake_github import FakeGitHub, fake_github
+from tests.fake_github import FakeGitHub, app_keypair, fake_github
 
 APP_ID = 4242
 INSTALLATION = 77
 REPO = "octo-org/charts"
 
 
-def _keypair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public.decode()
-
-
 @pytest.fixture(scope="module")
 def app_key() -> tuple[str, str]:
-    return _keypair()
+    return app_keypair()
 
 
 @pytest.fixture
@@ -87,7 +72,7 @@ def test_app_token_exchange(fake: FakeGitHub, app_key: tuple[str, str]) -> None:
 def test_forged_or_missing_credentials_are_refused(
     fake: FakeGitHub, app_key: tuple[str, str]
 ) -> None:
-    forged = GithubIntegration(auth=Auth.AppAuth(APP_ID, _keypair()[0]), base_url=fake.url)
+    forged = GithubIntegration(auth=Auth.AppAuth(APP_ID, app_keypair()[0]), base_url=fake.url)
     with pytest.raises(GithubException) as raised:
         forged.get_access_token(INSTALLATION)
     assert raised.value.status == 401 and fake.tokens == {}
