@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from bot.edges.cli import main
 from bot.events.signature import sign
 from bot.policy.base import ToolBox
 from bot.policy.deterministic import DeterministicPolicy
 from bot.tools.models import Finding, FixPlan, SecurityReport
-from tests.app_harness import SECRET, App, github_app, show, wait_for
+from tests.app_harness import INSTALLATION, SECRET, App, github_app, show, wait_for
 
 REQUEST = (
     "Node.js express API payments-api, image ghcr.io/acme/payments:1.4.2, port 3000, 2-4 replicas"
@@ -89,6 +90,9 @@ def test_a_redelivered_webhook_does_nothing_twice(app: App) -> None:
     assert len(app.repo.pulls) == 1 and len(app.bot_comments(issue)) == 1
     assert len(app.repo.check_runs) == 1
     assert len(app.server.service.queue.jobs()) == 2
+    # Both jobs used one cached installation token (it lives an hour).
+    issued = [t for t in app.fake.tokens.values() if t.installation_id == INSTALLATION]
+    assert len(issued) == 1
 
 
 def test_a_request_needing_review_waits_and_only_a_writer_may_approve(app: App) -> None:
@@ -354,3 +358,15 @@ def test_rate_limits_are_waited_out(app: App) -> None:
     assert len(app.bot_comments(issue)) == 1 and len(app.repo.check_runs) == 1
     limited = [c for c in app.fake.requests if c.status in (403, 429)]
     assert len(limited) == 2
+
+
+def test_serve_without_the_app_settings_says_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_PRIVATE_KEY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "s")
+    assert main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "GITHUB_APP_ID" in err and "GITHUB_APP_PRIVATE_KEY" in err
+    assert "GITHUB_WEBHOOK_SECRET" not in err
