@@ -84,6 +84,7 @@ class App:
     bare: Path
     server: Running
     http: httpx.Client
+    private_key: str  # the App's key, for a worker process started by a test
 
     def payload(self, name: str, **fields: Any) -> dict[str, Any]:
         """A real example payload, rewritten to come from the fake repository."""
@@ -209,7 +210,7 @@ def github_app(
             running(settings, app_settings, workers=workers, policy=policy) as server,
             httpx.Client(base_url=server.url, timeout=30) as http,
         ):
-            yield App(github, repo, bare, server, http)
+            yield App(github, repo, bare, server, http, private)
 
 
 @contextmanager

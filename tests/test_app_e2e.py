@@ -6,6 +6,10 @@ the bot sent it is checked against GitHub's published description (``fake.violat
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ from bot.events.signature import sign
 from bot.policy.base import ToolBox
 from bot.policy.deterministic import DeterministicPolicy
 from bot.tools.models import Finding, FixPlan, SecurityReport
-from tests.app_harness import INSTALLATION, SECRET, App, github_app, show, wait_for
+from tests.app_harness import APP_ID, INSTALLATION, SECRET, App, github_app, show, wait_for
 
 REQUEST = (
     "Node.js express API payments-api, image ghcr.io/acme/payments:1.4.2, port 3000, 2-4 replicas"
@@ -370,3 +374,35 @@ def test_serve_without_the_app_settings_says_what_is_missing(
     err = capsys.readouterr().err
     assert "GITHUB_APP_ID" in err and "GITHUB_APP_PRIVATE_KEY" in err
     assert "GITHUB_WEBHOOK_SECRET" not in err
+
+
+def test_a_separate_worker_process_takes_the_jobs(tmp_path: Path) -> None:
+    """``helm-bot worker`` on the same database does the work of a server with no workers."""
+    database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
+    with github_app(tmp_path, database, workers=0) as app:
+        issue = app.open_issue("Chart", REQUEST)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "HELM_BOT_HOME": str(tmp_path / "worker-home"),
+            "GITHUB_APP_ID": str(APP_ID),
+            "GITHUB_APP_PRIVATE_KEY": app.private_key,
+            "GITHUB_WEBHOOK_SECRET": SECRET.decode(),
+            "GITHUB_API_URL": app.fake.url,
+            "HELM_BOT_GITHUB_WRITE_INTERVAL": "0",
+            "HELM_BOT_GITHUB_REQUEST_INTERVAL": "0",
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker", "--workers", "1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_for(lambda: "chart ready" in app.status_of(issue), "the worker's chart")
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            output, _ = worker.communicate(timeout=120)
+        assert worker.returncode == 0, output
+        assert pr_of(app) is not None and app.fake.violations == []
