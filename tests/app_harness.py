@@ -153,6 +153,10 @@ class App:
             if c["issue"] == number and "helm-bot:" in c["body"]
         ]
 
+    def said(self, number: int, text: str) -> bool:
+        """Tell whether one of the bot's comments on #number contains ``text``."""
+        return any(text in c["body"] for c in self.bot_comments(number))
+
     def status_of(self, number: int) -> str:
         found = [c["body"] for c in self.bot_comments(number) if "helm-bot:status" in c["body"]]
         assert len(found) <= 1, "more than one status comment"

@@ -106,7 +106,7 @@ def test_a_request_needing_review_waits_and_only_a_writer_may_approve(app: App) 
 
     assert app.comment(issue, "/approve", user="visitor").status_code == 202
     wait_for(
-        lambda: any("only collaborators" in c["body"] for c in app.bot_comments(issue)),
+        lambda: app.said(issue, "only collaborators"),
         "the polite refusal",
     )
     assert "waiting for a decision" in app.status_of(issue) and not app.repo.pulls
@@ -191,7 +191,7 @@ def test_reject_closes_the_pr_and_deletes_the_branch(
     closed = pr_of(app)
     assert closed is not None and closed["state"] == "closed"
     assert app.repo.branch_sha(BRANCH) is None
-    assert any("rejected" in c["body"] for c in app.bot_comments(pull["number"]))
+    assert app.said(pull["number"], "rejected")
 
 
 def test_commands_on_a_thread_that_is_not_waiting_get_a_clear_reply(app: App) -> None:
@@ -201,12 +201,12 @@ def test_commands_on_a_thread_that_is_not_waiting_get_a_clear_reply(app: App) ->
     assert pull is not None
     app.comment(pull["number"], "/approve", user="maintainer")
     wait_for(
-        lambda: any("not waiting" in c["body"] for c in app.bot_comments(pull["number"])),
+        lambda: app.said(pull["number"], "not waiting"),
         "the reply",
     )
     app.comment(pull["number"], "/help", user="visitor")
     wait_for(
-        lambda: any("helm-bot commands" in c["body"] for c in app.bot_comments(pull["number"])),
+        lambda: app.said(pull["number"], "helm-bot commands"),
         "the help",
     )
 
@@ -233,7 +233,7 @@ def test_a_pr_closed_by_a_person_cancels_the_waiting_thread(
     wait_for(lambda: "has ended" in app.status_of(issue), "the cancellation")
     app.comment(pull["number"], "/approve", user="maintainer")
     wait_for(
-        lambda: any("not waiting" in c["body"] for c in app.bot_comments(pull["number"])),
+        lambda: app.said(pull["number"], "not waiting"),
         "the reply to a command on an ended thread",
     )
 
@@ -277,7 +277,7 @@ def test_a_broken_config_file_is_explained_and_the_defaults_apply(tmp_path: Path
         app.repo.files[".github/helm-bot.yml"] = "chart_dir: ../../etc\n"
         issue = app.open_issue("Chart", REQUEST)
         wait_for(lambda: "chart ready" in app.status_of(issue), "the chart")
-        assert any("chart_dir" in c["body"] for c in app.bot_comments(issue))
+        assert app.said(issue, "chart_dir")
         assert show(app.bare, BRANCH, "charts/payments-api/Chart.yaml")
 
 
@@ -346,7 +346,7 @@ def test_an_approving_review_by_a_writer_counts_as_approve(
     review["sender"].update(login="visitor", type="User")
     assert app.deliver("pull_request_review", review).status_code == 202
     wait_for(
-        lambda: any("only collaborators" in c["body"] for c in app.bot_comments(pull["number"])),
+        lambda: app.said(pull["number"], "only collaborators"),
         "the refusal of a reader's approval",
     )
     review["review"]["user"]["login"] = review["sender"]["login"] = "maintainer"

@@ -87,7 +87,6 @@ def service(
             graph_for=(lambda want: fixed) if fixed is not None else graphs(saver),
             links=queue,
             work_dir=work,
-            kube_versions=list(settings.kube_versions),
         )
         yield Service(queue, context)
 

@@ -12,9 +12,9 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,7 +53,6 @@ class Context:
     graph_for: Callable[[bool | None], Graph]  # the repository's llm setting -> compiled graph
     links: Links
     work_dir: Path
-    kube_versions: list[str] = field(default_factory=lambda: ["1.29", "1.34"])
 
 
 @dataclass
@@ -256,7 +255,7 @@ def publish(job: Job, outcome: RunOutcome) -> str:
         )
         return f"{outcome.status}: answered in the status comment"
     chart = ChartDraft.model_validate(draft)
-    branch = f"{job.config.branch_prefix}{chart.name}-{job.issue}"
+    branch = _branch(job, chart)
     chart_path = f"{job.config.chart_dir}/{chart.name}"
     token = job.ctx.app.token(job.event.installation_id)
     with _chart_files(outcome, chart) as files:
@@ -271,7 +270,7 @@ def publish(job: Job, outcome: RunOutcome) -> str:
         )
     report_md = _report(outcome)
     waiting = outcome.status == "waiting"
-    body = render.pr_body(job.thread, job.issue, outcome, report_md, "")
+    body = render.pr_body(job.thread, job.issue, outcome, report_md)
     pr = job.conversation.open_or_update_pr(
         branch, job.repo.default_branch, render.pr_title(chart.name), body, draft=waiting
     )
@@ -279,13 +278,16 @@ def publish(job: Job, outcome: RunOutcome) -> str:
     job.conversation.check_run(pushed.sha, render.check_output(outcome, chart_path, report_md))
     if waiting and outcome.review:
         key = f"{job.thread}/{len(state.get('decisions') or [])}"
-        job.conversation.ask_review(
-            pr, key, render.review(job.thread, key, outcome.review, chart_path)
-        )
+        job.conversation.ask_review(pr, key, render.review(key, outcome.review, chart_path))
     job.conversation.status(
         render.status_comment(job.thread, render.headline(outcome, pr.html_url), [])
     )
     return f"{outcome.status}: {pr.html_url} at {pushed.sha[:12]}"
+
+
+def _branch(job: Job, chart: ChartDraft) -> str:
+    """The chart's branch: ``<prefix><chart>-<issue>``."""
+    return f"{job.config.branch_prefix}{chart.name}-{job.issue}"
 
 
 def _question(outcome: RunOutcome) -> str:
@@ -296,7 +298,7 @@ def _question(outcome: RunOutcome) -> str:
 
 
 @contextmanager
-def _chart_files(outcome: RunOutcome, chart: ChartDraft):  # type: ignore[no-untyped-def]
+def _chart_files(outcome: RunOutcome, chart: ChartDraft) -> Iterator[Path]:
     """The chart directory to commit: finalize's when done, else the draft written out."""
     result = outcome.state.get("result") or {}
     if outcome.status == "done" and result.get("chart"):
@@ -321,7 +323,7 @@ def _rejected(job: Job, outcome: RunOutcome) -> str:
     closed = ""
     if draft:
         chart = ChartDraft.model_validate(draft)
-        branch = f"{job.config.branch_prefix}{chart.name}-{job.issue}"
+        branch = _branch(job, chart)
         pr = job.conversation.find_pr(branch)
         if pr is not None:
             decided = (outcome.state.get("decisions") or [{}])[-1].get("by", "")

@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.events.commands import HELP
 from bot.jobs.runner import RunOutcome
 from bot.publish.markers import marker
 
 MAX_TEXT = 65_000  # GitHub's limit is 65,535 characters; leave room for the cut notice
 ANNOTATION_BATCH = 50
 LEVELS = {"CRITICAL": "failure", "HIGH": "failure", "MEDIUM": "warning"}
-AGENTS = ("coordinator", "planner", "template", "validator", "security", "optimizer", "finalize")
 
 
 def fit(text: str, where: str, limit: int = MAX_TEXT) -> str:
@@ -81,7 +79,7 @@ def pr_title(chart: str) -> str:
     return f"Helm chart for {chart}"
 
 
-def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str, check_url: str) -> str:
+def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str) -> str:
     """The pull request's description: what was asked, the report, and how to answer."""
     head = [marker("pull-request", thread), f"Closes #{issue}.", ""]
     if outcome.status == "waiting":
@@ -94,7 +92,7 @@ def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str, check_
             "",
         ]
     body = "\n".join(head) + (report_md or progress_report(outcome))
-    return fit(body, f"in the check run ({check_url})" if check_url else "in the check run")
+    return fit(body, "in the check run")
 
 
 def progress_report(outcome: RunOutcome) -> str:
@@ -190,7 +188,7 @@ class ReviewDraft:
     comments: list[dict[str, Any]]  # path, line, side, body: what GitHub's review API takes
 
 
-def review(thread: str, key: str, payload: dict[str, Any], chart_path: str) -> ReviewDraft:
+def review(key: str, payload: dict[str, Any], chart_path: str) -> ReviewDraft:
     """The PR review that asks for a decision, with comments on the lines it is about."""
     options = "\n".join(f"- `/{o['action']}` — {o['label']}" for o in payload.get("options", []))
     details = "\n".join(f"- {d}" for d in payload.get("details", []))
@@ -233,7 +231,3 @@ def review(thread: str, key: str, payload: dict[str, Any], chart_path: str) -> R
             for (file, line), texts in list(comments.items())[:50]
         ],
     )
-
-
-def help_text() -> str:
-    return HELP
