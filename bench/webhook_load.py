@@ -1,8 +1,8 @@
 """Load test: signed webhook deliveries at rising rates against helm-bot's server, on loopback.
 
 Run: ``/work/venv/bin/python bench/webhook_load.py [--backend sqlite|postgres|both]
-[--rates 100,200,...] [--step-seconds S] [--connections N] [--drain S] [--separate-workers]
-[--github-latency MS] [--bare-access auto|threadpool|async]``
+[--rates 100,200,...] [--step-seconds S] [--connections N] [--drain S] [--in-process-workers]
+[--worker-nice N] [--github-latency MS] [--bare-access auto|threadpool|async]``
 
 About a minute per backend. For each database (a scratch SQLite file; a throwaway PostgreSQL from
 ``tests/postgres.py``, by default when its server binaries are installed) two servers are measured
@@ -43,16 +43,19 @@ under 50 ms, none lost, none twice.
 Process layout: the load generator is this process (raw asyncio streams writing pre-built requests,
 the cheapest client there is, so that it is not what saturates); the server under test runs in a
 child process (this script re-invoked as ``serve-app`` or ``serve-bare``), alone with its own
-workers as in a deployment; the fake GitHub runs in a third process (``fake``), because GitHub is
-not on the server's machine and its CPU must not count against the server's GIL. On two cores the
+workers as in a deployment; the fake GitHub runs in a third process (``fake``) at nice 19
+(``--github-nice``), because GitHub is not on the server's machine: its CPU must count neither
+against the server's GIL nor against the server's share of the two cores. On two cores the
 generator and the server get about one each; PostgreSQL's processes share them. The bare
 endpoint's process imports nothing of the bot but the signature check, so that its heap (and its
 garbage collections) stay as small as a minimal endpoint's.
 
-Two variations show where the capacity goes: ``--separate-workers`` runs the workers in a process
-of their own (``helm-bot serve --workers 0`` plus ``helm-bot worker``) and ``--github-latency``
-makes the fake answer after a delay, as the real API does (the fake answers in about a millisecond,
-so by default the workers run flat out, the worst case for the webhook).
+The workers run as ``helm-bot serve`` runs them: in a process of their own at a lower CPU
+priority (``--worker-nice``, default as serve's). Two variations show where the capacity goes:
+``--in-process-workers`` runs them as threads in the server's process (``running(...,
+workers=N)``, as the tests do) and ``--github-latency`` makes the fake answer after a delay, as
+the real API does (the fake answers in about a millisecond, so by default the workers run flat
+out, the worst case for the webhook).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ sys.path.insert(0, str(ROOT))
 
 # Only light modules here: the bare endpoint's process must not carry the bot's heap (a full
 # garbage collection over it takes tens of milliseconds). The rest is imported where it is used.
+from bot.edges.supervise import DEFAULT_WORKER_NICE  # noqa: E402
 from tests.postgres import postgres_server, server_binaries  # noqa: E402
 
 if TYPE_CHECKING:
@@ -611,8 +615,10 @@ def serve_app(args: argparse.Namespace) -> None:
 
 
 def serve_workers(args: argparse.Namespace) -> None:
-    """Workers only, as ``helm-bot worker`` runs them: for ``--separate-workers``."""
+    """Workers only, as ``helm-bot serve``'s child runs them (``helm-bot worker --nice N``)."""
     from bot.edges.serve import service, start_workers
+
+    os.nice(args.nice)
 
     diagnostics = Diagnostics()
     stop = threading.Event()
@@ -657,6 +663,7 @@ def serve_fake(args: argparse.Namespace) -> None:
     from tests.app_harness import APP_ID, INSTALLATION, REPO, bare_repository
     from tests.fake_github import fake_github
 
+    os.nice(args.nice)
     bare = bare_repository(Path(args.root))
     public = Path(args.public_key).read_text()
     serving = (
@@ -911,7 +918,7 @@ def app_phase(
     (root / "github").mkdir()
     fake = Child(
         ["fake", "--root", str(root / "github"), "--public-key", str(root / "app.pub")]
-        + ["--latency", str(args.github_latency / 1000)],
+        + ["--latency", str(args.github_latency / 1000), "--nice", str(args.github_nice)],
         root / "fake.log",
     )
     children: dict[str, Child] = {}
@@ -921,26 +928,27 @@ def app_phase(
         common += [str(root / "app.pem"), "--home", str(root / "home")]
         common += ["--secret", deliveries_secret().hex()]
         env = {"TRIVY": str(root / "no-trivy-here")}
-        in_server = 0 if args.separate_workers else args.workers
+        in_server = args.workers if args.in_process_workers else 0
         children["server"] = Child(
             ["serve-app", *common, "--workers", str(in_server)], root / "server.log", env
         )
-        if args.separate_workers:
-            children["workers"] = Child(
-                ["work", *common, "--workers", str(args.workers)], root / "workers.log", env
-            )
+        if not args.in_process_workers:
+            command = ["work", *common, "--workers", str(args.workers)]
+            command += ["--nice", str(args.worker_nice)]
+            children["workers"] = Child(command, root / "workers.log", env)
         port = children["server"].facts["port"]
         pids = {name: child.facts["pid"] for name, child in children.items()}
         layout = (
-            f"running(..., workers=0) + {args.workers} workers in another process"
-            if args.separate_workers
-            else f"running(..., workers={args.workers})"
+            f"running(..., workers={args.workers})"
+            if args.in_process_workers
+            else f"running(..., workers=0) + {args.workers} workers in another process at nice "
+            f"{args.worker_nice}"
         )
         access = "AsyncJobQueue" if server_access() == "async" else "run_in_threadpool(JobQueue)"
         pool = "" if url.startswith("sqlite") else f", pool of {DEFAULT_POOL_SIZE} connections"
         print_header(
             f"helm-bot: {layout}; create_app enqueues through {access}{pool}",
-            workers_column=args.separate_workers,
+            workers_column=not args.in_process_workers,
         )
         deliveries = Deliveries(fake.facts["bare"], port)
         started = time.perf_counter()
@@ -1090,7 +1098,7 @@ def backend_run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     sub = parser.add_subparsers(dest="command")
     bare = sub.add_parser("serve-bare")
     bare.add_argument("--db", required=True, help="sqlite:PATH or a PostgreSQL URL")
@@ -1102,10 +1110,12 @@ def main() -> None:
         for name in ("--db", "--github", "--private-key", "--home", "--secret"):
             app.add_argument(name, required=True)
         app.add_argument("--workers", type=int, default=2)
+        app.add_argument("--nice", type=int, default=0)
     fake = sub.add_parser("fake")
     fake.add_argument("--root", required=True)
     fake.add_argument("--public-key", required=True)
     fake.add_argument("--latency", type=float, default=0.0)
+    fake.add_argument("--nice", type=int, default=0)
     have_postgres = server_binaries() is not None
     parser.add_argument(
         "--backend",
@@ -1128,9 +1138,22 @@ def main() -> None:
         help="ms the fake GitHub waits before each answer (default 0, as in the tests)",
     )
     parser.add_argument(
-        "--separate-workers",
+        "--github-nice",
+        type=int,
+        default=19,
+        help="niceness of the fake GitHub's process (default 19: GitHub's CPU is not on the "
+        "server's machine, so the fake yields to everything else here)",
+    )
+    parser.add_argument(
+        "--in-process-workers",
         action="store_true",
-        help="run the workers in a process of their own (helm-bot serve --workers 0 + worker)",
+        help="run the workers as threads in the server's process, not as helm-bot serve does",
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=DEFAULT_WORKER_NICE,
+        help=f"niceness of the workers' process (default {DEFAULT_WORKER_NICE}, as serve's)",
     )
     parser.add_argument("--bare-pool", type=int, default=32, help="bare endpoint's PG pool")
     parser.add_argument(
@@ -1160,8 +1183,13 @@ def main() -> None:
         f"waiting; latency from when each delivery was due. uvicorn: "
         + ("httptools" if _have("httptools") else "h11 (no httptools)")
         + (", uvloop" if _have("uvloop") else ", asyncio loop (no uvloop)")
-        + f". Fake GitHub answers after {args.github_latency:g} ms; workers "
-        + ("in a process of their own." if args.separate_workers else "in the server's process.")
+        + f". Fake GitHub answers after {args.github_latency:g} ms at nice {args.github_nice}; "
+        + "workers "
+        + (
+            "in the server's process."
+            if args.in_process_workers
+            else f"in a process of their own at nice {args.worker_nice}."
+        )
     )
     started, results = time.perf_counter(), []
     for backend in backends:

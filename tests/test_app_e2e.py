@@ -6,14 +6,19 @@ the bot sent it is checked against GitHub's published description (``fake.violat
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.edges.cli import main
@@ -64,6 +69,9 @@ def test_labelled_issue_becomes_a_pull_request_with_the_chart_and_a_green_check(
     chart = show(app.bare, BRANCH, "charts/payments-api/Chart.yaml")
     assert chart is not None and "name: payments-api" in chart
     assert show(app.bare, BRANCH, "charts/payments-api/values.schema.json")
+    # The whole report sits beside the chart, as the command line writes it.
+    report = show(app.bare, BRANCH, "charts/payments-api.report.md")
+    assert report is not None and report.split("\n")[0] in pull["body"]
     check = check_of(app)
     assert check is not None and check["conclusion"] == "success"
     assert check["head_sha"] == app.repo.branch_sha(BRANCH)
@@ -327,12 +335,28 @@ def test_bad_deliveries_get_clear_answers_and_enqueue_nothing(app: App) -> None:
     assert app.server.service.queue.jobs() == []
 
 
+def test_a_payload_only_pythons_json_parses_is_still_queued(app: App) -> None:
+    # orjson refuses a lone surrogate escape and integers over 64 bits; GitHub may send either.
+    payload = app.payload("issues.labeled", issue__title="Chart \ud800", sender__id=2**70)
+    raw = json.dumps(payload).encode()
+    assert b"\\ud800" in raw
+    answer = app.deliver("issues", None, raw=raw)
+    assert answer.status_code == 202, answer.text
+    (job,) = app.server.service.queue.jobs()
+    assert job.payload["event"]["title"] == "Chart \ufffd"
+
+
 def test_health_readiness_and_metrics(app: App) -> None:
     assert app.http.get("/healthz").text == "ok"
     assert app.http.get("/readyz").status_code == 200
     app.deliver("star", {"action": "created"})
+    unsigned = {"X-GitHub-Event": "made-up-event", "X-GitHub-Delivery": "x"}
+    app.http.post("/webhook", content=b"{}", headers=unsigned)
     metrics = app.http.get("/metrics").text
     assert 'helm_bot_webhook_deliveries_total{event="star",outcome="ignored"} 1.0' in metrics
+    # An unsigned request's event name never becomes a label value.
+    assert 'event="unverified",outcome="bad_signature"} 1.0' in metrics
+    assert "made-up-event" not in metrics
     assert "helm_bot_jobs" in metrics
 
 
@@ -376,25 +400,29 @@ def test_serve_without_the_app_settings_says_what_is_missing(
     assert "GITHUB_WEBHOOK_SECRET" not in err
 
 
+def _app_env(app: App, database: str, home: Path) -> dict[str, str]:
+    """The environment a helm-bot process needs to act as the test's App."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "HELM_BOT_HOME": str(home),
+        "GITHUB_APP_ID": str(APP_ID),
+        "GITHUB_APP_PRIVATE_KEY": app.private_key,
+        "GITHUB_WEBHOOK_SECRET": SECRET.decode(),
+        "GITHUB_API_URL": app.fake.url,
+        "HELM_BOT_GITHUB_WRITE_INTERVAL": "0",
+        "HELM_BOT_GITHUB_REQUEST_INTERVAL": "0",
+    }
+
+
 def test_a_separate_worker_process_takes_the_jobs(tmp_path: Path) -> None:
     """``helm-bot worker`` on the same database does the work of a server with no workers."""
     database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
     with github_app(tmp_path, database, workers=0) as app:
         issue = app.open_issue("Chart", REQUEST)
-        env = {
-            **os.environ,
-            "DATABASE_URL": database,
-            "HELM_BOT_HOME": str(tmp_path / "worker-home"),
-            "GITHUB_APP_ID": str(APP_ID),
-            "GITHUB_APP_PRIVATE_KEY": app.private_key,
-            "GITHUB_WEBHOOK_SECRET": SECRET.decode(),
-            "GITHUB_API_URL": app.fake.url,
-            "HELM_BOT_GITHUB_WRITE_INTERVAL": "0",
-            "HELM_BOT_GITHUB_REQUEST_INTERVAL": "0",
-        }
         worker = subprocess.Popen(
             [sys.executable, "-m", "bot", "worker", "--workers", "1"],
-            env=env,
+            env=_app_env(app, database, tmp_path / "worker-home"),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -406,3 +434,61 @@ def test_a_separate_worker_process_takes_the_jobs(tmp_path: Path) -> None:
             output, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, output
         assert pr_of(app) is not None and app.fake.violations == []
+
+
+def _address(logs: list[str]) -> str | None:
+    match = re.search(r"serving on (http://[\d.]+:\d+)", "".join(logs))
+    return match.group(1) if match else None
+
+
+def _children(pid: int) -> list[int]:
+    """Process ``pid``'s children; each of its threads lists those it started."""
+    tasks = Path(f"/proc/{pid}/task").glob("*/children")
+    return sorted(int(child) for task in tasks for child in task.read_text().split())
+
+
+def test_serve_runs_its_workers_in_a_child_process_it_restarts(tmp_path: Path) -> None:
+    """``helm-bot serve`` as users run it: the webhook here, the jobs in a nicer child process."""
+    database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
+    with github_app(tmp_path, database, workers=0) as app:  # only its fake GitHub is used
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", "0", "--workers", "1"],
+            env=_app_env(app, database, tmp_path / "serve-home"),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        logs: list[str] = []
+
+        def read_logs() -> None:
+            assert serve.stderr is not None
+            logs.extend(iter(serve.stderr.readline, ""))
+
+        reader = threading.Thread(target=read_logs, daemon=True)
+        reader.start()
+        try:
+            url = wait_for(lambda: _address(logs), "the server's address")
+            (worker,) = wait_for(lambda: _children(serve.pid), "the worker process")
+            # Its niceness is set once it has loaded the bot.
+            wait_for(lambda: os.getpriority(os.PRIO_PROCESS, worker) == 10, "a nice worker")
+            with httpx.Client(base_url=url, timeout=30) as http:
+                served = dataclasses.replace(app, http=http)
+                issue = served.open_issue("Chart", REQUEST)
+                wait_for(lambda: "chart ready" in app.status_of(issue), "the child's chart")
+                metrics = http.get("/metrics").text
+                assert 'helm_bot_job_seconds_count{kind="chart_request",outcome="done"} 1.0' in (
+                    metrics
+                ), metrics
+
+                os.kill(worker, signal.SIGKILL)  # the supervisor starts another
+                wait_for(lambda: _children(serve.pid) not in ([], [worker]), "a new worker")
+                served.comment(issue, "/help", user="visitor")
+                wait_for(lambda: app.said(issue, "/approve"), "the new worker's reply")
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            serve.wait(timeout=120)
+            reader.join(timeout=10)
+            assert serve.stderr is not None
+            serve.stderr.close()
+        assert serve.returncode == 0, "".join(logs)
+        assert "exited with code -9" in "".join(logs)
+        assert app.fake.violations == []

@@ -186,3 +186,13 @@ def test_odd_unicode_survives() -> None:
     )
     event = to_event("issue_comment", copy.deepcopy(data))
     assert "🚀" in event.text
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character() -> None:
+    # JSON may escape half of a surrogate pair; no API call or commit could carry it.
+    data = payload("issue_comment.created", comment__body="/chart api \ud800 on port 8080")
+    data["sender"]["login"] = "odd\udfff"
+    event = to_event("issue_comment", data)
+    assert event.text == "api \ufffd on port 8080"
+    assert event.actor == "odd\ufffd"
+    event.text.encode("utf-8")

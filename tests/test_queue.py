@@ -23,7 +23,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from bot.jobs.queue import AsyncJobQueue, Job, JobQueue, QueueUnavailable
+from bot.jobs.queue import (
+    AsyncJobQueue,
+    Job,
+    JobQueue,
+    QueueUnavailable,
+    _enqueue_params,
+    _WouldWait,
+)
 from bot.store import UnsupportedDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +88,8 @@ def _only(queue: JobQueue) -> Job:
 
 def test_a_redelivery_is_a_noop(queue: JobQueue) -> None:
     payload = {"action": "opened", "issue": {"number": 12, "labels": ["helm", "ünïcode"]}}
-    assert queue.enqueue("delivery-1", "issues", "octo/app#12", payload)
-    assert not queue.enqueue("delivery-1", "issues", "octo/app#12", {"action": "edited"})
+    assert queue.enqueue("delivery-1", "issues", "octo/app#12", payload) == "octo/app#12"
+    assert queue.enqueue("delivery-1", "issues", "octo/app#12", {"action": "edited"}) is None
 
     job = _only(queue)
     assert (job.delivery_id, job.kind, job.thread_key) == ("delivery-1", "issues", "octo/app#12")
@@ -123,6 +130,19 @@ def test_pull_requests_link_to_the_thread_of_their_issue(queue: JobQueue) -> Non
     assert queue.thread_for("octo/other", 57) is None
     queue.link("octo/app", 57, "octo/app#13")
     assert queue.thread_for("octo/app", 57) == "octo/app#13"
+
+
+def test_a_job_about_a_linked_pull_request_joins_its_thread(queue: JobQueue) -> None:
+    queue.link("octo/app", 57, "octo/app#12")
+    assert queue.enqueue("d-1", "command", "octo/app#57", {}, about=("Octo/App", 57)) == (
+        "octo/app#12"
+    )
+    assert queue.enqueue("d-2", "command", "octo/app#58", {}, about=("octo/app", 58)) == (
+        "octo/app#58"
+    )
+    assert queue.enqueue("d-3", "command", "octo/app#57", {}) == "octo/app#57"
+    assert queue.enqueue("d-1", "command", "octo/app#57", {}, about=("octo/app", 57)) is None
+    assert [job.thread_key for job in queue.jobs()] == ["octo/app#12", "octo/app#58", "octo/app#57"]
 
 
 # --- ordering and exclusion ----------------------------------------------------------------------
@@ -365,8 +385,8 @@ with JobQueue.open(url, timeout=60) as queue:
     sys.stdin.readline()
     accepted = 0
     for i in range(200):
-        accepted += queue.enqueue(f"shared-{i}", "issues", f"o/r#{i % 7}", {"by": name})
-        accepted += queue.enqueue(f"{name}-{i}", "issues", f"o/r#{i % 7}", {"by": name})
+        for delivery in (f"shared-{i}", f"{name}-{i}"):
+            accepted += queue.enqueue(delivery, "issues", f"o/r#{i % 7}", {"by": name}) is not None
     print(accepted, flush=True)
 """
 
@@ -467,18 +487,18 @@ def test_the_async_queue_serves_the_webhook(url: str) -> None:
         async def webhook() -> None:
             async with await AsyncJobQueue.open(url, pool_size=4) as aqueue:
                 await aqueue.ping()
-                assert await aqueue.thread_for("Octo/App", 57) == "octo/app#12"
-                assert await aqueue.thread_for("octo/app", 58) is None
-                assert await aqueue.enqueue("d-1", "issues", "o/r#1", {"n": 1})
-                assert not await aqueue.enqueue("d-1", "issues", "o/r#1", {"n": 1})
+                linked = aqueue.enqueue("d-0", "command", "octo/app#57", {}, about=("Octo/App", 57))
+                assert await linked == "octo/app#12"
+                assert await aqueue.enqueue("d-1", "issues", "o/r#1", {"n": 1}) == "o/r#1"
+                assert await aqueue.enqueue("d-1", "issues", "o/r#1", {"n": 1}) is None
                 many = [aqueue.enqueue(f"d-{i}", "issues", f"o/r#{i}", {}) for i in range(2, 42)]
                 assert all(await asyncio.gather(*many))
-                assert await aqueue.counts() == {"queued": 41, "running": 0, "done": 0, "dead": 0}
+                assert await aqueue.counts() == {"queued": 42, "running": 0, "done": 0, "dead": 0}
             with pytest.raises(QueueUnavailable):
                 await aqueue.ping()
 
         asyncio.run(webhook())
-        assert queue.jobs()[0].payload == {"n": 1}
+        assert queue.jobs()[1].payload == {"n": 1}
 
 
 def test_the_async_queue_waits_in_a_thread_when_sqlite_is_locked(tmp_path: Path) -> None:
@@ -492,7 +512,8 @@ def test_the_async_queue_waits_in_a_thread_when_sqlite_is_locked(tmp_path: Path)
             sync = aqueue._sync
             assert sync is not None
             # In place it would have to wait: it declines, and enqueue moves to a thread.
-            assert sync._enqueue_nowait("d-1", "issues", "o/r#1", {}) is None
+            with pytest.raises(_WouldWait):
+                sync._enqueue_nowait(_enqueue_params("d-1", "issues", "o/r#1", {}, None, None))
             pending = asyncio.ensure_future(aqueue.enqueue("d-1", "issues", "o/r#1", {}))
             await asyncio.sleep(0.05)
             other_process.execute("ROLLBACK")

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.edges import console
+from bot.edges.supervise import DEFAULT_WORKER_NICE
 from bot.graph.build import build_graph
 from bot.graph.state import Decision
 from bot.jobs.runner import Graph, NotWaiting, RunOutcome, pending_review, resume, start
@@ -68,10 +69,34 @@ def build_parser() -> argparse.ArgumentParser:
     srv = sub.add_parser("serve", help="run the GitHub App: webhook server and workers")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on")
     srv.add_argument("--port", type=int, default=8080, help="port to listen on")
-    srv.add_argument("--workers", type=int, default=2, help="worker threads beside the server")
+    srv.add_argument(
+        "--workers",
+        type=_count,
+        default=2,
+        help="worker threads, in a child process the server restarts if it dies (default 2; "
+        "0: none here, run helm-bot worker elsewhere)",
+    )
+    srv.add_argument(
+        "--worker-nice",
+        type=_count,
+        default=DEFAULT_WORKER_NICE,
+        help="CPU niceness of the worker process, so that webhooks are answered first "
+        f"(default {DEFAULT_WORKER_NICE})",
+    )
     wrk = sub.add_parser("worker", help="run only workers, on the same database as a server")
-    wrk.add_argument("--workers", type=int, default=2, help="worker threads")
+    wrk.add_argument("--workers", type=_count, default=2, help="worker threads (default 2)")
+    wrk.add_argument("--nice", type=_count, default=0, help="lower this process's CPU priority")
+    wrk.add_argument(
+        "--parent", type=int, metavar="PID", help="stop when process PID is gone (serve sets it)"
+    )
     return parser
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _common_flags(parser: argparse.ArgumentParser) -> None:
@@ -126,9 +151,9 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         if args.command == "serve":
-            serve.serve(args.host, args.port, args.workers)
+            serve.serve(args.host, args.port, args.workers, args.worker_nice)
         else:
-            serve.work(args.workers)
+            serve.work(args.workers, args.nice, args.parent)
     except (NotConfigured, UnsupportedDatabase, BadSetting) as exc:
         return _fail(args, EXIT_INPUT, str(exc))
     except KeyboardInterrupt:

@@ -1,8 +1,9 @@
 """``helm-bot serve`` and ``helm-bot worker``: assemble the queue, the graphs, GitHub and workers.
 
 One database URL holds the checkpoints and the job queue. ``serve`` runs the webhook server
-with worker threads beside it; ``worker`` runs only workers, for more capacity on the same
-database (PostgreSQL, for workers on other machines).
+and one supervised ``worker`` child process; ``worker`` runs only workers, for more capacity on
+the same database (PostgreSQL, for workers on other machines). ``running`` is the server with
+worker threads in its own process, for tests and embedding.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from prometheus_client import CollectorRegistry
 
 from bot.config import Settings
-from bot.edges.server import Metrics, create_app
+from bot.edges.server import JobMetrics, Metrics, create_app
+from bot.edges.supervise import DEFAULT_WORKER_NICE, WorkerProcess, worker_command
 from bot.events.events import Event
 from bot.github.app import AppSettings, GitHubApp
 from bot.graph.build import build_graph
@@ -92,7 +97,7 @@ def service(
 
 
 def start_workers(
-    svc: Service, count: int, stop: threading.Event, metrics: Metrics | None = None
+    svc: Service, count: int, stop: threading.Event, metrics: JobMetrics | None = None
 ) -> list[threading.Thread]:
     threads = []
     for index in range(count):
@@ -118,17 +123,18 @@ def running(
     port: int = 0,
     workers: int = 2,
     policy: Policy | None = None,
+    metrics: Metrics | None = None,
 ) -> Iterator[Running]:
-    """Serve webhooks and run workers in background threads; stop both on exit."""
+    """Serve webhooks and run ``workers`` worker threads beside them; stop both on exit."""
     with service(settings, app_settings, policy) as svc:
-        metrics = Metrics()
+        metrics = metrics or Metrics()
         app = create_app(settings.checkpoint_url, app_settings.webhook_secret, metrics=metrics)
         config = uvicorn.Config(
             app, host=host, port=port, log_level="warning", lifespan="on", access_log=False
         )
         server = uvicorn.Server(config)
         stop = threading.Event()
-        threads = start_workers(svc, workers, stop, metrics)
+        threads = start_workers(svc, workers, stop, metrics.jobs)
         thread = threading.Thread(target=server.run, name="webhook-server", daemon=True)
         thread.start()
         try:
@@ -158,24 +164,55 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the webhook server and ``workers`` worker threads until SIGINT or SIGTERM."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    with running(
-        Settings.from_env(), AppSettings.from_env(), host=host, port=port, workers=workers
-    ):
-        stop.wait()
+def serve(host: str, port: int, workers: int, nice: int = DEFAULT_WORKER_NICE) -> None:
+    """Run the webhook server, and ``workers`` worker threads in a child process, until signalled.
+
+    The child runs ``helm-bot worker`` at ``nice`` (see ``bot.edges.supervise``) and writes its
+    metrics into a directory the server's ``/metrics`` reads.
+    """
+    stop = _stop_on_signals()
+    settings, app_settings = Settings.from_env(), AppSettings.from_env()
+    with tempfile.TemporaryDirectory(prefix="helm-bot-metrics-") as shared:
+        metrics = Metrics(Path(shared) if workers else None)
+        with running(settings, app_settings, host=host, port=port, workers=0, metrics=metrics):
+            child = None
+            if workers:
+                command = worker_command(workers, nice)
+                child = WorkerProcess(command, env={"PROMETHEUS_MULTIPROC_DIR": shared}).start()
+            try:
+                stop.wait()
+            finally:
+                if child is not None:
+                    child.stop()
 
 
-def work(workers: int) -> None:
-    """Run worker threads only, until SIGINT or SIGTERM."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+def work(workers: int, nice: int = 0, parent: int | None = None) -> None:
+    """Run worker threads only, until SIGINT or SIGTERM, or until process ``parent`` is gone."""
+    stop = _stop_on_signals()
+    if nice:
+        os.nice(nice)  # before any thread starts: threads take the niceness of their creator
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics = JobMetrics(CollectorRegistry()) if shared else None
     with service(Settings.from_env(), AppSettings.from_env()) as svc:
-        threads = start_workers(svc, workers, stop)
+        threads = start_workers(svc, workers, stop, metrics)
+        if parent is not None:
+            watch = threading.Thread(target=_stop_without, args=(parent, stop), daemon=True)
+            watch.start()
         _settle_heap()
         for thread in threads:
             thread.join()
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _stop_without(parent: int, stop: threading.Event) -> None:
+    """Set ``stop`` once ``parent`` is no longer this process's parent (it died, even by KILL)."""
+    while not stop.wait(1.0):
+        if os.getppid() != parent:
+            log.warning("server process %d is gone: stopping the workers", parent)
+            stop.set()

@@ -8,7 +8,7 @@ delivery ignored with a reason, never an exception.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.events.commands import parse_command
@@ -40,7 +40,8 @@ class Event:
     default_branch: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: its recursive deep copy was a tenth of the webhook's CPU.
+        return vars(self) | {"labels": list(self.labels)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Event:
@@ -61,7 +62,16 @@ def _get(payload: Any, *path: str) -> Any:
 
 
 def _text(value: Any) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    """A string field, cut to MAX_TEXT; a lone surrogate (JSON allows "\\ud800") becomes U+FFFD,
+    since no UTF-8 API call or git commit could carry it."""
+    if not isinstance(value, str):
+        return ""
+    value = value[:MAX_TEXT]
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def _number(value: Any) -> int:
@@ -101,7 +111,7 @@ def _issue(payload: dict[str, Any], common: dict[str, Any]) -> Event:
     if _get(issue, "pull_request") is not None:
         return _ignore("pull request labels do not request charts")
     labels = [
-        label["name"]
+        _text(label["name"])
         for label in (_get(issue, "labels") or [])
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     ]
@@ -129,7 +139,7 @@ def _comment(payload: dict[str, Any], common: dict[str, Any]) -> Event:
         return _ignore("comment event without an issue number or comment id")
     if _from_bot(payload, "comment", "user"):
         return _ignore("comment written by a bot")
-    command = parse_command(_get(payload, "comment", "body"))
+    command = parse_command(_text(_get(payload, "comment", "body")))
     if command is None:
         return _ignore("comment without a command")
     return Event(
@@ -150,7 +160,7 @@ def _review(payload: dict[str, Any], common: dict[str, Any]) -> Event:
         return _ignore("review event without a pull request number")
     if _from_bot(payload, "review", "user"):
         return _ignore("review written by a bot")
-    command = parse_command(_get(payload, "review", "body"))
+    command = parse_command(_text(_get(payload, "review", "body")))
     state = str(_get(payload, "review", "state") or "").lower()
     if command is not None and command.verb != "chart":
         verb, text = command.verb, command.text

@@ -258,6 +258,10 @@ def publish(job: Job, outcome: RunOutcome) -> str:
     branch = _branch(job, chart)
     chart_path = f"{job.config.chart_dir}/{chart.name}"
     token = job.ctx.app.token(job.event.installation_id)
+    report_md = _report(outcome)
+    # The report goes beside the chart, as the command line writes it (the chart's .helmignore
+    # keeps it out of the package), so the PR and the check can link to all of it.
+    report_path = f"{chart_path}.report.md"
     with _chart_files(outcome, chart) as files:
         pushed = git.push_chart(
             job.event.clone_url,
@@ -267,15 +271,17 @@ def publish(job: Job, outcome: RunOutcome) -> str:
             files,
             chart_path,
             f"helm-bot: chart {chart.name} ({outcome.status})\n\nThread {job.thread}",
+            extra={report_path: report_md} if report_md else None,
         )
-    report_md = _report(outcome)
+    report_url = f"{job.repo.html_url}/blob/{pushed.sha}/{report_path}" if report_md else ""
     waiting = outcome.status == "waiting"
-    body = render.pr_body(job.thread, job.issue, outcome, report_md)
+    body = render.pr_body(job.thread, job.issue, outcome, report_md, report_url)
     pr = job.conversation.open_or_update_pr(
         branch, job.repo.default_branch, render.pr_title(chart.name), body, draft=waiting
     )
     job.ctx.links.link(job.repo.full_name, pr.number, job.thread)
-    job.conversation.check_run(pushed.sha, render.check_output(outcome, chart_path, report_md))
+    check = render.check_output(outcome, chart_path, report_md, report_url)
+    job.conversation.check_run(pushed.sha, check)
     if waiting and outcome.review:
         key = f"{job.thread}/{len(state.get('decisions') or [])}"
         job.conversation.ask_review(pr, key, render.review(key, outcome.review, chart_path))

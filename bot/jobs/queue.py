@@ -89,13 +89,9 @@ _COLUMNS = (
     "run_after, error, created_at"
 )
 
-# No foreign key from jobs to deliveries and no unique index on jobs.delivery_id: the one insert
-# path writes both rows together, and each of those checks cost a fifth of enqueue's throughput.
+# A job is its delivery: the unique index on delivery_id is what makes a redelivery a no-op, and
+# enqueue is one INSERT (a table of deliveries beside the jobs cost a fifth of its throughput).
 _SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS helm_bot_deliveries (
-        delivery_id TEXT PRIMARY KEY,
-        received_at DOUBLE PRECISION NOT NULL
-    ){without_rowid}""",
     """CREATE TABLE IF NOT EXISTS helm_bot_jobs (
         id {id_type} PRIMARY KEY,
         delivery_id TEXT NOT NULL,
@@ -112,6 +108,7 @@ _SCHEMA = (
         created_at DOUBLE PRECISION NOT NULL,
         CHECK (state <> 'running' OR (worker_id IS NOT NULL AND lease_until IS NOT NULL))
     )""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS helm_bot_jobs_delivery ON helm_bot_jobs (delivery_id)""",
     """CREATE UNIQUE INDEX IF NOT EXISTS helm_bot_jobs_one_running_per_thread
         ON helm_bot_jobs (thread_key) WHERE state = 'running'""",
     """CREATE INDEX IF NOT EXISTS helm_bot_jobs_unfinished
@@ -129,27 +126,22 @@ _SCHEMA = (
 # Concurrent CREATE ... IF NOT EXISTS can still collide in PostgreSQL's catalogs.
 _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('helm_bot queue schema'))"
 
-_INSERT_DELIVERY = """
-    INSERT INTO helm_bot_deliveries (delivery_id, received_at) VALUES (%(delivery_id)s, {now})
-    ON CONFLICT DO NOTHING"""
-
-_INSERT_JOB = """
+# A job about an issue or pull request that was linked to a thread (the bot's PR) joins that
+# thread; the lookup is part of the insert, so the webhook makes one round trip per delivery.
+_ENQUEUE = """
     INSERT INTO helm_bot_jobs (delivery_id, kind, thread_key, payload, run_after, created_at)
-    VALUES (%(delivery_id)s, %(kind)s, %(thread_key)s, %(payload)s, {now}, {now})"""
-
-# PostgreSQL does both inserts in one statement: one round trip, atomic without BEGIN/COMMIT.
-_ENQUEUE_ONE_STATEMENT = """
-    WITH delivery AS (
-        INSERT INTO helm_bot_deliveries (delivery_id, received_at)
-        VALUES (%(delivery_id)s, {now})
-        ON CONFLICT DO NOTHING
-        RETURNING delivery_id, received_at
-    )
-    INSERT INTO helm_bot_jobs (delivery_id, kind, thread_key, payload, run_after, created_at)
-    SELECT delivery_id, %(kind)s, %(thread_key)s, CAST(%(payload)s AS {json_type}),
-           received_at, received_at
-    FROM delivery
-    RETURNING id"""
+    VALUES (
+        %(delivery_id)s,
+        %(kind)s,
+        COALESCE(
+            (SELECT thread_key FROM helm_bot_thread_links
+             WHERE repo = %(repo)s AND number = %(number)s),
+            %(thread_key)s),
+        CAST(%(payload)s AS {json_type}),
+        {now},
+        {now})
+    ON CONFLICT (delivery_id) DO NOTHING
+    RETURNING thread_key"""
 
 # A thread's head is its oldest unfinished job. It is claimable when queued and due, or running
 # with a lapsed lease (its worker is presumed dead). A head already at max_attempts is marked dead
@@ -229,7 +221,6 @@ class _Dialect:
 
     id_type: str
     json_type: str
-    without_rowid: str
     clock: str | None  # None: the database runs on this machine, Python passes the time
     skip_locked: str
     named_style: bool
@@ -240,7 +231,6 @@ class _Dialect:
         sql = template.format(
             id_type=self.id_type,
             json_type=self.json_type,
-            without_rowid=self.without_rowid,
             now=now or "%(now)s",
             skip_locked=self.skip_locked,
             columns=_COLUMNS,
@@ -251,7 +241,6 @@ class _Dialect:
 _SQLITE = _Dialect(
     id_type="INTEGER",
     json_type="TEXT",
-    without_rowid=" WITHOUT ROWID",
     clock=None,
     skip_locked="",
     named_style=True,
@@ -261,7 +250,6 @@ _POSTGRES = _Dialect(
     # JSON, not JSONB: JSONB refuses "\u0000", which an issue body may hold; JSON keeps the text
     # as sent and still answers ->> queries.
     json_type="JSON",
-    without_rowid="",
     clock="CAST(EXTRACT(EPOCH FROM statement_timestamp()) AS DOUBLE PRECISION)",
     skip_locked="FOR UPDATE OF head SKIP LOCKED",
     named_style=False,
@@ -290,7 +278,7 @@ class _Backend(Protocol):
 
     def read(self, sql: str, params: Params) -> list[Row]: ...
 
-    def enqueue(self, params: Params) -> bool: ...
+    def enqueue(self, params: Params) -> str | None: ...
 
     def close(self) -> None: ...
 
@@ -321,7 +309,7 @@ class _Sqlite:
         self._registry_lock = threading.Lock()
         self._finalizers: set[weakref.finalize[Any, Any]] = set()
         self._closed = False
-        self._enqueue_sql = (_SQLITE.render(_INSERT_DELIVERY), _SQLITE.render(_INSERT_JOB))
+        self._enqueue_sql = _SQLITE.render(_ENQUEUE)
 
     def setup(self) -> None:
         """Switch the file to WAL (a lasting property of the file) and create the tables."""
@@ -355,27 +343,26 @@ class _Sqlite:
         with self._guard():
             return self._conn().execute(sql, params).fetchall()
 
-    def enqueue(self, params: Params) -> bool:
-        with self._transaction() as conn:
-            return self._insert(conn, params)
+    def enqueue(self, params: Params) -> str | None:
+        return _thread_chosen(self.write(self._enqueue_sql, params))
 
-    def enqueue_nowait(self, params: Params) -> bool | None:
-        """Enqueue unless a thread or process is writing: None then, instead of waiting.
+    def enqueue_nowait(self, params: Params) -> str | None:
+        """Enqueue unless a thread or process is writing: raise _WouldWait then, not wait.
 
         Lets an event loop record a delivery in place (no thread hop, 3-4x the rate) and fall
         back to a thread only when it would otherwise block on a lock.
         """
         if not self._write_lock.acquire(blocking=False):
-            return None
+            raise _WouldWait
         try:
             with self._guard():
                 conn = self._conn(wait=False)
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError:
-                    return None  # locked by another process; the caller's retry reports real faults
-                with _committed(conn):
-                    return self._insert(conn, params)
+                try:  # one statement: its own transaction
+                    return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
+                except sqlite3.OperationalError as err:
+                    if err.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                        raise
+                    raise _WouldWait from None  # another process is writing
         finally:
             self._write_lock.release()
 
@@ -385,13 +372,6 @@ class _Sqlite:
             finalizers, self._finalizers = self._finalizers, set()
         for finalizer in finalizers:
             finalizer()
-
-    def _insert(self, conn: sqlite3.Connection, params: Params) -> bool:
-        insert_delivery, insert_job = self._enqueue_sql
-        if conn.execute(insert_delivery, params).rowcount == 0:
-            return False
-        conn.execute(insert_job, params)
-        return True
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -447,6 +427,10 @@ def _committed(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+class _WouldWait(Exception):
+    """SQLite's write lock is held: enqueueing now would block the caller."""
+
+
 class _ConnectionLost(Exception):
     """A pooled connection had died (server restart, idle timeout): try another one."""
 
@@ -485,7 +469,7 @@ class _Postgres:
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url, **_pool_kwargs(pool_size, timeout)
         )
-        self._enqueue_sql = _POSTGRES.render(_ENQUEUE_ONE_STATEMENT)
+        self._enqueue_sql = _POSTGRES.render(_ENQUEUE)
 
     def setup(self) -> None:
         try:
@@ -514,8 +498,8 @@ class _Postgres:
 
     read = write
 
-    def enqueue(self, params: Params) -> bool:
-        return bool(self.write(self._enqueue_sql, params))
+    def enqueue(self, params: Params) -> str | None:
+        return _thread_chosen(self.write(self._enqueue_sql, params))
 
     def close(self) -> None:
         self._pool.close()
@@ -669,20 +653,26 @@ class JobQueue:
     # --- the webhook's side ---
 
     def enqueue(
-        self, delivery_id: str, kind: str, thread_key: str, payload: dict[str, Any]
-    ) -> bool:
-        """Record a delivery and its job atomically; False if the delivery was seen before."""
-        return self._backend.enqueue(
-            _enqueue_params(delivery_id, kind, thread_key, payload, self._now(None))
-        )
+        self,
+        delivery_id: str,
+        kind: str,
+        thread_key: str,
+        payload: dict[str, Any],
+        *,
+        about: tuple[str, int] | None = None,
+    ) -> str | None:
+        """Record a delivery and its job atomically; None if the delivery was seen before.
 
-    def _enqueue_nowait(
-        self, delivery_id: str, kind: str, thread_key: str, payload: dict[str, Any]
-    ) -> bool | None:
-        """``enqueue`` if it can be done without waiting for a lock (SQLite only), else None."""
+        The job goes to ``thread_key`` unless ``about`` (repo, number) names an issue or pull
+        request that ``link`` tied to a thread: then to that thread. Returns the thread chosen.
+        """
+        params = _enqueue_params(delivery_id, kind, thread_key, payload, about, self._now(None))
+        return self._backend.enqueue(params)
+
+    def _enqueue_nowait(self, params: Params) -> str | None:
+        """``enqueue`` now, or raise _WouldWait if that means waiting for SQLite's lock."""
         if not isinstance(self._backend, _Sqlite):
-            return None
-        params = _enqueue_params(delivery_id, kind, thread_key, payload, self._now(None))
+            raise _WouldWait
         return self._backend.enqueue_nowait(params)
 
     def thread_for(self, repo: str, number: int) -> str | None:
@@ -791,7 +781,7 @@ class JobQueue:
 
 
 class AsyncJobQueue:
-    """The webhook's async view of the queue: enqueue, thread_for, ping and counts.
+    """The webhook's async view of the queue: enqueue, ping and counts.
 
     On PostgreSQL it has its own ``AsyncConnectionPool`` and the same SQL as ``JobQueue``. On
     SQLite it enqueues in place when no other writer holds the lock and moves to a thread when
@@ -837,26 +827,31 @@ class AsyncJobQueue:
         await self.close()
 
     async def enqueue(
-        self, delivery_id: str, kind: str, thread_key: str, payload: dict[str, Any]
-    ) -> bool:
-        """Record a delivery and its job atomically; False if the delivery was seen before."""
+        self,
+        delivery_id: str,
+        kind: str,
+        thread_key: str,
+        payload: dict[str, Any],
+        *,
+        about: tuple[str, int] | None = None,
+    ) -> str | None:
+        """``JobQueue.enqueue`` without blocking the event loop: the thread chosen, or None."""
         if self._sync is not None:
-            done = self._sync._enqueue_nowait(delivery_id, kind, thread_key, payload)
-            if done is not None:
-                return done
-            return await asyncio.to_thread(
-                self._sync.enqueue, delivery_id, kind, thread_key, payload
+            params = _enqueue_params(
+                delivery_id, kind, thread_key, payload, about, self._sync._now(None)
             )
-        params = _enqueue_params(delivery_id, kind, thread_key, payload, None)
-        return bool(await self._postgres.run(_ASYNC_SQL["enqueue"], params))
-
-    async def thread_for(self, repo: str, number: int) -> str | None:
-        """Return the thread an issue or pull request was linked to, if any."""
-        if self._sync is not None:
-            # A WAL read waits for no writer: in place is cheaper than a hop to a thread.
-            return self._sync.thread_for(repo, number)
-        rows = await self._postgres.run(_ASYNC_SQL["thread_for"], _link_params(repo, number))
-        return str(rows[0][0]) if rows else None
+            # Another process's write lock lasts ~0.1 ms: a few short waits in the event loop
+            # cost less than a hop to a thread, which waits in SQLite's busy handler.
+            for pause in _LOCKED_PAUSES:
+                try:
+                    return self._sync._enqueue_nowait(params)
+                except _WouldWait:
+                    await asyncio.sleep(pause)
+            return await asyncio.to_thread(
+                self._sync.enqueue, delivery_id, kind, thread_key, payload, about=about
+            )
+        params = _enqueue_params(delivery_id, kind, thread_key, payload, about, None)
+        return _thread_chosen(await self._postgres.run(_ASYNC_SQL["enqueue"], params))
 
     async def ping(self) -> None:
         """Raise QueueUnavailable unless the database answers a query."""
@@ -877,9 +872,9 @@ class AsyncJobQueue:
         return self._pg
 
 
+_LOCKED_PAUSES = (0.0, 0.001, 0.002, 0.004)  # seconds between in-place tries on SQLite
 _ASYNC_SQL = {
-    "enqueue": _POSTGRES.render(_ENQUEUE_ONE_STATEMENT),
-    "thread_for": _POSTGRES.render(_THREAD_FOR),
+    "enqueue": _POSTGRES.render(_ENQUEUE),
     "counts": _POSTGRES.render(_COUNTS),
 }
 
@@ -888,15 +883,26 @@ _ASYNC_SQL = {
 
 
 def _enqueue_params(
-    delivery_id: str, kind: str, thread_key: str, payload: dict[str, Any], now: float | None
+    delivery_id: str,
+    kind: str,
+    thread_key: str,
+    payload: dict[str, Any],
+    about: tuple[str, int] | None,
+    now: float | None,
 ) -> Params:
+    link = _link_params(*about) if about is not None else {"repo": None, "number": None}
     return {
         "delivery_id": delivery_id,
         "kind": kind,
         "thread_key": thread_key,
         "payload": json.dumps(payload, separators=(",", ":")),
         "now": now,
-    }
+    } | link
+
+
+def _thread_chosen(rows: list[Row]) -> str | None:
+    """The thread an enqueue put its job in, from ``RETURNING``; None: a redelivery."""
+    return str(rows[0][0]) if rows else None
 
 
 def _held(job: Job) -> Params:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +67,12 @@ def push_chart(
     chart: Path,
     dest: str,
     message: str,
+    extra: Mapping[str, str] | None = None,
 ) -> Pushed:
-    """Make ``dest`` (a path in the repository) hold exactly ``chart``'s files on ``branch``."""
+    """Make ``dest`` (a path in the repository) hold exactly ``chart``'s files on ``branch``.
+
+    ``extra`` maps more repository paths to their text (the chart's report), in the same commit.
+    """
     with _scratch() as work:
         repo = Repo.init(work, initial_branch="helm-bot-work")
         env = _environment(url, token)
@@ -92,7 +96,10 @@ def push_chart(
                 if target.exists():
                     shutil.rmtree(target)
                 shutil.copytree(chart, target)
-                repo.git.add("--all", "--", dest)
+                for path, text in (extra or {}).items():
+                    (work / path).parent.mkdir(parents=True, exist_ok=True)
+                    (work / path).write_text(text, encoding="utf-8")
+                repo.git.add("--all", "--", dest, *(extra or {}))
                 if not repo.index.diff("HEAD"):
                     return Pushed(repo.head.commit.hexsha, committed=False)
                 commit = repo.index.commit(message, author=AUTHOR, committer=AUTHOR)

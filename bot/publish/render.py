@@ -20,7 +20,7 @@ LEVELS = {"CRITICAL": "failure", "HIGH": "failure", "MEDIUM": "warning"}
 
 
 def fit(text: str, where: str, limit: int = MAX_TEXT) -> str:
-    """Cut ``text`` to ``limit`` at a section (or line) boundary, saying where the rest is."""
+    """Cut ``text`` to ``limit`` at a section (or line) boundary, saying where all of it is."""
     if len(text) <= limit:
         return text
     note = f"\n\n---\n*This text is longer than GitHub allows; the whole of it is {where}.*\n"
@@ -79,8 +79,14 @@ def pr_title(chart: str) -> str:
     return f"Helm chart for {chart}"
 
 
-def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str) -> str:
-    """The pull request's description: what was asked, the report, and how to answer."""
+def pr_body(
+    thread: str, issue: int, outcome: RunOutcome, report_md: str, report_url: str = ""
+) -> str:
+    """The pull request's description: what was asked, the report, and how to answer.
+
+    ``report_url`` is the report committed beside the chart; a description too long for GitHub
+    is cut and links to it. Without one (a draft in progress) the check run has the same text.
+    """
     head = [marker("pull-request", thread), f"Closes #{issue}.", ""]
     if outcome.status == "waiting":
         head += [
@@ -92,7 +98,11 @@ def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str) -> str
             "",
         ]
     body = "\n".join(head) + (report_md or progress_report(outcome))
-    return fit(body, "in the check run")
+    return fit(body, _whole(report_url, "in the check run"))
+
+
+def _whole(report_url: str, otherwise: str) -> str:
+    return f"in [the report committed beside the chart]({report_url})" if report_url else otherwise
 
 
 def progress_report(outcome: RunOutcome) -> str:
@@ -134,7 +144,9 @@ class CheckOutput:
     annotations: list[dict[str, Any]]
 
 
-def check_output(outcome: RunOutcome, chart_path: str, report_md: str) -> CheckOutput:
+def check_output(
+    outcome: RunOutcome, chart_path: str, report_md: str, report_url: str = ""
+) -> CheckOutput:
     """The check run on the chart's commit: verdict, report and line annotations."""
     state = outcome.state
     findings = [
@@ -161,7 +173,10 @@ def check_output(outcome: RunOutcome, chart_path: str, report_md: str) -> CheckO
         conclusion=conclusion,
         title=title,
         summary=summary,
-        text=fit(report_md or progress_report(outcome), "in the pull request's description"),
+        text=fit(
+            report_md or progress_report(outcome),
+            _whole(report_url, "in the pull request's description"),
+        ),
         annotations=[_annotation(f, chart_path) for f in findings if f.get("file")],
     )
 
