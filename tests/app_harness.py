@@ -9,6 +9,7 @@ at the fake repository and signed with the test secret.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import json
 import subprocess
@@ -188,6 +189,7 @@ def github_app(
     fake: FakeGitHub | None = None,
     bare: Path | None = None,
     permissions: dict[str, str] | None = None,
+    kube_versions: tuple[str, ...] | None = None,
 ) -> Iterator[App]:
     """Start the fake GitHub (unless given), the bare remote and helm-bot's server."""
     private, public = app_keypair()
@@ -201,6 +203,8 @@ def github_app(
         assert bare is not None
         github.public_key = public  # a restarted server may come with a new key
         settings = Settings(database_url=database_url, state_home=root / "home")
+        if kube_versions is not None:
+            settings = dataclasses.replace(settings, kube_versions=kube_versions)
         app_settings = AppSettings(
             app_id=str(APP_ID),
             private_key=private,

@@ -23,10 +23,20 @@ import pytest
 
 from bot.edges.cli import main
 from bot.events.signature import sign
+from bot.jobs.runner import config_for
 from bot.policy.base import ToolBox
 from bot.policy.deterministic import DeterministicPolicy
 from bot.tools.models import Finding, FixPlan, SecurityReport
-from tests.app_harness import APP_ID, INSTALLATION, SECRET, App, github_app, show, wait_for
+from tests.app_harness import (
+    APP_ID,
+    INSTALLATION,
+    REPO,
+    SECRET,
+    App,
+    github_app,
+    show,
+    wait_for,
+)
 
 REQUEST = (
     "Node.js express API payments-api, image ghcr.io/acme/payments:1.4.2, port 3000, 2-4 replicas"
@@ -299,6 +309,25 @@ def test_repository_settings_move_the_chart_and_the_trigger(tmp_path: Path) -> N
         branch = "charts/payments-api-1"
         assert show(app.bare, branch, "deploy/helm/payments-api/values-prod.yaml")
         assert show(app.bare, branch, "deploy/helm/payments-api/values-dev.yaml") is None
+
+
+def _validated_against(app: App, issue: int) -> list[str]:
+    graph = app.server.service.context.graph_for(None)
+    state = graph.get_state(config_for(f"{REPO}#{issue}")).values
+    return list(state["settings"]["kube_versions"])
+
+
+def test_kubernetes_versions_come_from_the_repository_else_the_server(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
+    with github_app(tmp_path, database, kube_versions=("1.30", "1.33")) as app:
+        first = app.open_issue("Chart", REQUEST)
+        wait_for(lambda: "chart ready" in app.status_of(first), "the chart")
+        assert _validated_against(app, first) == ["1.30", "1.33"]
+
+        app.repo.files[".github/helm-bot.yml"] = 'kube_versions: ["1.31"]\n'
+        second = app.open_issue("Another chart", REQUEST.replace("payments-api", "ledger-api"))
+        wait_for(lambda: "chart ready" in app.status_of(second), "the second chart")
+        assert _validated_against(app, second) == ["1.31"]
 
 
 # --------------------------------------------------------------------------- bad input

@@ -12,6 +12,7 @@ def test_no_file_or_empty_file_gives_the_defaults() -> None:
         config, problems = parse(text)
         assert config == RepoConfig() and problems == []
     assert RepoConfig().trigger_label == "helm-chart" and RepoConfig().chart_dir == "charts"
+    assert RepoConfig().kube_versions is None  # the server's HELM_BOT_KUBE_VERSIONS apply
 
 
 def test_every_key_is_read() -> None:

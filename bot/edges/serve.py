@@ -92,6 +92,7 @@ def service(
             graph_for=(lambda want: fixed) if fixed is not None else graphs(saver),
             links=queue,
             work_dir=work,
+            kube_versions=settings.kube_versions,
         )
         yield Service(queue, context)
 

@@ -13,8 +13,6 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.config import DEFAULT_KUBE_VERSIONS
-
 PATH = ".github/helm-bot.yml"
 _KUBE_VERSION = re.compile(r"^1\.\d{2}$")
 
@@ -33,7 +31,9 @@ class RepoConfig(BaseModel):
     approvers: list[str] = Field(
         default_factory=list, description="logins allowed to decide, besides those with write"
     )
-    kube_versions: list[str] = Field(default_factory=lambda: list(DEFAULT_KUBE_VERSIONS))
+    kube_versions: list[str] | None = Field(
+        None, description="versions to validate against; default: the server's setting"
+    )
     environments: list[Literal["dev", "staging", "prod"]] = Field(
         default_factory=lambda: ["dev", "staging", "prod"], min_length=1
     )
@@ -65,7 +65,9 @@ class RepoConfig(BaseModel):
 
     @field_validator("kube_versions")
     @classmethod
-    def _versions(cls, value: list[str]) -> list[str]:
+    def _versions(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
         bad = [v for v in value if not _KUBE_VERSION.match(str(v))]
         if bad or not value:
             raise ValueError(f"needs quoted versions such as ''1.30'', got {bad or 'none'}")

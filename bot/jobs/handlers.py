@@ -53,6 +53,7 @@ class Context:
     graph_for: Callable[[bool | None], Graph]  # the repository's llm setting -> compiled graph
     links: Links
     work_dir: Path
+    kube_versions: tuple[str, ...]  # the server's, for repositories that do not choose
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _settings(job: Job) -> dict[str, Any]:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", job.thread)
     return {
         "out_dir": str(job.ctx.work_dir / safe),
-        "kube_versions": list(job.config.kube_versions),
+        "kube_versions": list(job.config.kube_versions or job.ctx.kube_versions),
         "environments": list(job.config.environments),
         "allowed_exceptions": list(job.config.allowed_exceptions),
     }
