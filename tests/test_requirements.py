@@ -15,6 +15,7 @@ import yaml
 from bot.tools.models import Requirements
 from bot.tools.requirements import (
     classify_complexity,
+    parse_edit,
     parse_requirements,
     redact_secrets,
     validate_requirements,
@@ -382,3 +383,18 @@ def test_apply_assumptions_sets_what_validate_requirements_announces() -> None:
     assert [p.port for p in applied.ports] == [3000]
     assert applied.image is not None and applied.image.reference == "status-page:0.1.0"
     assert apply_assumptions(applied).ports == applied.ports  # nothing left to assume
+
+
+@pytest.mark.parametrize(
+    ("instruction", "name"),
+    [
+        ("use port 8080", ""),
+        ("the worker service needs 1Gi memory", ""),  # a request would call it worker-app
+        ("expose the api on port 9090", ""),
+        ("name it billing-api", "billing-api"),
+        ("call the service billing-api", "billing-api"),
+        ("Rename the chart to billing-api.", "billing-api"),
+    ],
+)
+def test_an_edit_renames_the_chart_only_when_it_names_it(instruction: str, name: str) -> None:
+    assert parse_edit(instruction).name == name

@@ -53,7 +53,7 @@ class DeterministicPolicy:
         """Parse the request and apply human edits: the facts the parser is sure of."""
         parsed = box.call(requirements.parse_requirements, request)
         return apply_edits(
-            parsed, edits, lambda text: box.call(requirements.parse_requirements, text)
+            parsed, edits, lambda text: box.call(requirements.parse_edit, text)
         )
 
     def understand(

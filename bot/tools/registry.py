@@ -15,6 +15,7 @@ from bot.tools import optimize, planning, report, requirements, security, templa
 AGENT_TOOLS: dict[str, tuple[Callable[..., Any], ...]] = {
     "coordinator": (
         requirements.parse_requirements,
+        requirements.parse_edit,
         requirements.classify_complexity,
         requirements.validate_requirements,
         requirements.apply_assumptions,

@@ -15,7 +15,7 @@ from typing import Literal
 from bot.tools.models import Complexity, Image, Port, Requirements, RequirementsCheck
 from bot.tools.parsing import compose, issue_form, stack
 from bot.tools.parsing.access import INSTRUCTION_NOTE
-from bot.tools.parsing.draft import INVALID, Draft
+from bot.tools.parsing.draft import INVALID, RANK_EXPLICIT, Draft
 from bot.tools.parsing.fields import apply_field, field_for
 from bot.tools.parsing.lexicon import DEFAULT_PORT, DEPENDENCY_BY_KIND, FRAMEWORKS, LANGUAGES
 from bot.tools.parsing.prose import read_prose
@@ -37,6 +37,25 @@ __all__ = [
 
 def parse_requirements(user_input: str) -> Requirements:
     """Turn a chart request in any supported shape into ``Requirements`` (secrets redacted)."""
+    draft, count = _read(user_input)
+    return draft.build(count)
+
+
+def parse_edit(instruction: str) -> Requirements:
+    """Read a human's ``/edit`` instruction as a request that keeps the chart's name.
+
+    Only an instruction that names the chart ("call it billing-api", "name: billing-api",
+    a quoted name) renames it: the name a request would get from "the worker service needs
+    1Gi" (worker-app) is a guess, and a renamed chart is a new directory and a new branch.
+    """
+    draft, count = _read(instruction)
+    if draft.name_rank < RANK_EXPLICIT:
+        draft.name = ""
+    return draft.build(count)
+
+
+def _read(user_input: str) -> tuple[Draft, int]:
+    """Gather the facts of ``user_input``; return them with the number of secrets redacted."""
     redacted, count = redact_secrets(user_input)
     draft = Draft()
     docs, rest = compose.extract(redacted)
@@ -55,7 +74,7 @@ def parse_requirements(user_input: str) -> Requirements:
             apply_field(label, value, draft)
     read_prose(text, draft)
     _finish(draft)
-    return draft.build(count)
+    return draft, count
 
 
 def _finish(draft: Draft) -> None:

@@ -208,9 +208,11 @@ _OWNED_BY_OTHERS = re.compile(
     r"branch|org|organisation|organization|team|node|host|domain|storage ?class|registry)\s*$",
     re.I,
 )
+_IT = r"(?:it|the (?:chart|service|app|application|release))"
 _EXPLICIT = re.compile(
-    r"\b(?:called|named|name it|call it|name is|name should be|named as|(?:service|app|"
-    r"application|release|chart) name\b(?: is)?)\s*[:=]?\s*[`\"']?(?P<n>[A-Za-z][\w.-]*)",
+    rf"\b(?:called|named|name it|call {_IT}|rename (?:{_IT} )?to|name is|name should be|"
+    r"named as|(?:service|app|application|release|chart) name\b(?: is)?)"
+    r"\s*[:=]?\s*[`\"']?(?P<n>[A-Za-z][\w.-]*)",
     re.I,
 )
 _QUOTED = re.compile(rf"\b(?:{_NOUNS})\s+[`\"'](?P<n>[a-z][a-z0-9-]*[a-z0-9])[`\"']", re.I)
