@@ -240,6 +240,21 @@ def test_edit_on_the_pr_changes_the_request_and_goes_on(
     assert "replicaCount: 3" in base + values
 
 
+def test_an_edit_that_renames_the_chart_keeps_its_branch_and_pull_request(
+    waiting: tuple[App, int, dict[str, Any]],
+) -> None:
+    app, issue, pull = waiting
+    app.comment(pull["number"], "/edit rename the chart to billing-api", user="maintainer")
+    wait_for(lambda: "chart ready" in app.status_of(issue), "the renamed chart")
+    assert list(app.repo.pulls) == [pull["number"]]
+    chart = show(app.bare, BRANCH, "charts/billing-api/Chart.yaml") or ""
+    assert "name: billing-api" in chart
+    assert show(app.bare, BRANCH, "charts/billing-api.report.md")
+    # The old name's directory is gone from the branch.
+    assert show(app.bare, BRANCH, "charts/payments-api/Chart.yaml") is None
+    assert pr_of(app) is not None and "billing-api" in (pr_of(app) or {})["title"]
+
+
 def test_a_pr_closed_by_a_person_cancels_the_waiting_thread(
     waiting: tuple[App, int, dict[str, Any]],
 ) -> None:

@@ -50,6 +50,31 @@ def test_push_creates_the_branch_then_only_commits_changes(tmp_path: Path) -> No
     assert not publish.delete_branch(str(bare), "", "bot/web-1")
 
 
+def test_a_renamed_chart_replaces_its_old_directory_and_report(tmp_path: Path) -> None:
+    bare = bare_repository(tmp_path)
+    report = {"charts/web.report.md": "# web\n"}
+    publish.push_chart(
+        str(bare), "", "main", "bot/web-1", chart(tmp_path, "1"), "charts/web", "add", report
+    )
+    assert show(bare, "bot/web-1", "charts/web.report.md") == "# web\n"
+    renamed = publish.push_chart(
+        str(bare),
+        "",
+        "main",
+        "bot/web-1",
+        chart(tmp_path / "b", "1"),
+        "charts/site",
+        "rename",
+        {"charts/site.report.md": "# site\n"},
+        remove=["charts/web", "charts/web.report.md", "charts/never-there"],
+    )
+    assert renamed.committed
+    assert show(bare, "bot/web-1", "charts/site/Chart.yaml")
+    assert show(bare, "bot/web-1", "charts/site.report.md") == "# site\n"
+    assert show(bare, "bot/web-1", "charts/web/Chart.yaml") is None
+    assert show(bare, "bot/web-1", "charts/web.report.md") is None
+
+
 def test_a_missing_base_branch_is_a_clear_error(tmp_path: Path) -> None:
     bare = bare_repository(tmp_path)
     with pytest.raises(publish.PushFailed, match="no branch 'trunk'"):

@@ -132,6 +132,16 @@ def test_pull_requests_link_to_the_thread_of_their_issue(queue: JobQueue) -> Non
     assert queue.thread_for("octo/app", 57) == "octo/app#13"
 
 
+def test_a_thread_finds_its_latest_pull_request(queue: JobQueue) -> None:
+    assert queue.pull_request_of("octo/app", "octo/app#12") is None
+    queue.link("Octo/App", 57, "octo/app#12")
+    queue.link("octo/app", 61, "octo/app#12")
+    queue.link("octo/app", 70, "octo/app#13")
+    queue.link("octo/other", 80, "octo/app#12")
+    assert queue.pull_request_of("octo/app", "octo/app#12") == 61
+    assert queue.pull_request_of("OCTO/APP", "octo/app#13") == 70
+
+
 def test_a_job_about_a_linked_pull_request_joins_its_thread(queue: JobQueue) -> None:
     queue.link("octo/app", 57, "octo/app#12")
     assert queue.enqueue("d-1", "command", "octo/app#57", {}, about=("Octo/App", 57)) == (

@@ -44,6 +44,8 @@ class Links(Protocol):
 
     def link(self, repo: str, number: int, thread_key: str) -> None: ...
 
+    def pull_request_of(self, repo: str, thread_key: str) -> int | None: ...
+
 
 @dataclass
 class Context:
@@ -256,7 +258,7 @@ def publish(job: Job, outcome: RunOutcome) -> str:
         )
         return f"{outcome.status}: answered in the status comment"
     chart = ChartDraft.model_validate(draft)
-    branch = _branch(job, chart)
+    branch, stale = _branch(job, chart)
     chart_path = f"{job.config.chart_dir}/{chart.name}"
     token = job.ctx.app.token(job.event.installation_id)
     report_md = _report(outcome)
@@ -273,6 +275,7 @@ def publish(job: Job, outcome: RunOutcome) -> str:
             chart_path,
             f"helm-bot: chart {chart.name} ({outcome.status})\n\nThread {job.thread}",
             extra={report_path: report_md} if report_md else None,
+            remove=stale,
         )
     report_url = f"{job.repo.html_url}/blob/{pushed.sha}/{report_path}" if report_md else ""
     waiting = outcome.status == "waiting"
@@ -292,9 +295,26 @@ def publish(job: Job, outcome: RunOutcome) -> str:
     return f"{outcome.status}: {pr.html_url} at {pushed.sha[:12]}"
 
 
-def _branch(job: Job, chart: ChartDraft) -> str:
-    """The chart's branch: ``<prefix><chart>-<issue>``."""
-    return f"{job.config.branch_prefix}{chart.name}-{job.issue}"
+def _branch(job: Job, chart: ChartDraft) -> tuple[str, list[str]]:
+    """The chart's branch, and the paths on it that an earlier name of the chart left.
+
+    A new thread's branch is ``<prefix><chart>-<issue>``. A thread whose pull request is open
+    keeps that branch and pull request even when an ``/edit`` renamed the chart; the old
+    chart directory and report, read off the branch's name, are then removed.
+    """
+    prefix, suffix = job.config.branch_prefix, f"-{job.issue}"
+    wanted = f"{prefix}{chart.name}{suffix}"
+    number = job.ctx.links.pull_request_of(job.repo.full_name, job.thread)
+    if number is None:
+        return wanted, []
+    pr = job.repo.get_pull(number)
+    ref = pr.head.ref
+    if ref == wanted or pr.state != "open":
+        return wanted, []
+    if not (ref.startswith(prefix) and ref.endswith(suffix)):
+        return ref, []
+    old = f"{job.config.chart_dir}/{ref.removeprefix(prefix).removesuffix(suffix)}"
+    return ref, [old, f"{old}.report.md"]
 
 
 def _question(outcome: RunOutcome) -> str:
@@ -330,7 +350,7 @@ def _rejected(job: Job, outcome: RunOutcome) -> str:
     closed = ""
     if draft:
         chart = ChartDraft.model_validate(draft)
-        branch = _branch(job, chart)
+        branch, _ = _branch(job, chart)
         pr = job.conversation.find_pr(branch)
         if pr is not None:
             decided = (outcome.state.get("decisions") or [{}])[-1].get("by", "")

@@ -124,6 +124,8 @@ _SCHEMA = (
         thread_key TEXT NOT NULL,
         PRIMARY KEY (repo, number)
     )""",
+    """CREATE INDEX IF NOT EXISTS helm_bot_thread_links_thread
+        ON helm_bot_thread_links (thread_key)""",
 )
 
 # Concurrent CREATE ... IF NOT EXISTS can still collide in PostgreSQL's catalogs.
@@ -212,6 +214,11 @@ _LINK = """
     ON CONFLICT (repo, number) DO UPDATE SET thread_key = excluded.thread_key
     RETURNING thread_key"""
 
+_PULL_REQUEST_OF = """
+    SELECT number FROM helm_bot_thread_links
+    WHERE repo = %(repo)s AND thread_key = %(thread_key)s
+    ORDER BY number DESC LIMIT 1"""
+
 _THREAD_FOR = """
     SELECT thread_key FROM helm_bot_thread_links WHERE repo = %(repo)s AND number = %(number)s"""
 
@@ -266,6 +273,7 @@ _TEMPLATES = {
     "counts": _COUNTS,
     "link": _LINK,
     "thread_for": _THREAD_FOR,
+    "pull_request_of": _PULL_REQUEST_OF,
 }
 # Raised by the one-running-job-per-thread index when another worker won a race for the thread.
 _THREAD_TAKEN = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation)
@@ -684,6 +692,12 @@ class JobQueue:
         """Return the thread an issue or pull request was linked to, if any."""
         rows = self._backend.read(self._sql["thread_for"], _link_params(repo, number))
         return str(rows[0][0]) if rows else None
+
+    def pull_request_of(self, repo: str, thread_key: str) -> int | None:
+        """Return the latest pull request ``link`` tied to ``thread_key`` in ``repo``, if any."""
+        params = {"repo": repo.lower(), "thread_key": thread_key}
+        rows = self._backend.read(self._sql["pull_request_of"], params)
+        return int(rows[0][0]) if rows else None
 
     def link(self, repo: str, number: int, thread_key: str) -> None:
         """Send events about ``repo#number`` (e.g. the bot's pull request) to ``thread_key``."""

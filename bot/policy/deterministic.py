@@ -52,9 +52,7 @@ class DeterministicPolicy:
     ) -> tuple[Requirements, list[ValueChange]]:
         """Parse the request and apply human edits: the facts the parser is sure of."""
         parsed = box.call(requirements.parse_requirements, request)
-        return apply_edits(
-            parsed, edits, lambda text: box.call(requirements.parse_edit, text)
-        )
+        return apply_edits(parsed, edits, lambda text: box.call(requirements.parse_edit, text))
 
     def understand(
         self, box: ToolBox, read: Requirements, changes: list[ValueChange]

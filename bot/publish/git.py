@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,10 +68,12 @@ def push_chart(
     dest: str,
     message: str,
     extra: Mapping[str, str] | None = None,
+    remove: Sequence[str] = (),
 ) -> Pushed:
     """Make ``dest`` (a path in the repository) hold exactly ``chart``'s files on ``branch``.
 
-    ``extra`` maps more repository paths to their text (the chart's report), in the same commit.
+    ``extra`` maps more repository paths to their text (the chart's report), and ``remove``
+    lists paths to delete (what an earlier name of the chart left), in the same commit.
     """
     with _scratch() as work:
         repo = Repo.init(work, initial_branch="helm-bot-work")
@@ -93,13 +95,17 @@ def push_chart(
                 )
                 repo.git.checkout("-B", branch, f"origin/{start}")
                 target = work / dest
-                if target.exists():
-                    shutil.rmtree(target)
+                gone = [path for path in remove if (work / path).exists()]
+                for path in (target, *(work / path for path in gone)):
+                    if path.is_dir():
+                        shutil.rmtree(path)
+                    elif path.exists():
+                        path.unlink()
                 shutil.copytree(chart, target)
                 for path, text in (extra or {}).items():
                     (work / path).parent.mkdir(parents=True, exist_ok=True)
                     (work / path).write_text(text, encoding="utf-8")
-                repo.git.add("--all", "--", dest, *(extra or {}))
+                repo.git.add("--all", "--", dest, *(extra or {}), *gone)
                 if not repo.index.diff("HEAD"):
                     return Pushed(repo.head.commit.hexsha, committed=False)
                 commit = repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
