@@ -96,7 +96,7 @@ if TYPE_CHECKING:
 EVENT = "issue_comment"
 ISSUES = 256  # /help comments are spread over this many issues (one thread each)
 BARE_TABLE = "bench_bare_deliveries"
-DEFAULT_RATES = "100,200,400,700,1000,1400,2000,2800,4000"
+DEFAULT_RATES = "100,200,400,700,1000,1400,2000,2800,4000,5600"
 # Sentinels in the serialized payload where each delivery's issue number and comment id go.
 NUMBER_MARK, COMMENT_MARK = 987654321, 876543219876
 TARGET_SHARE = 0.70

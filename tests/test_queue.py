@@ -511,7 +511,7 @@ def test_the_async_queue_serves_the_webhook(url: str) -> None:
         assert queue.jobs()[1].payload == {"n": 1}
 
 
-def test_the_async_queue_waits_in_a_thread_when_sqlite_is_locked(tmp_path: Path) -> None:
+def test_the_async_queue_waits_in_the_event_loop_while_sqlite_is_locked(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'helm-bot.sqlite'}"
     JobQueue.open(url).close()
     other_process = sqlite3.connect(tmp_path / "helm-bot.sqlite", isolation_level=None)
@@ -521,13 +521,15 @@ def test_the_async_queue_waits_in_a_thread_when_sqlite_is_locked(tmp_path: Path)
             other_process.execute("BEGIN IMMEDIATE")
             sync = aqueue._sync
             assert sync is not None
-            # In place it would have to wait: it declines, and enqueue moves to a thread.
+            # In place it would have to wait: it declines, and enqueue tries again later.
             with pytest.raises(_WouldWait):
                 sync._enqueue_nowait(_enqueue_params("d-1", "issues", "o/r#1", {}, None, None))
             pending = asyncio.ensure_future(aqueue.enqueue("d-1", "issues", "o/r#1", {}))
-            await asyncio.sleep(0.05)
+            for _ in range(5):  # the event loop runs other work meanwhile
+                await asyncio.sleep(0.01)
+            assert not pending.done()
             other_process.execute("ROLLBACK")
-            assert await pending
+            assert await pending == "o/r#1"
 
     try:
         asyncio.run(webhook())
@@ -535,3 +537,20 @@ def test_the_async_queue_waits_in_a_thread_when_sqlite_is_locked(tmp_path: Path)
         other_process.close()
     with JobQueue.open(url) as queue:
         assert [job.delivery_id for job in queue.jobs()] == ["d-1"]
+
+
+def test_a_sqlite_lock_held_past_the_timeout_is_unavailable(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'helm-bot.sqlite'}"
+    JobQueue.open(url).close()
+    other_process = sqlite3.connect(tmp_path / "helm-bot.sqlite", isolation_level=None)
+
+    async def webhook() -> None:
+        async with await AsyncJobQueue.open(url, timeout=0.2) as aqueue:
+            other_process.execute("BEGIN IMMEDIATE")
+            with pytest.raises(QueueUnavailable, match="locked for 0.2 s"):
+                await aqueue.enqueue("d-1", "issues", "o/r#1", {})
+
+    try:
+        asyncio.run(webhook())
+    finally:
+        other_process.close()

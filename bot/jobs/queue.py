@@ -803,14 +803,17 @@ class AsyncJobQueue:
     """The webhook's async view of the queue: enqueue, ping and counts.
 
     On PostgreSQL it has its own ``AsyncConnectionPool`` and the same SQL as ``JobQueue``. On
-    SQLite it enqueues in place when no other writer holds the lock and moves to a thread when
-    one does, so another process's write lock never stalls the event loop; the other calls always
-    run in a thread. Open it inside the event loop that will use it.
+    SQLite it enqueues in place, and when another writer holds the lock it tries again after a
+    pause in the event loop, never blocking it; the other calls run in a thread. Open it inside
+    the event loop that will use it.
     """
 
-    def __init__(self, sync: JobQueue | None, pg: _AsyncPostgres | None) -> None:
+    def __init__(
+        self, sync: JobQueue | None, pg: _AsyncPostgres | None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self._sync = sync
         self._pg = pg
+        self._timeout = timeout
 
     @classmethod
     async def open(
@@ -819,14 +822,14 @@ class AsyncJobQueue:
         """Connect to ``url`` and create the tables if they are missing."""
         if not url.startswith(("postgres://", "postgresql://")):
             sync = await asyncio.to_thread(JobQueue.open, url, timeout=timeout)
-            return cls(sync, None)
+            return cls(sync, None, timeout)
         pg = _AsyncPostgres(url, pool_size, timeout)
         try:
             await pg.setup()
         except BaseException:
             await pg.close()
             raise
-        return cls(None, pg)
+        return cls(None, pg, timeout)
 
     async def close(self) -> None:
         if self._pg is not None:
@@ -859,18 +862,31 @@ class AsyncJobQueue:
             params = _enqueue_params(
                 delivery_id, kind, thread_key, payload, about, self._sync._now(None)
             )
-            # Another process's write lock lasts ~0.1 ms: a few short waits in the event loop
-            # cost less than a hop to a thread, which waits in SQLite's busy handler.
-            for pause in _LOCKED_PAUSES:
-                try:
-                    return self._sync._enqueue_nowait(params)
-                except _WouldWait:
-                    await asyncio.sleep(pause)
-            return await asyncio.to_thread(
-                self._sync.enqueue, delivery_id, kind, thread_key, payload, about=about
-            )
+            return await self._enqueue_sqlite(params)
         params = _enqueue_params(delivery_id, kind, thread_key, payload, about, None)
         return _thread_chosen(await self._postgres.run(_ASYNC_SQL["enqueue"], params))
+
+    async def _enqueue_sqlite(self, params: Params) -> str | None:
+        """Enqueue when SQLite's write lock is free; between tries, pause in the event loop.
+
+        A write holds the lock for about 0.1 ms, but a writer in another process may be
+        descheduled while holding it (the workers run at a lower priority). Waiting in a thread
+        instead filled asyncio's few executor threads under load, and deliveries waited for a
+        thread after the lock was free.
+        """
+        assert self._sync is not None
+        deadline = time.monotonic() + self._timeout
+        pause = 0.0
+        while True:
+            try:
+                return self._sync._enqueue_nowait(params)
+            except _WouldWait:
+                if time.monotonic() >= deadline:
+                    raise QueueUnavailable(
+                        f"the job queue's SQLite file stayed locked for {self._timeout:g} s"
+                    ) from None
+                await asyncio.sleep(pause)
+                pause = min(max(2 * pause, _FIRST_PAUSE), _LONGEST_PAUSE)
 
     async def ping(self) -> None:
         """Raise QueueUnavailable unless the database answers a query."""
@@ -891,7 +907,8 @@ class AsyncJobQueue:
         return self._pg
 
 
-_LOCKED_PAUSES = (0.0, 0.001, 0.002, 0.004)  # seconds between in-place tries on SQLite
+# Seconds between tries while SQLite is locked: at once, then 1, 2, 4 ... up to 50 ms.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
 _ASYNC_SQL = {
     "enqueue": _POSTGRES.render(_ENQUEUE),
     "counts": _POSTGRES.render(_COUNTS),
