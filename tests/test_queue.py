@@ -523,7 +523,8 @@ def test_the_async_queue_waits_in_the_event_loop_while_sqlite_is_locked(tmp_path
             assert sync is not None
             # In place it would have to wait: it declines, and enqueue tries again later.
             with pytest.raises(_WouldWait):
-                sync._enqueue_nowait(_enqueue_params("d-1", "issues", "o/r#1", {}, None, None))
+                params = _enqueue_params("d-1", "issues", "o/r#1", {}, None, None)
+                sync._enqueue_batch_nowait([params], isolate=False)
             pending = asyncio.ensure_future(aqueue.enqueue("d-1", "issues", "o/r#1", {}))
             for _ in range(5):  # the event loop runs other work meanwhile
                 await asyncio.sleep(0.01)
@@ -554,3 +555,24 @@ def test_a_sqlite_lock_held_past_the_timeout_is_unavailable(tmp_path: Path) -> N
         asyncio.run(webhook())
     finally:
         other_process.close()
+
+
+def test_deliveries_arriving_together_are_written_together_and_alone_in_their_faults(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'helm-bot.sqlite'}"
+
+    async def webhook() -> list[object]:
+        async with await AsyncJobQueue.open(url) as aqueue:
+            arrivals = [aqueue.enqueue(f"d-{i}", "issues", f"o/r#{i % 3}", {}) for i in range(30)]
+            arrivals.append(aqueue.enqueue("d-7", "issues", "o/r#1", {}))  # a redelivery
+            arrivals.append(aqueue.enqueue("d-bad", "", "o/r#1", {}))  # breaks a CHECK
+            return await asyncio.gather(*arrivals, return_exceptions=True)
+
+    outcomes = asyncio.run(webhook())
+    assert outcomes[:30] == [f"o/r#{i % 3}" for i in range(30)]
+    assert outcomes[30] is None
+    assert isinstance(outcomes[31], sqlite3.IntegrityError)
+    with JobQueue.open(url) as queue:
+        written = sorted(job.delivery_id for job in queue.jobs())
+    assert written == sorted(f"d-{i}" for i in range(30))

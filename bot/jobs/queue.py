@@ -56,6 +56,7 @@ WEBHOOK_POOL_SIZE = 32
 DEFAULT_TIMEOUT = 5.0
 Row = tuple[Any, ...]
 Params = dict[str, Any]
+Outcome = str | None | Exception  # an enqueue's thread, None for a redelivery, or its error
 
 
 class QueueUnavailable(RuntimeError):
@@ -357,25 +358,41 @@ class _Sqlite:
     def enqueue(self, params: Params) -> str | None:
         return _thread_chosen(self.write(self._enqueue_sql, params))
 
-    def enqueue_nowait(self, params: Params) -> str | None:
-        """Enqueue unless a thread or process is writing: raise _WouldWait then, not wait.
+    def enqueue_batch_nowait(self, batch: list[Params], isolate: bool) -> list[Outcome]:
+        """Enqueue ``batch`` in one transaction unless a thread or process is writing.
 
-        Lets an event loop record a delivery in place (no thread hop, 3-4x the rate) and fall
-        back to a thread only when it would otherwise block on a lock.
+        Raises _WouldWait instead of waiting for the lock. One transaction for the deliveries
+        that arrived together costs a third less than one each (a group commit). A row that
+        breaks a constraint fails the whole batch, unless ``isolate``: then each row is under
+        a savepoint, and its error is its result while the others are written.
         """
         if not self._write_lock.acquire(blocking=False):
             raise _WouldWait
         try:
             with self._guard():
                 conn = self._conn(wait=False)
-                try:  # one statement: its own transaction
-                    return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as err:
                     if err.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                         raise
                     raise _WouldWait from None  # another process is writing
+                with _committed(conn):
+                    return [self._insert(conn, params, isolate) for params in batch]
         finally:
             self._write_lock.release()
+
+    def _insert(self, conn: sqlite3.Connection, params: Params, isolate: bool) -> Outcome:
+        if not isolate:
+            return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
+        conn.execute("SAVEPOINT one_delivery")
+        try:
+            return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
+        except sqlite3.IntegrityError as err:
+            conn.execute("ROLLBACK TO one_delivery")
+            return err
+        finally:
+            conn.execute("RELEASE one_delivery")
 
     def close(self) -> None:
         with self._registry_lock:
@@ -682,11 +699,11 @@ class JobQueue:
         params = _enqueue_params(delivery_id, kind, thread_key, payload, about, self._now(None))
         return self._backend.enqueue(params)
 
-    def _enqueue_nowait(self, params: Params) -> str | None:
-        """``enqueue`` now, or raise _WouldWait if that means waiting for SQLite's lock."""
+    def _enqueue_batch_nowait(self, batch: list[Params], isolate: bool) -> list[Outcome]:
+        """``enqueue`` a batch now, or raise _WouldWait if that means waiting for SQLite's lock."""
         if not isinstance(self._backend, _Sqlite):
             raise _WouldWait
-        return self._backend.enqueue_nowait(params)
+        return self._backend.enqueue_batch_nowait(batch, isolate)
 
     def thread_for(self, repo: str, number: int) -> str | None:
         """Return the thread an issue or pull request was linked to, if any."""
@@ -814,6 +831,8 @@ class AsyncJobQueue:
         self._sync = sync
         self._pg = pg
         self._timeout = timeout
+        self._waiting: list[tuple[Params, asyncio.Future[Outcome]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -867,26 +886,54 @@ class AsyncJobQueue:
         return _thread_chosen(await self._postgres.run(_ASYNC_SQL["enqueue"], params))
 
     async def _enqueue_sqlite(self, params: Params) -> str | None:
-        """Enqueue when SQLite's write lock is free; between tries, pause in the event loop.
+        """Enqueue with the deliveries that arrive in the same turn of the event loop.
 
-        A write holds the lock for about 0.1 ms, but a writer in another process may be
-        descheduled while holding it (the workers run at a lower priority). Waiting in a thread
-        instead filled asyncio's few executor threads under load, and deliveries waited for a
-        thread after the lock was free.
+        One writer task writes what is waiting in one transaction; when SQLite's lock is held,
+        it tries again after a pause in the event loop, never blocking it. A write holds the
+        lock for about 0.1 ms, but a writer in another process may be descheduled while holding
+        it (the workers run at a lower priority); waiting in a thread instead filled asyncio's
+        few executor threads under load.
         """
+        done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._waiting.append((params, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        outcome = await done
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _write_waiting(self) -> None:
         assert self._sync is not None
-        deadline = time.monotonic() + self._timeout
-        pause = 0.0
-        while True:
+        await asyncio.sleep(0)  # let the deliveries of this turn of the loop join the batch
+        deadline, pause, isolate = 0.0, 0.0, False
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
             try:
-                return self._sync._enqueue_nowait(params)
+                outcomes = self._sync._enqueue_batch_nowait([p for p, _ in batch], isolate)
             except _WouldWait:
+                self._waiting = batch + self._waiting
+                deadline = deadline or time.monotonic() + self._timeout
                 if time.monotonic() >= deadline:
-                    raise QueueUnavailable(
-                        f"the job queue's SQLite file stayed locked for {self._timeout:g} s"
-                    ) from None
-                await asyncio.sleep(pause)
-                pause = min(max(2 * pause, _FIRST_PAUSE), _LONGEST_PAUSE)
+                    locked = f"the job queue's SQLite file stayed locked for {self._timeout:g} s"
+                    outcomes = [QueueUnavailable(locked) for _ in self._waiting]
+                    batch, self._waiting = self._waiting, []
+                else:
+                    await asyncio.sleep(pause)
+                    pause = min(max(2 * pause, _FIRST_PAUSE), _LONGEST_PAUSE)
+                    continue
+            except sqlite3.IntegrityError as exc:
+                if isolate:
+                    outcomes = [exc] * len(batch)
+                else:  # write them again, each under a savepoint, to find the one at fault
+                    self._waiting, isolate = batch + self._waiting, True
+                    continue
+            except Exception as exc:
+                outcomes = [exc] * len(batch)
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if not done.done():  # its request may have been cancelled meanwhile
+                    done.set_result(outcome)
+            deadline, pause, isolate = 0.0, 0.0, False
 
     async def ping(self) -> None:
         """Raise QueueUnavailable unless the database answers a query."""
