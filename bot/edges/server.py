@@ -1,11 +1,11 @@
 """The webhook server: verify, route, enqueue durably, answer — in milliseconds.
 
 ``POST /webhook`` never runs the graph. It checks the size and the signature of the raw body,
-turns the payload into an event, and inserts the delivery and its job in one transaction (one
-statement on PostgreSQL, which also finds the thread a pull request was linked to); a redelivery
-(same ``X-GitHub-Delivery``) is answered without a second job. Workers take the jobs (see
-``bot.jobs.worker``). ``/healthz`` says the process is up, ``/readyz`` that the database answers,
-``/metrics`` is for Prometheus.
+turns the payload into an event, and writes its job (a row keyed by the delivery id, in the
+thread a pull request was linked to) with the deliveries that arrived in the same turn of the
+event loop; a redelivery (same ``X-GitHub-Delivery``) is answered without a second job. Workers
+take the jobs (see ``bot.jobs.worker``). ``/healthz`` says the process is up, ``/readyz`` that
+the database answers, ``/metrics`` is for Prometheus.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The durable job queue between the webhook and the workers, in the checkpoints' database.
 
 The webhook must answer GitHub within seconds, and GitHub does not retry a delivery by itself, so
-a request is safe only once it is written down: ``enqueue`` records the delivery id and its job in
-one short transaction and a worker does the slow part later. A redelivery (same
+a request is safe only once it is written down: ``enqueue`` records the job, a row keyed by the
+delivery id, in one statement and a worker does the slow part later. A redelivery (same
 ``X-GitHub-Delivery``) is a no-op, so the webhook can always answer 2xx after ``enqueue``.
 
 Jobs of one thread (one issue's chart conversation) must never run side by side, or two workers
