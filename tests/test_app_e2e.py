@@ -175,6 +175,9 @@ def test_an_interrupt_becomes_a_draft_pr_with_a_review_on_the_line(
 ) -> None:
     app, _, pull = waiting
     assert pull["draft"] is True
+    # What is known so far is committed beside the draft chart, and the PR links to it.
+    progress = show(app.bare, BRANCH, "charts/payments-api.report.md") or ""
+    assert progress.startswith("# payments-api (in progress)")
     reviews = app.repo.reviews[pull["number"]]
     assert len(reviews) == 1 and "/approve" in reviews[0]["body"]
     (comment,) = reviews[0]["comments"]

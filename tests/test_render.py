@@ -36,7 +36,8 @@ def test_a_long_report_is_cut_at_a_section_and_links_to_the_committed_one() -> N
     assert len(check.text) <= render.MAX_TEXT and URL in check.text
 
 
-def test_without_a_committed_report_the_cut_text_points_to_the_other_copy() -> None:
+def test_a_draft_in_progress_links_to_its_committed_progress_report() -> None:
     waiting = RunOutcome("octo-org/shop#7", "waiting", {}, review={"question": "NodePort?"})
-    body = render.pr_body("octo-org/shop#7", 7, waiting, _long_report())
-    assert len(body) <= render.MAX_TEXT and "in the check run" in body
+    report = render.progress_report(waiting) + _long_report()
+    body = render.pr_body("octo-org/shop#7", 7, waiting, report, URL)
+    assert len(body) <= render.MAX_TEXT and URL in body and "draft" in body

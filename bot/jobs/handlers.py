@@ -261,9 +261,10 @@ def publish(job: Job, outcome: RunOutcome) -> str:
     branch, stale = _branch(job, chart)
     chart_path = f"{job.config.chart_dir}/{chart.name}"
     token = job.ctx.app.token(job.event.installation_id)
-    report_md = _report(outcome)
-    # The report goes beside the chart, as the command line writes it (the chart's .helmignore
-    # keeps it out of the package), so the PR and the check can link to all of it.
+    # The report (finalize's, or what is known so far) goes beside the chart, as the command
+    # line writes it (the chart's .helmignore keeps it out of the package), so that the PR and
+    # the check run, whose texts GitHub limits, can link to all of it.
+    report_md = _report(outcome) or render.progress_report(outcome)
     report_path = f"{chart_path}.report.md"
     with _chart_files(outcome, chart) as files:
         pushed = git.push_chart(
@@ -274,10 +275,10 @@ def publish(job: Job, outcome: RunOutcome) -> str:
             files,
             chart_path,
             f"helm-bot: chart {chart.name} ({outcome.status})\n\nThread {job.thread}",
-            extra={report_path: report_md} if report_md else None,
+            extra={report_path: report_md},
             remove=stale,
         )
-    report_url = f"{job.repo.html_url}/blob/{pushed.sha}/{report_path}" if report_md else ""
+    report_url = f"{job.repo.html_url}/blob/{pushed.sha}/{report_path}"
     waiting = outcome.status == "waiting"
     body = render.pr_body(job.thread, job.issue, outcome, report_md, report_url)
     pr = job.conversation.open_or_update_pr(

@@ -79,13 +79,11 @@ def pr_title(chart: str) -> str:
     return f"Helm chart for {chart}"
 
 
-def pr_body(
-    thread: str, issue: int, outcome: RunOutcome, report_md: str, report_url: str = ""
-) -> str:
+def pr_body(thread: str, issue: int, outcome: RunOutcome, report_md: str, report_url: str) -> str:
     """The pull request's description: what was asked, the report, and how to answer.
 
     ``report_url`` is the report committed beside the chart; a description too long for GitHub
-    is cut and links to it. Without one (a draft in progress) the check run has the same text.
+    is cut at a section and links to it.
     """
     head = [marker("pull-request", thread), f"Closes #{issue}.", ""]
     if outcome.status == "waiting":
@@ -97,12 +95,11 @@ def pr_body(
             "or `/retry`.",
             "",
         ]
-    body = "\n".join(head) + (report_md or progress_report(outcome))
-    return fit(body, _whole(report_url, "in the check run"))
+    return fit("\n".join(head) + report_md, _whole(report_url))
 
 
-def _whole(report_url: str, otherwise: str) -> str:
-    return f"in [the report committed beside the chart]({report_url})" if report_url else otherwise
+def _whole(report_url: str) -> str:
+    return f"in [the report committed beside the chart]({report_url})"
 
 
 def progress_report(outcome: RunOutcome) -> str:
@@ -145,7 +142,7 @@ class CheckOutput:
 
 
 def check_output(
-    outcome: RunOutcome, chart_path: str, report_md: str, report_url: str = ""
+    outcome: RunOutcome, chart_path: str, report_md: str, report_url: str
 ) -> CheckOutput:
     """The check run on the chart's commit: verdict, report and line annotations."""
     state = outcome.state
@@ -173,10 +170,7 @@ def check_output(
         conclusion=conclusion,
         title=title,
         summary=summary,
-        text=fit(
-            report_md or progress_report(outcome),
-            _whole(report_url, "in the pull request's description"),
-        ),
+        text=fit(report_md, _whole(report_url)),
         annotations=[_annotation(f, chart_path) for f in findings if f.get("file")],
     )
 
