@@ -603,12 +603,18 @@ def _app_settings(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def serve_app(args: argparse.Namespace) -> None:
-    from bot.edges.serve import running
+    """The server as ``helm-bot serve`` runs it (webhook only), or with worker threads."""
+    from bot.edges.serve import Metrics, running, webhook_server
 
     diagnostics = Diagnostics()
-    with running(*_app_settings(args), workers=args.workers) as server:
+    settings = _app_settings(args)
+    with contextlib.ExitStack() as stack:
+        if args.workers:
+            url = stack.enter_context(running(*settings, workers=args.workers)).url
+        else:
+            url = stack.enter_context(webhook_server(*settings, Metrics(), "127.0.0.1", 0))
         diagnostics.ready()
-        _announce(port=int(server.url.rsplit(":", 1)[1]), pid=os.getpid())
+        _announce(port=int(url.rsplit(":", 1)[1]), pid=os.getpid())
         sys.stdin.read()
         facts = diagnostics.report()
     _announce(**facts)
@@ -941,7 +947,7 @@ def app_phase(
         layout = (
             f"running(..., workers={args.workers})"
             if args.in_process_workers
-            else f"running(..., workers=0) + {args.workers} workers in another process at nice "
+            else f"webhook_server(...) + {args.workers} workers in another process at nice "
             f"{args.worker_nice}"
         )
         access = "AsyncJobQueue" if server_access() == "async" else "run_in_threadpool(JobQueue)"

@@ -124,35 +124,45 @@ def running(
     port: int = 0,
     workers: int = 2,
     policy: Policy | None = None,
-    metrics: Metrics | None = None,
 ) -> Iterator[Running]:
     """Serve webhooks and run ``workers`` worker threads beside them; stop both on exit."""
     with service(settings, app_settings, policy) as svc:
-        metrics = metrics or Metrics()
-        app = create_app(settings.checkpoint_url, app_settings.webhook_secret, metrics=metrics)
-        config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", lifespan="on", access_log=False
-        )
-        server = uvicorn.Server(config)
+        metrics = Metrics()
         stop = threading.Event()
         threads = start_workers(svc, workers, stop, metrics.jobs)
-        thread = threading.Thread(target=server.run, name="webhook-server", daemon=True)
-        thread.start()
         try:
-            while not server.started:
-                if not thread.is_alive():
-                    raise RuntimeError(f"the webhook server could not start on {host}:{port}")
-                time.sleep(0.01)
-            bound = server.servers[0].sockets[0].getsockname()[1]
-            _settle_heap()
-            log.info("serving on http://%s:%d with %d worker(s)", host, bound, workers)
-            yield Running(f"http://{host}:{bound}", svc)
+            with webhook_server(settings, app_settings, metrics, host, port) as url:
+                yield Running(url, svc)
         finally:
-            server.should_exit = True
-            thread.join(timeout=30)
             stop.set()
             for worker in threads:
                 worker.join(timeout=120)
+
+
+@contextlib.contextmanager
+def webhook_server(
+    settings: Settings, app_settings: AppSettings, metrics: Metrics, host: str, port: int
+) -> Iterator[str]:
+    """Run the webhook server (uvicorn, in a thread) until exit; yield its base URL."""
+    app = create_app(settings.checkpoint_url, app_settings.webhook_secret, metrics=metrics)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="on", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="webhook-server", daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError(f"the webhook server could not start on {host}:{port}")
+            time.sleep(0.01)
+        bound = server.servers[0].sockets[0].getsockname()[1]
+        _settle_heap()
+        log.info("serving on http://%s:%d", host, bound)
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 def _settle_heap() -> None:
@@ -175,7 +185,8 @@ def serve(host: str, port: int, workers: int, nice: int = DEFAULT_WORKER_NICE) -
     settings, app_settings = Settings.from_env(), AppSettings.from_env()
     with tempfile.TemporaryDirectory(prefix="helm-bot-metrics-") as shared:
         metrics = Metrics(Path(shared) if workers else None)
-        with running(settings, app_settings, host=host, port=port, workers=0, metrics=metrics):
+        # The server process only answers webhooks: no graphs, no checkpointer, no workers.
+        with webhook_server(settings, app_settings, metrics, host, port):
             child = None
             if workers:
                 command = worker_command(workers, nice)

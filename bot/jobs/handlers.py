@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from github import GithubException, UnknownObjectException
+from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from bot.events.commands import HELP
@@ -258,7 +259,7 @@ def publish(job: Job, outcome: RunOutcome) -> str:
         )
         return f"{outcome.status}: answered in the status comment"
     chart = ChartDraft.model_validate(draft)
-    branch, stale = _branch(job, chart)
+    branch = _branch(job, chart)
     chart_path = f"{job.config.chart_dir}/{chart.name}"
     token = job.ctx.app.token(job.event.installation_id)
     # The report (finalize's, or what is known so far) goes beside the chart, as the command
@@ -271,18 +272,23 @@ def publish(job: Job, outcome: RunOutcome) -> str:
             job.event.clone_url,
             token,
             job.repo.default_branch,
-            branch,
+            branch.name,
             files,
             chart_path,
             f"helm-bot: chart {chart.name} ({outcome.status})\n\nThread {job.thread}",
             extra={report_path: report_md},
-            remove=stale,
+            remove=branch.stale,
         )
     report_url = f"{job.repo.html_url}/blob/{pushed.sha}/{report_path}"
     waiting = outcome.status == "waiting"
     body = render.pr_body(job.thread, job.issue, outcome, report_md, report_url)
     pr = job.conversation.open_or_update_pr(
-        branch, job.repo.default_branch, render.pr_title(chart.name), body, draft=waiting
+        branch.name,
+        job.repo.default_branch,
+        render.pr_title(chart.name),
+        body,
+        draft=waiting,
+        known=branch.pr,
     )
     job.ctx.links.link(job.repo.full_name, pr.number, job.thread)
     check = render.check_output(outcome, chart_path, report_md, report_url)
@@ -296,8 +302,15 @@ def publish(job: Job, outcome: RunOutcome) -> str:
     return f"{outcome.status}: {pr.html_url} at {pushed.sha[:12]}"
 
 
-def _branch(job: Job, chart: ChartDraft) -> tuple[str, list[str]]:
-    """The chart's branch, and the paths on it that an earlier name of the chart left.
+@dataclass(frozen=True)
+class Branch:
+    name: str
+    stale: list[str]  # paths an earlier name of the chart left on it
+    pr: PullRequest | None  # the thread's pull request from it, when already looked up
+
+
+def _branch(job: Job, chart: ChartDraft) -> Branch:
+    """The chart's branch, and the thread's pull request from it if the queue knows one.
 
     A new thread's branch is ``<prefix><chart>-<issue>``. A thread whose pull request is open
     keeps that branch and pull request even when an ``/edit`` renamed the chart; the old
@@ -307,15 +320,17 @@ def _branch(job: Job, chart: ChartDraft) -> tuple[str, list[str]]:
     wanted = f"{prefix}{chart.name}{suffix}"
     number = job.ctx.links.pull_request_of(job.repo.full_name, job.thread)
     if number is None:
-        return wanted, []
+        return Branch(wanted, [], None)
     pr = job.repo.get_pull(number)
     ref = pr.head.ref
-    if ref == wanted or pr.state != "open":
-        return wanted, []
+    if ref == wanted:
+        return Branch(wanted, [], pr)
+    if pr.state != "open":
+        return Branch(wanted, [], None)
     if not (ref.startswith(prefix) and ref.endswith(suffix)):
-        return ref, []
+        return Branch(ref, [], pr)
     old = f"{job.config.chart_dir}/{ref.removeprefix(prefix).removesuffix(suffix)}"
-    return ref, [old, f"{old}.report.md"]
+    return Branch(ref, [old, f"{old}.report.md"], pr)
 
 
 def _question(outcome: RunOutcome) -> str:
@@ -351,8 +366,8 @@ def _rejected(job: Job, outcome: RunOutcome) -> str:
     closed = ""
     if draft:
         chart = ChartDraft.model_validate(draft)
-        branch, _ = _branch(job, chart)
-        pr = job.conversation.find_pr(branch)
+        branch = _branch(job, chart)
+        pr = branch.pr or job.conversation.find_pr(branch.name)
         if pr is not None:
             decided = (outcome.state.get("decisions") or [{}])[-1].get("by", "")
             job.conversation.close_pr(
@@ -360,6 +375,6 @@ def _rejected(job: Job, outcome: RunOutcome) -> str:
             )
             closed = f" and closed {pr.html_url}"
         token = job.ctx.app.token(job.event.installation_id)
-        git.delete_branch(job.event.clone_url, token, branch)
+        git.delete_branch(job.event.clone_url, token, branch.name)
     job.conversation.status(render.status_comment(job.thread, render.headline(outcome), []))
     return f"rejected{closed}"

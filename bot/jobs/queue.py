@@ -274,6 +274,7 @@ _TEMPLATES = {
     "counts": _COUNTS,
     "link": _LINK,
     "thread_for": _THREAD_FOR,
+    "enqueue": _ENQUEUE,
     "pull_request_of": _PULL_REQUEST_OF,
 }
 # Raised by the one-running-job-per-thread index when another worker won a race for the thread.
@@ -289,8 +290,6 @@ class _Backend(Protocol):
     def write(self, sql: str, params: Params) -> list[Row]: ...
 
     def read(self, sql: str, params: Params) -> list[Row]: ...
-
-    def enqueue(self, params: Params) -> str | None: ...
 
     def close(self) -> None: ...
 
@@ -321,7 +320,6 @@ class _Sqlite:
         self._registry_lock = threading.Lock()
         self._finalizers: set[weakref.finalize[Any, Any]] = set()
         self._closed = False
-        self._enqueue_sql = _SQLITE.render(_ENQUEUE)
 
     def setup(self) -> None:
         """Switch the file to WAL (a lasting property of the file) and create the tables."""
@@ -355,10 +353,7 @@ class _Sqlite:
         with self._guard():
             return self._conn().execute(sql, params).fetchall()
 
-    def enqueue(self, params: Params) -> str | None:
-        return _thread_chosen(self.write(self._enqueue_sql, params))
-
-    def enqueue_batch_nowait(self, batch: list[Params], isolate: bool) -> list[Outcome]:
+    def enqueue_batch_nowait(self, sql: str, batch: list[Params], isolate: bool) -> list[Outcome]:
         """Enqueue ``batch`` in one transaction unless a thread or process is writing.
 
         Raises _WouldWait instead of waiting for the lock. One transaction for the deliveries
@@ -378,21 +373,9 @@ class _Sqlite:
                         raise
                     raise _WouldWait from None  # another process is writing
                 with _committed(conn):
-                    return [self._insert(conn, params, isolate) for params in batch]
+                    return [_insert(conn, sql, params, isolate) for params in batch]
         finally:
             self._write_lock.release()
-
-    def _insert(self, conn: sqlite3.Connection, params: Params, isolate: bool) -> Outcome:
-        if not isolate:
-            return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
-        conn.execute("SAVEPOINT one_delivery")
-        try:
-            return _thread_chosen(conn.execute(self._enqueue_sql, params).fetchall())
-        except sqlite3.IntegrityError as err:
-            conn.execute("ROLLBACK TO one_delivery")
-            return err
-        finally:
-            conn.execute("RELEASE one_delivery")
 
     def close(self) -> None:
         with self._registry_lock:
@@ -442,6 +425,20 @@ class _Sqlite:
         # In WAL mode NORMAL may lose the last commits on power loss, never integrity.
         conn.execute("PRAGMA synchronous=NORMAL")
         return conn
+
+
+def _insert(conn: sqlite3.Connection, sql: str, params: Params, isolate: bool) -> Outcome:
+    """One delivery of a batch; with ``isolate``, under a savepoint, its error its outcome."""
+    if not isolate:
+        return _thread_chosen(conn.execute(sql, params).fetchall())
+    conn.execute("SAVEPOINT one_delivery")
+    try:
+        return _thread_chosen(conn.execute(sql, params).fetchall())
+    except sqlite3.IntegrityError as err:
+        conn.execute("ROLLBACK TO one_delivery")
+        return err
+    finally:
+        conn.execute("RELEASE one_delivery")
 
 
 @contextlib.contextmanager
@@ -499,7 +496,6 @@ class _Postgres:
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url, **_pool_kwargs(pool_size, timeout)
         )
-        self._enqueue_sql = _POSTGRES.render(_ENQUEUE)
 
     def setup(self) -> None:
         try:
@@ -527,9 +523,6 @@ class _Postgres:
             return conn.execute(sql, params).fetchall()
 
     read = write
-
-    def enqueue(self, params: Params) -> str | None:
-        return _thread_chosen(self.write(self._enqueue_sql, params))
 
     def close(self) -> None:
         self._pool.close()
@@ -697,13 +690,13 @@ class JobQueue:
         request that ``link`` tied to a thread: then to that thread. Returns the thread chosen.
         """
         params = _enqueue_params(delivery_id, kind, thread_key, payload, about, self._now(None))
-        return self._backend.enqueue(params)
+        return _thread_chosen(self._backend.write(self._sql["enqueue"], params))
 
     def _enqueue_batch_nowait(self, batch: list[Params], isolate: bool) -> list[Outcome]:
         """``enqueue`` a batch now, or raise _WouldWait if that means waiting for SQLite's lock."""
         if not isinstance(self._backend, _Sqlite):
             raise _WouldWait
-        return self._backend.enqueue_batch_nowait(batch, isolate)
+        return self._backend.enqueue_batch_nowait(self._sql["enqueue"], batch, isolate)
 
     def thread_for(self, repo: str, number: int) -> str | None:
         """Return the thread an issue or pull request was linked to, if any."""

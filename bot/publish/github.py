@@ -80,10 +80,19 @@ class Conversation:
         return None
 
     def open_or_update_pr(
-        self, branch: str, base: str, title: str, body: str, draft: bool
+        self,
+        branch: str,
+        base: str,
+        title: str,
+        body: str,
+        draft: bool,
+        known: PullRequest | None = None,
     ) -> PullRequest:
-        """Open the pull request from ``branch``, or bring the existing one up to date."""
-        pr = self.find_pr(branch)
+        """Open the pull request from ``branch``, or bring the existing one up to date.
+
+        ``known`` is that pull request when the caller already has it: one lookup fewer.
+        """
+        pr = known or self.find_pr(branch)
         if pr is None:
             return self.repo.create_pull(
                 base=base, head=branch, title=title, body=body, draft=draft
