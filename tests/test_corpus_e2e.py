@@ -112,8 +112,10 @@ def _pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
 
 def check_facts(facts: dict[str, Any], chart: Path, objects: list[dict[str, Any]]) -> None:
     app = _workloads(objects)
-    assert len(app) == 1, [o["kind"] for o in app]
-    workload = app[0]
+    # The main workload carries the release's full name; further components add a suffix.
+    main = [o for o in app if o["metadata"]["name"] == chart.name]
+    assert len(main) == 1, [o["metadata"]["name"] for o in app]
+    workload = main[0]
     pod = _pod_spec(workload)
     main = pod["containers"][0]
     if "workload" in facts:

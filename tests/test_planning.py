@@ -35,6 +35,7 @@ from bot.tools.planning import (
     pdb_min_available,
     runtime_for,
 )
+from bot.tools.requirements import apply_assumptions, validate_requirements
 
 
 def req(**fields: object) -> Requirements:
@@ -146,7 +147,7 @@ def test_nginx_frontend_needs_cache_and_run_dirs_and_flags_port_80() -> None:
     )
     assert analysis.writable_paths == ["/tmp", "/var/cache/nginx", "/var/run"]
     assert analysis.privileged_port
-    assert any("NET_BIND_SERVICE" in n for n in analysis.notes)
+    assert any("ip_unprivileged_port_start=80" in n for n in analysis.notes)
     assert analysis.probe.kind == "http" and analysis.probe.path == "/"
 
 
@@ -282,11 +283,11 @@ def test_full_web_api_architecture() -> None:
     assert objects == [
         "Deployment",
         "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
         "Ingress",
         "ConfigMap",
         "ServiceAccount",
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
         "NetworkPolicy",
     ]
     assert any("existing Secrets" in d for d in decisions)
@@ -388,9 +389,11 @@ def test_resource_hints_are_honoured_in_prod() -> None:
     requirements = req(language="go", ports=[HTTP], resources={"cpu": "1", "memory": "2Gi"})
     estimate = estimate_resources(requirements, analyze_application_requirements(requirements))
     prod = estimate.environments["prod"]
-    assert prod.requests == ResourceHint(cpu="1000m", memory="2Gi")
+    assert prod.requests == ResourceHint(cpu="1", memory="2Gi")
     assert parse_memory_mi(prod.limits.memory) == 3072
     assert "as stated" in estimate.reasoning
+    # A stated request is the request in every environment, not a production-only size.
+    assert all(spec.requests == prod.requests for spec in estimate.environments.values())
 
 
 def test_bad_hint_is_ignored_and_said_so() -> None:
@@ -415,13 +418,20 @@ def scaling(requirements: Requirements) -> dict[str, ScalingSpec]:
     return define_scaling_strategy(requirements, analysis).environments
 
 
-def test_stated_range_is_prod_with_hpa_and_pdb_dev_is_single() -> None:
+def test_a_stated_range_holds_in_every_environment() -> None:
     envs = scaling(NODE_API)
-    prod, staging, dev = envs["prod"], envs["staging"], envs["dev"]
+    prod = envs["prod"]
     assert (prod.replicas, prod.min_replicas, prod.max_replicas) == (2, 2, 10)
     assert prod.autoscaling and prod.pdb_min_available == 1
     assert prod.target_cpu == 70 and prod.target_memory == 80
-    assert (staging.min_replicas, staging.max_replicas) == (2, 5)
+    for spec in envs.values():
+        assert (spec.min_replicas, spec.max_replicas, spec.autoscaling) == (2, 10, True)
+
+
+def test_an_unstated_count_is_sized_per_environment() -> None:
+    envs = scaling(NODE_API.model_copy(update={"replicas": None}))
+    prod, staging, dev = envs["prod"], envs["staging"], envs["dev"]
+    assert prod.replicas == 2 and staging.replicas == 2
     assert not dev.autoscaling and dev.replicas == 1
     assert dev.pdb_min_available is None
 
@@ -565,14 +575,17 @@ def test_migrations_for_known_framework_and_note_for_unknown() -> None:
         image={"repository": "acme/shop", "tag": "2.0.1"},
         dependencies=[{"kind": "postgresql"}],
     )
-    plan = check_dependencies(django)
-    assert [c.name for c in plan.init_containers] == ["wait-for-postgresql", "migrate"]
-    migrate = plan.init_containers[1]
-    assert migrate.command == ["python", "manage.py", "migrate", "--noinput"]
-    assert migrate.image is not None and migrate.image.tag == "2.0.1"
-    plan = check_dependencies(NODE_API.model_copy(update={"description": "migrate the db"}))
-    assert "migrate" not in [c.name for c in plan.init_containers]
-    assert any("no command is known" in n for n in plan.notes)
+    migrate = next(c for c in apply_assumptions(django).components if c.name == "migrate")
+    assert (migrate.workload, migrate.hook) == ("Job", "pre-install,pre-upgrade")
+    assert migrate.args == ["python", "manage.py", "migrate", "--noinput"]
+    plan = build_plan(apply_assumptions(django))
+    (hook,) = plan.components
+    # The bundled database does not exist before install: the hook waits for it after install.
+    assert hook.requirements.hook == "post-install,pre-upgrade"
+    assert [c.name for c in hook.init_containers] == ["wait-for-postgresql"]
+    unknown = NODE_API.model_copy(update={"description": "migrate the db"})
+    assert not apply_assumptions(unknown).components
+    assert any("no command is known" in a for a in validate_requirements(unknown).assumptions)
 
 
 def test_requested_containers_pass_through() -> None:
@@ -631,7 +644,7 @@ def test_chart_name_and_fallbacks() -> None:
     assert chart_name(req()) == "app"
     plan = build_plan(req(language="go", ports=[HTTP], app_type="api"))
     assert plan.app_version == "0.1.0"
-    assert plan.description == "A Helm chart for app, a api (Go)"
+    assert plan.description == "app: a Go API"
 
 
 CORPUS = [

@@ -14,6 +14,7 @@ import yaml
 
 from bot.tools.models import Requirements
 from bot.tools.requirements import (
+    apply_assumptions,
     classify_complexity,
     parse_edit,
     parse_requirements,
@@ -51,6 +52,7 @@ def _facts(req: Requirements) -> dict[str, Any]:
         "sidecars": sorted(c.name for c in req.sidecars),
         "init_containers": sorted(c.name for c in req.init_containers),
         "resources": req.resources.model_dump(exclude_defaults=True) if req.resources else {},
+        "limits": req.limits.model_dump(exclude_defaults=True) if req.limits else {},
         "needs_service_account_token": req.needs_service_account_token,
     }
 
@@ -324,8 +326,6 @@ def test_validate_refuses_nonsense(text: str) -> None:
     ("text", "error"),
     [
         ("api, image ghcr.io/a/api:1.0.0, port 70000", "70000"),
-        ("api, image ghcr.io/a/api:latest, port 8080", "latest"),
-        ("api, image ghcr.io/a/api, port 8080", "no tag"),
         ("api, image ghcr.io/a/api:1.0.0, replicas min 5 max 2", "minimum 5"),
         ("api, image ghcr.io/a/api:1.0.0, ingress host api_svc.example..com", "not a valid DNS"),
         ("api, image ghcr.io/a/api:1.0.0, ingress host 10.0.0.12", "IP address"),
@@ -335,9 +335,26 @@ def test_validate_refuses_nonsense(text: str) -> None:
     ],
 )
 def test_validate_reports_invalid_facts(text: str, error: str) -> None:
+    """A stated fact that cannot be valid is named with what is wrong (no chart is guessed)."""
     check = validate_requirements(parse_requirements(text))
     assert not check.valid
     assert any(error in e for e in check.validation_errors), check.validation_errors
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("api, image ghcr.io/a/api:latest, port 8080", "latest"),
+        ("api, image ghcr.io/a/api, port 8080", "latest"),
+    ],
+)
+def test_an_unpinned_image_is_kept_as_stated_and_flagged(text: str, tag: str) -> None:
+    """latest (or no tag) is what the request asks for: a chart, and the report says to pin it."""
+    requirements = parse_requirements(text)
+    check = validate_requirements(requirements)
+    assert check.valid
+    assert any("not pinned" in a for a in check.assumptions), check.assumptions
+    assert apply_assumptions(requirements).image.tag == tag
 
 
 @pytest.mark.parametrize(

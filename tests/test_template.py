@@ -38,7 +38,7 @@ def test_template_definitions_carry_the_chart_name() -> None:
     plan = plan_for("web")
     helpers = template.generate_helpers_tpl(plan)
     assert 'define "payments-api.fullname"' in helpers and '"chart.' not in helpers
-    assert 'include "payments-api.podSpec"' in template.generate_deployment_yaml(plan)
+    assert 'include "payments-api.workloadObjects"' in template.generate_deployment_yaml(plan)
 
 
 @pytest.mark.parametrize(
@@ -67,8 +67,8 @@ def test_only_the_templates_a_plan_needs(kind: str, workload_file: str, absent: 
 
 def test_workload_template_follows_the_plan() -> None:
     plan = plan_for("cron")
-    assert "kind: CronJob" in template.generate_deployment_yaml(plan)
-    assert "kind: StatefulSet" in template.generate_deployment_yaml(plan_for("stateful"))
+    assert '"kind" "CronJob"' in template.generate_deployment_yaml(plan)
+    assert '"kind" "StatefulSet"' in template.generate_deployment_yaml(plan_for("stateful"))
     assert "clusterIP: None" in template.generate_service_yaml(plan_for("stateful"))
 
 

@@ -134,7 +134,7 @@ def test_identical_documents_are_validated_once(monkeypatch: pytest.MonkeyPatch)
         calls.append(doc.resource)
         return original(bundled, doc)
 
-    monkeypatch.setattr(validate, "_schema_errors", counting)
+    monkeypatch.setattr(validate.schemas, "_schema_errors", counting)
     validate.validate_with_kubeconform(str(CHARTS / "clean"), ("1.29",))
     context = helm.open_chart(CHARTS / "clean")
     total = sum(len(r.objects) for r in context.renderings())

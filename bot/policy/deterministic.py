@@ -29,12 +29,26 @@ _TOKEN_NEEDED = (
 
 def _accept_stated_needs(report: SecurityReport, requirements: Requirements) -> None:
     """Accept what the request explicitly needs instead of 'fixing' the app into breaking."""
-    if requirements.needs_service_account_token:
-        for finding in report.findings:
-            if finding.rule == "HB-RBAC-006":
-                finding.accepted = True
-                finding.explanation = _TOKEN_NEEDED
+    workloads = requirements.workloads()
+    unpinned = {
+        w.image.reference
+        for w in workloads
+        if w.image and w.image.tag in ("latest", "") and not w.image.digest
+    }
+    for finding in report.findings:
+        if finding.rule == "HB-RBAC-006" and any(w.needs_service_account_token for w in workloads):
+            finding.accepted = True
+            finding.explanation = _TOKEN_NEEDED
+        if finding.rule == "HB-IMG-001" and any(ref in finding.message for ref in unpinned):
+            finding.accepted = True
+            finding.explanation = _UNPINNED
     report.passed = not validate.failing(report.findings) and not report.refused
+
+
+_UNPINNED = (
+    "the request names this tag itself; the report asks to pin a version or a digest "
+    "(helm-bot generate --pin-digests looks the digest up)"
+)
 
 
 class DeterministicPolicy:

@@ -129,6 +129,7 @@ class Document:
     text: str
     obj: dict[str, Any] | None
     error: str = ""
+    release_namespace: str = ""
 
     @property
     def kind(self) -> str:
@@ -153,8 +154,10 @@ class Document:
 
     @property
     def namespace(self) -> str:
-        """Return metadata.namespace, '' when the release namespace applies."""
-        return str(self.metadata.get("namespace") or "")
+        """Return metadata.namespace, '' when the release namespace applies (unset, or set to
+        ``{{ .Release.Namespace }}`` as charts written by hand do)."""
+        namespace = str(self.metadata.get("namespace") or "")
+        return "" if namespace == self.release_namespace else namespace
 
     @property
     def resource(self) -> str:
@@ -168,7 +171,7 @@ class Document:
         return isinstance(annotations, dict) and "helm.sh/hook" in annotations
 
 
-def split_documents(template: str, text: str) -> list[Document]:
+def split_documents(template: str, text: str, namespace: str = "") -> list[Document]:
     """Split one rendered template into its YAML documents, keeping where each starts."""
     lines = text.splitlines()
     chunks: list[tuple[int, int]] = []  # (first line index, end index exclusive), 0-based
@@ -196,7 +199,7 @@ def split_documents(template: str, text: str) -> list[Document]:
                 obj = loaded
             elif loaded is not None:
                 error = f"document is a {type(loaded).__name__}, not a mapping"
-        docs.append(Document(template, len(docs), first + 1, end, chunk, obj, error))
+        docs.append(Document(template, len(docs), first + 1, end, chunk, obj, error, namespace))
     return docs
 
 
@@ -406,7 +409,7 @@ class ChartContext:
             if path.endswith(_NOT_MANIFESTS) or not output[key].strip():
                 continue
             files[path] = output[key]
-            documents.extend(split_documents(path, output[key]))
+            documents.extend(split_documents(path, output[key], self.namespace))
         return Rendering(values_set, merged, files, documents)
 
     def lint(self, values_set: ValuesSet, kube_version: str) -> dict[str, Any]:

@@ -50,6 +50,9 @@ class Port(Model):
     port: int = Field(..., ge=1, le=65535, description="Port the container listens on")
     protocol: Literal["TCP", "UDP", "SCTP"] = "TCP"
     expose: bool = Field(True, description="Expose through the Service")
+    service_port: int | None = Field(
+        None, ge=1, le=65535, description="Service port when it differs from the container's"
+    )
 
 
 class EnvVar(Model):
@@ -78,9 +81,18 @@ class Volume(Model):
     persistent: bool = True
 
 
+class Route(Model):
+    """An ingress path (of one host, or of every host) routed to a component."""
+
+    path: str
+    component: str
+    host: str = Field("", description="'' = this path on every host")
+
+
 class Ingress(Model):
     hosts: list[str] = Field(default_factory=list)
     path: str = "/"
+    routes: list[Route] = Field(default_factory=list, description="Paths to other components")
     tls: bool = False
     class_name: str = Field("", description="ingressClassName, e.g. nginx, traefik")
     cluster_issuer: str = Field("", description="cert-manager ClusterIssuer, e.g. letsencrypt-prod")
@@ -88,7 +100,11 @@ class Ingress(Model):
 
 
 class Dependency(Model):
-    """A backing service the application needs (database, cache, broker)."""
+    """A backing service the application needs (database, cache, broker), bundled as a subchart.
+
+    ``database``, ``user`` and ``existing_secret`` are what the request states about the
+    connection; the app and the datastore read the password from the same existing Secret.
+    """
 
     kind: Literal[
         "postgresql",
@@ -104,6 +120,23 @@ class Dependency(Model):
     ]
     version: str = ""
     purpose: str = ""
+    database: str = Field("", description="Database name the app uses, e.g. bookshelf")
+    user: str = Field("", description="User the app connects as, e.g. bookshelf")
+    existing_secret: str = Field("", description="Existing Secret holding the password")
+    password_key: str = Field("", description="Key of the password in that Secret")
+
+
+ConnectionPart = Literal["host", "port", "user", "password", "database", "url"]
+
+
+class Connection(Model):
+    """An environment variable through which the app reaches a bundled datastore."""
+
+    dependency: str = Field(..., description="Datastore kind, e.g. postgresql, redis")
+    env: str = Field(..., description="Environment variable name, e.g. DATABASE_URL")
+    part: ConnectionPart = Field(..., description="What the variable holds")
+    url_scheme: str = Field("", description="Scheme of a URL, e.g. postgres, postgresql, redis")
+    url_path: str = Field("", description="What follows host:port in a URL, e.g. /0 or /app")
 
 
 class ExtraContainer(Model):
@@ -130,6 +163,68 @@ class ResourceHint(Model):
 class ReplicaRange(Model):
     min: int = Field(1, ge=0)
     max: int = Field(1, ge=0)
+
+
+class Disruption(Model):
+    """A PodDisruptionBudget as stated: one of the two bounds (an int or a percentage)."""
+
+    min_available: str = ""
+    max_unavailable: str = ""
+
+
+class Toleration(Model):
+    key: str = ""
+    operator: Literal["Equal", "Exists"] = "Equal"
+    value: str = ""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute", ""] = ""
+
+
+class CronOptions(Model):
+    """CronJob settings beyond the schedule, as stated (None/'' = the chart's default)."""
+
+    time_zone: str = ""
+    concurrency_policy: Literal["Allow", "Forbid", "Replace", ""] = ""
+    successful_jobs_history_limit: int | None = Field(None, ge=0)
+    failed_jobs_history_limit: int | None = Field(None, ge=0)
+    starting_deadline_seconds: int | None = Field(None, ge=0)
+    suspend: bool = False
+
+
+class ConfigMount(Model):
+    """An existing ConfigMap mounted as files."""
+
+    config_map: str = Field(..., description="Existing ConfigMap's name")
+    mount_path: str
+    sub_path: str = Field("", description="Mount one key as a single file at mount_path")
+
+
+class SecretMount(Model):
+    """An existing Secret mounted as files (compose secrets under /run/secrets)."""
+
+    secret_name: str = Field("", description="Existing Secret's name; empty = chart default")
+    mount_path: str
+
+
+class HostMount(Model):
+    """A directory of the node mounted into the pod (node agents such as log shippers)."""
+
+    host_path: str
+    mount_path: str = Field("", description="Where it appears in the container; '' = same path")
+    read_only: bool = True
+
+
+class RbacRule(Model):
+    api_groups: list[str] = Field(default_factory=lambda: [""])
+    resources: list[str] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+    resource_names: list[str] = Field(default_factory=list)
+
+
+class Rbac(Model):
+    """API permissions the app needs: a Role (namespaced) or a ClusterRole, with its rules."""
+
+    cluster: bool = False
+    rules: list[RbacRule] = Field(default_factory=list)
 
 
 class ElevatedAccess(Model):
@@ -163,40 +258,93 @@ class ElevatedAccess(Model):
         return asked
 
 
-class Requirements(Model):
-    """What the request states, normalised. Everything not stated keeps its neutral default."""
+AppType = Literal[
+    "web", "api", "worker", "scheduler", "job", "daemon", "database", "frontend", "migration", ""
+]
 
-    name: str = Field("", description="DNS-1123 chart/app name, e.g. payments-api")
-    description: str = ""
-    app_type: Literal["web", "api", "worker", "job", "daemon", "database", "frontend", ""] = ""
+
+class Workload(Model):
+    """What the request states about one workload of the app: its process, pods and exposure.
+
+    The chart's main workload is the ``Requirements`` itself; further ones (a queue worker, a
+    scheduler, a migration hook, a second image) are ``Component`` entries. Every field keeps
+    its neutral default unless the request states it.
+    """
+
+    app_type: AppType = ""
     language: str = ""
     framework: str = ""
-    image: Image | None = None
+    image: Image | None = Field(None, description="None = the chart's main image")
     workload: WorkloadKind | None = Field(None, description="None = let the planner decide")
+    hook: str = Field("", description="Helm hook of a Job, e.g. pre-install,pre-upgrade")
     ports: list[Port] = Field(default_factory=list)
     replicas: ReplicaRange | None = None
+    target_cpu: int | None = Field(None, ge=1, le=100, description="HPA CPU target, percent")
+    target_memory: int | None = Field(None, ge=1, le=100, description="HPA memory target")
+    disruption: Disruption | None = None
     schedule: str = Field("", description="Cron schedule for CronJobs, e.g. '0 3 * * *'")
+    cron: CronOptions | None = None
     command: list[str] = Field(default_factory=list)
     args: list[str] = Field(default_factory=list)
     env: list[EnvVar] = Field(default_factory=list)
     secrets: list[SecretRef] = Field(default_factory=list)
+    connections: list[Connection] = Field(default_factory=list)
+    config_mounts: list[ConfigMount] = Field(default_factory=list)
+    secret_mounts: list[SecretMount] = Field(default_factory=list)
     volumes: list[Volume] = Field(default_factory=list)
-    dependencies: list[Dependency] = Field(default_factory=list)
-    ingress: Ingress | None = None
+    host_mounts: list[HostMount] = Field(default_factory=list)
     sidecars: list[ExtraContainer] = Field(default_factory=list)
     init_containers: list[ExtraContainer] = Field(default_factory=list)
-    health: Probe | None = None
-    resources: ResourceHint | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    health: Probe | None = Field(None, description="The health check readiness and liveness use")
+    readiness: Probe | None = None
+    liveness: Probe | None = None
+    startup: Probe | None = None
+    resources: ResourceHint | None = Field(None, description="Requests as stated")
+    limits: ResourceHint | None = Field(None, description="Limits as stated")
+    gpu: int = Field(0, ge=0, description="nvidia.com/gpu per pod")
+    termination_grace_seconds: int | None = Field(None, ge=0)
+    node_selector: dict[str, str] = Field(default_factory=dict)
+    tolerations: list[Toleration] = Field(default_factory=list)
     service_type: Literal["ClusterIP", "NodePort", "LoadBalancer", ""] = ""
-    elevated: ElevatedAccess = Field(default_factory=ElevatedAccess)
     needs_service_account_token: bool = Field(
         False, description="The app talks to the Kubernetes API and needs its token mounted"
     )
+    rbac: Rbac | None = None
+
+
+class Component(Workload):
+    """A further workload of the same app (worker, scheduler, frontend, migration hook)."""
+
+    name: str = Field(..., description="DNS label, e.g. worker; names its objects and values")
+
+
+class Requirements(Workload):
+    """What the request states, normalised: the main workload, the chart around it, the rest.
+
+    Everything not stated keeps its neutral default.
+    """
+
+    name: str = Field("", description="DNS-1123 chart/app name, e.g. payments-api")
+    component: str = Field("", description="The main workload's component name, e.g. web")
+    description: str = ""
+    components: list[Component] = Field(default_factory=list)
+    dependencies: list[Dependency] = Field(default_factory=list)
+    ingress: Ingress | None = None
+    elevated: ElevatedAccess = Field(default_factory=ElevatedAccess)
     environments: list[Environment] = Field(default_factory=lambda: list(DEFAULT_ENVIRONMENTS))
+    catalogue: str = Field("", description="Catalogue entry that filled what the request left")
     notes: list[str] = Field(
         default_factory=list, description="Things the parser saw but could not place"
     )
+    unapplied: list[str] = Field(
+        default_factory=list, description="Stated facts the chart does not carry, and why"
+    )
     redactions: int = Field(0, description="How many secret values were removed from the request")
+
+    def workloads(self) -> list[Workload]:
+        """Return the main workload and then every further component."""
+        return [self, *self.components]
 
 
 class Complexity(Model):
@@ -233,7 +381,12 @@ class AppAnalysis(Model):
         default_factory=lambda: ["/tmp"], description="emptyDir mounts under a read-only root"
     )
     probe: Probe
-    privileged_port: bool = Field(False, description="Listens below 1024: needs NET_BIND_SERVICE")
+    probes: dict[str, Probe] = Field(
+        default_factory=dict, description="liveness/readiness/startup probes stated on their own"
+    )
+    privileged_port: bool = Field(
+        False, description="Listens below 1024: the pod lowers ip_unprivileged_port_start"
+    )
     notes: list[str] = Field(default_factory=list)
 
 
@@ -266,6 +419,7 @@ class ScalingSpec(Model):
     target_cpu: int = Field(..., ge=1, le=100)
     target_memory: int | None = Field(None, ge=1, le=100)
     pdb_min_available: int | None = Field(None, description="None = no PodDisruptionBudget")
+    pdb: Disruption | None = Field(None, description="The PodDisruptionBudget as stated")
 
 
 class ScalingStrategy(Model):
@@ -292,19 +446,37 @@ class DependencyPlan(Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class ComponentPlan(Model):
+    """The planner's decisions for one further component, as the main workload has them."""
+
+    name: str
+    requirements: Component
+    analysis: AppAnalysis
+    workload: WorkloadKind
+    resources: ResourceEstimate
+    scaling: ScalingStrategy
+    init_containers: list[ExtraContainer] = Field(default_factory=list)
+
+
 class Plan(Model):
-    """Everything the template agent needs: requirements plus the planner's decisions."""
+    """Everything the template agent needs: requirements plus the planner's decisions.
+
+    ``analysis``, ``architecture``, ``resources`` and ``scaling`` are the main workload's;
+    ``components`` holds the same decisions for each further component.
+    """
 
     chart_name: str
     chart_version: str = "0.1.0"
     app_version: str
     description: str
+    component: str = Field("app", description="The main workload's component name")
     requirements: Requirements
     analysis: AppAnalysis
     architecture: Architecture
     resources: ResourceEstimate
     scaling: ScalingStrategy
     dependencies: DependencyPlan
+    components: list[ComponentPlan] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- chart

@@ -135,6 +135,8 @@ def _leaf(value: object) -> Schema:
 
 
 def _infer(value: object, path: str) -> Schema:
+    if path == "image.tag" and value == "latest":
+        return {"type": "string", "description": "The request asks for latest: pin it"}
     if path in SPECIAL:
         return SPECIAL[path]
     if path.startswith(("resources.requests.", "resources.limits.")):

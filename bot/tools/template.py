@@ -13,6 +13,8 @@ from importlib import resources
 from typing import Any
 
 from bot.tools import values as values_tools
+from bot.tools import values_layout as layout
+from bot.tools.datastores import DATASTORES
 from bot.tools.models import ChartDraft, HelmDependency, Plan
 from bot.tools.schema import values_schema
 
@@ -23,62 +25,6 @@ WORKLOAD_FILES = {
     "DaemonSet": "daemonset.yaml",
     "CronJob": "cronjob.yaml",
     "Job": "job.yaml",
-}
-# How each bundled datastore runs under a restricted, read-only pod: data path, password env,
-# extra environment, writable directories and arguments.
-DATASTORES: dict[str, dict[str, Any]] = {
-    "postgresql": {
-        "mountPath": "/var/lib/postgresql/data",
-        "passwordEnv": "POSTGRES_PASSWORD",
-        "env": [{"name": "PGDATA", "value": "/var/lib/postgresql/data/pgdata"}],
-        "writable": ["/tmp", "/var/run/postgresql"],
-    },
-    "mysql": {
-        "mountPath": "/var/lib/mysql",
-        "passwordEnv": "MYSQL_ROOT_PASSWORD",
-        "writable": ["/tmp", "/var/run/mysqld"],
-    },
-    "mariadb": {
-        "mountPath": "/var/lib/mysql",
-        "passwordEnv": "MARIADB_ROOT_PASSWORD",
-        "writable": ["/tmp", "/run/mysqld"],
-    },
-    "mongodb": {
-        "mountPath": "/data/db",
-        "passwordEnv": "MONGO_INITDB_ROOT_PASSWORD",
-        "env": [{"name": "MONGO_INITDB_ROOT_USERNAME", "value": "root"}],
-        "writable": ["/tmp"],
-    },
-    "redis": {
-        "mountPath": "/data",
-        "passwordEnv": "REDIS_PASSWORD",
-        "args": ["--requirepass", "$(REDIS_PASSWORD)"],
-        "writable": ["/tmp"],
-    },
-    "memcached": {
-        "mountPath": "/var/cache/memcached",
-        "passwordEnv": "",
-        "persistent": False,
-        "writable": ["/tmp"],
-    },
-    "rabbitmq": {
-        "mountPath": "/var/lib/rabbitmq",
-        "passwordEnv": "RABBITMQ_DEFAULT_PASS",
-        "writable": ["/tmp"],
-    },
-    "kafka": {"mountPath": "/var/lib/kafka/data", "passwordEnv": "", "writable": ["/tmp"]},
-    "elasticsearch": {
-        "mountPath": "/usr/share/elasticsearch/data",
-        "passwordEnv": "ELASTIC_PASSWORD",
-        "env": [{"name": "discovery.type", "value": "single-node"}],
-        "writable": ["/tmp"],
-    },
-    "nats": {
-        "mountPath": "/data",
-        "passwordEnv": "",
-        "args": ["-js", "-sd", "/data"],
-        "writable": ["/tmp"],
-    },
 }
 
 
@@ -104,16 +50,24 @@ def generate_deployment_yaml(plan: Plan) -> str:
     return _app_template(plan, WORKLOAD_FILES[plan.architecture.workload])
 
 
+def _definitions(plan: Plan, *names: str) -> str:
+    """Return named ``define`` blocks of _workloads.tpl (what every workload's file includes)."""
+    text = _app_template(plan, "_workloads.tpl")
+    blocks = []
+    for name in names:
+        start = text.index(f'{{{{- define "{plan.chart_name}.{name}" -}}}}')
+        end = text.index("{{- end }}\n\n", start) + len("{{- end }}\n")
+        blocks.append(text[start:end])
+    return "\n".join(blocks)
+
+
 def generate_service_yaml(plan: Plan) -> str:
-    """Return the Service template (and, for a StatefulSet, its headless Service)."""
-    text = _app_template(plan, "service.yaml")
-    if plan.architecture.workload == "StatefulSet":
-        text += "---\n" + _app_template(plan, "service-headless.yaml")
-    return text
+    """Return the Service definitions (and the headless one StatefulSets use)."""
+    return _definitions(plan, "service", "headlessService")
 
 
 def generate_ingress_yaml(plan: Plan) -> str:
-    """Return the Ingress template (TLS, class and cert-manager issuer from values)."""
+    """Return the Ingress template (TLS, class, cert-manager issuer, paths per component)."""
     return _app_template(plan, "ingress.yaml")
 
 
@@ -123,13 +77,23 @@ def generate_configmap_yaml(plan: Plan) -> str:
 
 
 def generate_hpa_yaml(plan: Plan) -> str:
-    """Return the autoscaling/v2 HorizontalPodAutoscaler template."""
-    return _app_template(plan, "hpa.yaml")
+    """Return the autoscaling/v2 HorizontalPodAutoscaler definition every workload includes."""
+    return _definitions(plan, "hpa")
 
 
 def generate_pdb_yaml(plan: Plan) -> str:
-    """Return the policy/v1 PodDisruptionBudget template."""
-    return _app_template(plan, "pdb.yaml")
+    """Return the policy/v1 PodDisruptionBudget definition every workload includes."""
+    return _definitions(plan, "pdb")
+
+
+def generate_components_yaml(plan: Plan) -> str:
+    """Return the template of the further workloads: each one's workload and its objects."""
+    return _app_template(plan, "components.yaml")
+
+
+def generate_rbac_yaml(plan: Plan) -> str:
+    """Return the Role (or ClusterRole) and binding for an app that calls the Kubernetes API."""
+    return _app_template(plan, "rbac.yaml")
 
 
 def generate_network_policy_yaml(plan: Plan) -> str:
@@ -144,8 +108,13 @@ def generate_values_yaml(plan: Plan) -> str:
 
 
 def generate_helpers_tpl(plan: Plan) -> str:
-    """Return _helpers.tpl: names, labels, image references and the shared pod spec."""
+    """Return _helpers.tpl: names, labels, metadata and image references."""
     return _app_template(plan, "_helpers.tpl")
+
+
+def generate_pod_spec_tpl(plan: Plan) -> str:
+    """Return _podspec.tpl: the pod spec every workload shares, and the datastore wiring."""
+    return _app_template(plan, "_podspec.tpl")
 
 
 def generate_readme(plan: Plan, files: dict[str, str]) -> str:
@@ -224,11 +193,19 @@ def _secret_commands(plan: Plan) -> list[str]:
     """Return kubectl commands that create the Secrets the chart reads, with placeholders."""
     by_secret: dict[str, list[str]] = {}
     default = f"{plan.chart_name}-secrets"
-    for ref in plan.requirements.secrets:
-        by_secret.setdefault(ref.secret_name or default, []).append(ref.key)
+    for w in plan.requirements.workloads():
+        for ref in w.secrets:
+            keys = by_secret.setdefault(ref.secret_name or default, [])
+            if ref.key not in keys:
+                keys.append(ref.key)
+    stated = {d.kind: d for d in plan.requirements.dependencies}
     for dep in plan.dependencies.helm_dependencies:
-        if DATASTORES.get(dep.kind, {}).get("passwordEnv"):
-            by_secret.setdefault(f"{plan.chart_name}-{dep.name}", []).append("password")
+        if DATASTORES[dep.kind].password_env:
+            said = stated.get(dep.kind)
+            secret = (said.existing_secret if said else "") or f"{plan.chart_name}-{dep.name}"
+            by_secret.setdefault(secret, []).append(
+                (said.password_key if said else "") or "password"
+            )
     return [
         f"kubectl create secret generic {secret} --namespace {plan.chart_name} "
         + " ".join(f"--from-file={key}=./{key}.txt" for key in keys)
@@ -271,8 +248,7 @@ def chart_yaml(plan: Plan) -> str:
 
 def _datastore_files(dep: HelmDependency) -> dict[str, str]:
     """Instantiate the bundled datastore subchart for one dependency."""
-    settings = DATASTORES.get(dep.kind, DATASTORES["redis"])
-    uid = 10001
+    store = DATASTORES[dep.kind]
     values = {
         "enabled": True,
         "image": {
@@ -282,45 +258,37 @@ def _datastore_files(dep: HelmDependency) -> dict[str, str]:
             "digest": dep.image.digest,
         },
         "port": dep.port,
-        "args": settings.get("args", []),
-        "env": settings.get("env", []),
-        "auth": {"existingSecret": "", "key": "password", "envVar": settings["passwordEnv"]},
+        "args": list(store.args),
+        "env": [{"name": k, "value": v} for k, v in store.server_env],
+        "auth": {
+            "existingSecret": "",
+            "key": "password",
+            "envVar": store.password_env,
+            "userEnv": store.user_env,
+            "username": store.default_user if store.user_env else "",
+            "databaseEnv": store.database_env,
+            "database": "",
+        },
         "persistence": {
-            "enabled": settings.get("persistent", True),
-            "size": "8Gi",
+            "enabled": store.persistent,
+            "size": f"{store.storage_gi or 8}Gi",
             "storageClass": "",
-            "mountPath": settings["mountPath"],
+            "mountPath": store.mount_path,
         },
         "writableDirs": [
-            {"name": f"scratch-{i}", "mountPath": p} for i, p in enumerate(settings["writable"])
+            {"name": f"scratch-{i}", "mountPath": p} for i, p in enumerate(store.writable)
         ],
         "resources": {
             "requests": {"cpu": "100m", "memory": "256Mi"},
             "limits": {"cpu": "500m", "memory": "512Mi"},
         },
-        "podSecurityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": uid,
-            "runAsGroup": uid,
-            "fsGroup": uid,
-            "fsGroupChangePolicy": "OnRootMismatch",
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
-        "containerSecurityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "runAsUser": uid,
-            "runAsGroup": uid,
-            "privileged": False,
-            "capabilities": {"drop": ["ALL"]},
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "podSecurityContext": layout.pod_security_context(),
+        "containerSecurityContext": layout.container_security_context(),
     }
     chart = {
         "apiVersion": "v2",
         "name": dep.name,
-        "description": f"Bundled {dep.kind} for development and small deployments",
+        "description": f"Bundled {store.label} for development and small deployments",
         "type": "application",
         "version": dep.version,
         "appVersion": dep.app_version,
@@ -342,28 +310,24 @@ def _datastore_files(dep: HelmDependency) -> dict[str, str]:
 def assemble_chart(plan: Plan) -> ChartDraft:
     """Run the template tools in order and return the whole chart in memory."""
     base, environments = values_tools.build_values(plan)
-    kinds = {r.kind for r in plan.architecture.resources}
     templates = {
         "_helpers.tpl": generate_helpers_tpl(plan),
+        "_podspec.tpl": generate_pod_spec_tpl(plan),
+        "_workloads.tpl": _app_template(plan, "_workloads.tpl"),
         WORKLOAD_FILES[plan.architecture.workload]: generate_deployment_yaml(plan),
         "serviceaccount.yaml": _app_template(plan, "serviceaccount.yaml"),
         "networkpolicy.yaml": generate_network_policy_yaml(plan),
+        "configmap.yaml": generate_configmap_yaml(plan),
         "NOTES.txt": _app_template(plan, "NOTES.txt"),
     }
-    if base["service"]["enabled"]:
-        templates["service.yaml"] = _app_template(plan, "service.yaml")
+    if base["tests"]["enabled"]:
         templates["tests/test-connection.yaml"] = _app_template(plan, "tests/test-connection.yaml")
-        if "Ingress" in kinds or base["ingress"]["enabled"]:
-            templates["ingress.yaml"] = generate_ingress_yaml(plan)
-    if plan.architecture.workload == "StatefulSet":
-        templates["service-headless.yaml"] = _app_template(plan, "service-headless.yaml")
-    if "autoscaling" in base:
-        templates["hpa.yaml"] = generate_hpa_yaml(plan)
-        templates["pdb.yaml"] = generate_pdb_yaml(plan)
-    templates["configmap.yaml"] = generate_configmap_yaml(plan)
-    if plan.architecture.workload in ("Deployment", "DaemonSet", "CronJob", "Job"):
-        templates["pvc.yaml"] = _app_template(plan, "pvc.yaml")
-
+    if base["ingress"]["enabled"]:
+        templates["ingress.yaml"] = generate_ingress_yaml(plan)
+    if base["components"]:
+        templates["components.yaml"] = generate_components_yaml(plan)
+    if base["rbac"]["create"]:
+        templates["rbac.yaml"] = generate_rbac_yaml(plan)
     files = {f"templates/{name}": text for name, text in templates.items()}
     files["Chart.yaml"] = chart_yaml(plan)
     files[".helmignore"] = _package_file("app", ".helmignore")

@@ -171,7 +171,10 @@ def _context(plan: Plan, draft: ChartDraft) -> str:
         f'Helpers for new templates: include "{name}.fullname" ., include "{name}.labels" ., '
         f'include "{name}.selectorLabels" ., include "{name}.imageRef" .Values.image, '
         f'include "{name}.serviceAccountName" ., '
-        f'include "{name}.podSpec" (dict "root" $ "claim" false).\n'
+        f'include "{name}.podSpec" (dict "root" $ "v" $.Values "component" "<component>" '
+        f'"name" (printf "%s-<component>" (include "{name}.fullname" $)) "main" false '
+        f'"claim" false). A further workload is better added as values: '
+        f"components.<component> with the keys values.yaml documents.\n"
         f"Workload: {plan.architecture.workload}."
     )
 

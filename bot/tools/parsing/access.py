@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.models import ENVIRONMENTS, Environment
+from bot.tools.models import ENVIRONMENTS, Environment, HostMount
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.text import Doc, any_of, negated
 
@@ -63,15 +63,22 @@ _POWERS = (
         any_of(
             r"(?<![\w-])(?:run|runs|running|run it|start|starts|execute|executes)\s+as\s+"
             r"(?:the\s+)?root\b",
-            r"(?<!non-)(?<!non )\broot user\b",
             r"\bas root\b",
             r"\buid\s*[:=]?\s*0\b",
             r"\brunAsUser\s*:\s*0\b",
             r"\buser\s*:\s*[\"']?(?:root|0)(?::0)?[\"']?(?:\s|$)",
-            r"\b(?:needs?|requires?|with) root(?: access| privileges| permissions| rights)?\b",
+            r"\b(?:needs?|requires?|with) root(?: privileges| permissions| rights)?\b(?! (?:user|"
+            r"password|account|login|credentials?))",
             r"\brunAsNonRoot\s*:\s*false\b",
         ),
     ),
+)
+# Credentials vocabulary: "the root user's password", "admin password", "superuser login".
+_CREDENTIALS = re.compile(
+    r"\b(?:passw(?:or)?d|passwd|credentials?|secret|login|username|user ?name|account|"
+    r"database|db|mysql|mariadb|postgres(?:ql)?|mongo(?:db)?|minio|bootstrap|superuser|"
+    r"admin user)\b|_ROOT_|ROOT_USER|ROOT_PASSWORD",
+    re.I,
 )
 _CAPABILITY = re.compile(
     r"\b(?:CAP_)?(NET_ADMIN|SYS_ADMIN|SYS_PTRACE|NET_RAW|SYS_TIME|SYS_MODULE|SYS_RESOURCE|"
@@ -162,11 +169,19 @@ _ENV_WORDS: dict[str, Environment] = {
 }
 
 
+def _credentials(doc: Doc, pos: int) -> bool:
+    """Say whether the sentence at ``pos`` is about a login (a database's root password)."""
+    span = doc.sentence_at(pos)
+    return bool(_CREDENTIALS.search(doc.masked[span.start : span.end]))
+
+
 def read_access(doc: Doc, draft: Draft) -> None:
     """Record elevated powers, Kubernetes API access and hostPath mounts."""
     text = doc.masked
     for field_name, pattern in _POWERS:
         for match in pattern.finditer(text):
+            if field_name == "run_as_root" and _credentials(doc, match.start()):
+                continue
             if not negated(text, match.start()) and not re.search(
                 r"non[\s-]?$|un$", text[max(0, match.start() - 4) : match.start()], re.I
             ):
@@ -189,16 +204,24 @@ def read_access(doc: Doc, draft: Draft) -> None:
     _host_paths(doc, draft)
     for match in _API_ACCESS.finditer(text):
         if not negated(text, match.start()):
-            draft.sa_token = True
+            draft.target.sa_token = True
             break
-    if draft.sa_token:
+    if draft.target.sa_token:
         draft.note(
             "the app calls the Kubernetes API: it needs a ServiceAccount token and a "
             "Role scoped to what it reads or writes"
         )
 
 
+_READ_ONLY = re.compile(r"\bread[\s-]?only\b|\breadonly\b|\(ro\)|:ro\b|\bro\b", re.I)
+_READS = re.compile(
+    r"\b(?:read|reads|reading|tail|tails|collect|collects|ship|ships|scrape)\b", re.I
+)
+_LOG_PATHS = re.compile(r"^/(?:var/log|var/lib/docker/containers)(?:/|$)")
+
+
 def _host_paths(doc: Doc, draft: Draft) -> None:
+    """Node paths: read-only ones are mounts a node agent needs; writable ones are powers."""
     for match in _PATH.finditer(doc.masked):
         path = match.group(1).rstrip("/.")
         span = doc.clause_at(match.start())
@@ -206,14 +229,20 @@ def _host_paths(doc: Doc, draft: Draft) -> None:
         clause = doc.masked[span.start : span.end]
         said = doc.masked[sentence.start : sentence.end]
         host_context = _HOST_CONTEXT.search(clause) or (
-            _HOST_CONTEXT.search(said) and draft.workload == "DaemonSet"
+            _HOST_CONTEXT.search(said) and draft.target.workload == "DaemonSet"
         )
-        if (_HOST_ONLY_PATHS.match(path) or host_context) and not negated(
-            doc.masked, match.start()
-        ):
-            if path not in draft.elevated.host_path:
-                draft.elevated.host_path.append(path)
-            doc.mask(match.start(), match.end())
+        if not (_HOST_ONLY_PATHS.match(path) or host_context) or negated(doc.masked, match.start()):
+            continue
+        read_only = bool(_READ_ONLY.search(said)) or bool(
+            _LOG_PATHS.match(path) and _READS.search(said)
+        )
+        if read_only and not re.search(r"docker\.sock|containerd\.sock", path):
+            mounts = draft.target.host_mounts
+            if not any(m.host_path == path for m in mounts):
+                mounts.append(HostMount(host_path=path, mount_path=path, read_only=True))
+        elif path not in draft.elevated.host_path:
+            draft.elevated.host_path.append(path)
+        doc.mask(match.start(), match.end())
 
 
 def read_notes(doc: Doc, draft: Draft) -> None:
@@ -229,8 +258,8 @@ def read_notes(doc: Doc, draft: Draft) -> None:
 
 def read_high_availability(doc: Doc, draft: Draft) -> None:
     """Ask for two replicas when the request wants high availability but gives no count."""
-    if _HA.search(doc.masked) and draft.low is None and draft.high is None:
-        draft.set_replicas(2, None)
+    if _HA.search(doc.masked) and draft.target.low is None and draft.target.high is None:
+        draft.target.set_replicas(2, None)
         draft.note("high availability requested: at least 2 replicas")
 
 

@@ -37,7 +37,7 @@ def _image(label: str, value: str, draft: Draft) -> None:
     if image is None:
         draft.invalid(f"image '{token}' is not a valid image reference")
         return
-    draft.image = draft.image or image
+    draft.target.image = draft.target.image or image
     draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
 
 
@@ -48,21 +48,26 @@ def _ports(label: str, value: str, draft: Draft) -> None:
 def _replicas(label: str, value: str, draft: Draft) -> None:
     text = value if re.search(r"replica|pod|instance", value, re.I) else f"{value} replicas"
     found = find_replicas(text)
-    draft.set_replicas(found.low, found.high)
+    draft.target.set_replicas(found.low, found.high)
 
 
 def _hosts(label: str, value: str, draft: Draft) -> None:
     if _NO.match(value):
         return
+    found = False
     for token in re.split(r"[,\s]+", value):
-        if not re.search(r"[a-z]", token, re.I) or token.lower() in ("and", "with", "tls"):
-            continue
+        token = token.strip("`\"'<>()[]")
         if token.lower().startswith("https://"):
             draft.tls = True if draft.tls is None else draft.tls
         host = re.sub(r"^[a-z]+://", "", token, flags=re.I)
+        if not network.hostlike(host.split("/")[0]):
+            continue
+        found = True
         draft.add_host(host.split("/")[0])
         if "/" in host and not draft.path:
             draft.path = "/" + host.split("/", 1)[1].rstrip("/")
+    if not found:
+        network.read_ingress(Doc(f"{label}: {value}"), draft)
 
 
 def _tls(label: str, value: str, draft: Draft) -> None:
@@ -106,21 +111,23 @@ def _secrets(label: str, value: str, draft: Draft) -> None:
     read_env(doc, draft, env_section=True)
     for token in re.findall(r"(?<![\w-])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+(?![\w-])", doc.masked):
         if not re.search(r"\b(?:secret|from|named|called)\s+$", doc.masked.split(token)[0]):
-            draft.add_secret(token.upper().replace("-", "_"))
+            draft.target.add_secret(token.upper().replace("-", "_"))
 
 
 def _secret_value(label: str, value: str, draft: Draft) -> None:
     words = re.findall(r"[A-Za-z0-9]+", label)
-    draft.add_secret("_".join(w.upper() for w in words))
+    draft.target.add_secret("_".join(w.upper() for w in words))
 
 
 def _health(label: str, value: str, draft: Draft) -> None:
     path = re.search(r"(?<![\w.])/[\w./-]*", value)
     if _NO.match(value):
-        draft.health = Probe(kind="none", path="/", port="", command=[])
+        draft.target.health = Probe(kind="none", path="/", port="", command=[])
     elif path and not re.search(r"\b(?:grpc|tcp)\b", value, re.I):
         path_text = path.group(0).rstrip(".")
-        draft.health = draft.health or Probe(kind="http", path=path_text, port="", command=[])
+        draft.target.health = draft.target.health or Probe(
+            kind="http", path=path_text, port="", command=[]
+        )
     else:
         network.read_health(Doc(f"health check {value}"), draft)
 
@@ -129,8 +136,8 @@ def _resources(label: str, value: str, draft: Draft) -> None:
     doc = Doc(f"{label}: {value}")
     storage.read_resources(doc, draft)
     size = SIZE.search(value)
-    if size and not draft.memory and not re.search(r"storage|disk|volume", label, re.I):
-        draft.memory = size_quantity(size.group("n"), size.group("u"))
+    if size and not draft.target.memory and not re.search(r"storage|disk|volume", label, re.I):
+        draft.target.memory = size_quantity(size.group("n"), size.group("u"))
 
 
 def _storage(label: str, value: str, draft: Draft) -> None:
@@ -148,17 +155,17 @@ def _schedule(label: str, value: str, draft: Draft) -> None:
     if found.invalid:
         draft.invalid(f"schedule {found.invalid}")
     elif found.cron:
-        draft.schedule = draft.schedule or found.cron
+        draft.target.schedule = draft.target.schedule or found.cron
         for note in found.notes:
             draft.note(note)
     else:
         raw = value.strip().strip("`\"'")
-        draft.schedule = draft.schedule or raw
+        draft.target.schedule = draft.target.schedule or raw
         if cron_error(raw):
             draft.invalid(
                 f"schedule '{raw}' is neither cron syntax nor a phrase like 'every day at 3am'"
             )
-    draft.workload = draft.workload or "CronJob"
+    draft.target.workload = draft.target.workload or "CronJob"
 
 
 _KIND_WORDS: tuple[tuple[WorkloadKind, str], ...] = (
@@ -182,11 +189,11 @@ _TYPE_WORDS = (
 def _workload(label: str, value: str, draft: Draft) -> None:
     for kind, pattern in _KIND_WORDS:
         if re.search(pattern, value, re.I):
-            draft.workload = draft.workload or kind
+            draft.target.workload = draft.target.workload or kind
             break
     for app_type, pattern in _TYPE_WORDS:
         if re.search(pattern, value, re.I):
-            draft.app_type = draft.app_type or app_type
+            draft.target.app_type = draft.target.app_type or app_type
             break
 
 
@@ -216,11 +223,11 @@ def _split_command(value: str) -> list[str]:
 
 
 def _command(label: str, value: str, draft: Draft) -> None:
-    draft.command = draft.command or _split_command(value)
+    draft.target.command = draft.target.command or _split_command(value)
 
 
 def _args(label: str, value: str, draft: Draft) -> None:
-    draft.args = draft.args or _split_command(value)
+    draft.target.args = draft.target.args or _split_command(value)
 
 
 def _environments(label: str, value: str, draft: Draft) -> None:
@@ -240,7 +247,7 @@ def _service_type(label: str, value: str, draft: Draft) -> None:
         ("internal", "ClusterIP"),
     ):
         if word in low:
-            draft.service_type = draft.service_type or kind
+            draft.target.service_type = draft.target.service_type or kind
             return
 
 
@@ -287,7 +294,7 @@ FIELDS: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("health", r"health|probe|liveness|readiness", _health),
         ("resources", r"\bcpu\b|memory|resources?|limits|requests", _resources),
         ("storage", r"storage|volume|persist|disk|pvc", _storage),
-        ("schedule", r"schedule|\bcron\b|frequency|how often", _schedule),
+        ("schedule", r"\bschedule\b|\bcron\b|frequency|how often", _schedule),
         ("sidecars", r"sidecar", _sidecars),
         ("init", r"\binit\b|initialization|before start", _init),
         ("workload", r"workload|kind|type", _workload),

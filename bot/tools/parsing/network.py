@@ -92,7 +92,7 @@ def _add(doc: Doc, draft: Draft, pos: int, number: int, name: str = "", proto: s
     name = _port_name(name) if name else ""
     if name in ("tcp", "udp"):
         proto, name = proto or name, ""
-    draft.add_port(number, name, (proto or "TCP").upper())
+    draft.target.add_port(number, name, (proto or "TCP").upper())
 
 
 def read_ports(doc: Doc, draft: Draft) -> None:
@@ -194,7 +194,7 @@ _HOST_LABEL = re.compile(
 )
 
 
-def _hostlike(raw: str) -> bool:
+def hostlike(raw: str) -> bool:
     """Return True when a token after "host:" looks meant as a host name, even a broken one."""
     raw = raw.rstrip(".:")
     if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", raw):
@@ -204,6 +204,44 @@ def _hostlike(raw: str) -> bool:
     if "." not in raw and "_" not in raw:
         return False
     return raw.rsplit(".", 1)[-1].lower() not in _NOT_TLDS
+
+
+def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
+    """A host named in the part about a further component, in a clause naming it, is that
+    component's ("importer at import.example.com")."""
+    if not draft.focused:
+        return
+    span = doc.clause_at(pos)
+    clause = doc.text[span.start : span.end]
+    names = "|".join(re.escape(w) for w in draft.focused.split("-") if len(w) > 2)
+    if names and re.search(rf"\b(?:{names})", clause, re.I):
+        draft.host_routes.setdefault(host, draft.focused)
+
+
+_PATHS = re.compile(
+    r"(?P<paths>`/[^`\s]*`(?:\s*(?:,|and|&|/|or)\s*`/[^`\s]*`)*)(?:\s*\))?\s*"
+    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es)?|is\s+routed|are\s+routed|routes?|→|->|=>|"
+    r"points?)\s+(?:to\s+)?(?P<rest>[^.;\n]{0,60})",
+    re.I,
+)
+
+
+def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
+    """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
+    each way of writing a component (a regex alternation) to its name."""
+    for match in _PATHS.finditer(text):
+        rest = match.group("rest")
+        target = ""
+        best = len(rest) + 1
+        for pattern, name in names.items():
+            found = re.search(rf"(?<![\w/.-])(?:{pattern})s?(?![\w/]|\.\w)", rest, re.I)
+            if found and found.start() < best:
+                best, target = found.start(), name
+        if not target:
+            continue
+        for path in re.findall(r"`(/[^`\s]*)`", match.group("paths")):
+            path = re.sub(r"/?\*+$", "", path) or "/"
+            draft.routes.setdefault(path, target)
 
 
 def read_hosts(doc: Doc, draft: Draft) -> None:
@@ -223,6 +261,7 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
                 doc.mask(match.start(), match.end())  # its "https" says nothing about our TLS
             continue
         draft.add_host(host)
+        _route_host(doc, draft, host, match.start())
         if scheme == "https://":
             draft.tls = True if draft.tls is None else draft.tls
         if match.group("path") and match.group("path") != "/" and not draft.path:
@@ -230,7 +269,7 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         doc.mask(match.start(), match.end())
     for match in _HOST_LABEL.finditer(doc.masked):
         raw = match.group("raw").rstrip(".,:")
-        if _hostlike(raw):
+        if hostlike(raw):
             draft.add_host(raw.split("/")[0])
             doc.mask(match.start("raw"), match.end("raw"))
 
@@ -373,13 +412,13 @@ def read_service_type(doc: Doc, draft: Draft) -> None:
     text = doc.masked
     for match in _LOAD_BALANCER.finditer(text):
         if not negated(text, match.start()):
-            draft.service_type = "LoadBalancer"
+            draft.target.service_type = "LoadBalancer"
             return
     node_port = re.search(r"\bnode[\s-]?port\b", text, re.I)
     if node_port and not negated(text, node_port.start()):
-        draft.service_type = "NodePort"
+        draft.target.service_type = "NodePort"
     elif re.search(r"\bcluster[\s-]?ip\b", text, re.I) or _NO_INGRESS.search(text):
-        draft.service_type = "ClusterIP"
+        draft.target.service_type = "ClusterIP"
 
 
 # ----------------------------------------------------------------------------- probes
@@ -403,7 +442,7 @@ def read_health(doc: Doc, draft: Draft) -> None:
     text = doc.masked
     word = _HEALTH_WORD.search(text)
     if word and negated(text, word.start()):
-        draft.health = Probe(kind="none", path="/", port="", command=[])
+        draft.target.health = Probe(kind="none", path="/", port="", command=[])
         return
     path = ""
     for match in _HEALTH_WORD.finditer(text):
@@ -426,7 +465,7 @@ def read_health(doc: Doc, draft: Draft) -> None:
     elif not path:
         return
     port = re.search(r"\bport\s+(\d{2,5})\b", after)
-    draft.health = Probe(
+    draft.target.health = Probe(
         kind=kind,
         path=path or "/",
         port=port.group(1) if port else "",

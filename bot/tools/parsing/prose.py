@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing import access, network, stack, storage, workloads
+from bot.tools.parsing import access, details, network, stack, storage, workloads
 from bot.tools.parsing.draft import RANK_EXPLICIT, RANK_IMAGE, RANK_PATTERN, RANK_WEAK, Draft
 from bot.tools.parsing.images import Found, find_images
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
@@ -49,10 +49,11 @@ _COLON = re.compile(
     re.M,
 )
 _SET_TO = re.compile(r"\bset\s+(?P<name>[A-Z][A-Z0-9_]+)\s+to\s+(?P<value>\"[^\"\n]*\"|\S+)")
-_UPPER_NAME = re.compile(r"(?<![\w.$-])(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{5,})\b")
+_UPPER_NAME = re.compile(r"(?<![\w.$-])(?:[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+|[A-Z][A-Z0-9]{5,})\b")
 _CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
 _SECRET_SOURCE = re.compile(
-    r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+)?(?:existing\s+)?(?:kubernetes\s+|k8s\s+)?"
+    r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
+    r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:named\s+|called\s+)?[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
     r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
     r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])",
@@ -93,7 +94,7 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             name = match.group("name")
             if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):
                 continue
-            draft.add_env(name, _clean(match.group("value")))
+            draft.target.add_env(name, _clean(match.group("value")))
             spans.append((match.start(), match.end()))
     if env_section:
         for match in re.finditer(
@@ -103,7 +104,7 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             re.M,
         ):
             if not any(s <= match.start() < e for s, e in spans):
-                draft.add_env(match.group("name"), _clean(match.group("value")))
+                draft.target.add_env(match.group("name"), _clean(match.group("value")))
                 spans.append((match.start(), match.end()))
     for start, end in spans:
         doc.mask(start, end)
@@ -132,7 +133,7 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
                 if source
                 else ""
             )
-            draft.add_secret(name, secret_name)
+            draft.target.add_secret(name, secret_name)
             doc.mask(match.start(), match.end())
         elif env_section or re.search(
             r"\benv(?:ironment)?\b|\bvariables?\b|\bvars?\b", sentence, re.I
@@ -174,7 +175,7 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
             repo = found.image.repository
             for word, language in _BASE_LANGUAGES:
                 if word in repo:
-                    draft.language = draft.language or language
+                    draft.target.language = draft.target.language or language
             continue
         candidates.append(found)
     own = [f for f in candidates if not _dependency_kind(f.image.repository)]
@@ -187,12 +188,12 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         kind = _dependency_kind(found.image.repository)
         if found is not chosen and kind:
             draft.add_dependency(kind, found.image.tag.split("-")[0])
-        elif found is not chosen and draft.image is None:
+        elif found is not chosen and draft.target.image is None:
             draft.note(f"another image is mentioned: {found.image.reference}")
-    if chosen is not None and draft.image is None:
-        draft.image = chosen.image
-    if draft.image is not None:
-        draft.set_name(draft.image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
+    if chosen is not None and draft.target.image is None:
+        draft.target.image = chosen.image
+    if draft.target.image is not None:
+        draft.set_name(draft.target.image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
 
 
 # ----------------------------------------------------------------------------- names
@@ -304,10 +305,16 @@ def read_description(doc: Doc, draft: Draft) -> None:
 # ----------------------------------------------------------------------------- orchestration
 
 
-def read_prose(text: str, draft: Draft, env_section: bool = False) -> None:
-    """Add every fact ``text`` states to ``draft``."""
+def read_prose(text: str, draft: Draft, env_section: bool = False, whole: bool = True) -> None:
+    """Add every fact ``text`` states to ``draft``.
+
+    ``whole`` is False for a part of the request about one further workload (in focus): the
+    facts of the chart as a whole (its name, description, environments) are read once, from
+    the whole request.
+    """
     doc = Doc(text)
-    access.read_notes(doc, draft)
+    if whole:
+        access.read_notes(doc, draft)
     read_env(doc, draft, env_section)
     images = find_images(doc.masked)
     for found in images:
@@ -322,17 +329,19 @@ def read_prose(text: str, draft: Draft, env_section: bool = False) -> None:
     for span in doc.sentences:
         replicas = find_replicas(doc.masked[span.start : span.end])
         if replicas.low is not None or replicas.high is not None:
-            draft.set_replicas(replicas.low, replicas.high)
+            draft.target.set_replicas(replicas.low, replicas.high)
     access.read_high_availability(doc, draft)
     workloads.read_workload(doc, draft)
     access.read_access(doc, draft)
     sizes = storage.read_resources(doc, draft)
     storage.read_volumes(doc, draft, sizes)
+    details.read_details(doc, draft, part=not whole)
     taken: set[int] = set()
     workloads.read_sidecars(doc, draft, images, taken)
     workloads.read_init_containers(doc, draft, images, taken)
     choose_image(doc, draft, images, taken)
-    access.read_environments(doc, draft)
-    draft.app_type = draft.app_type or stack.app_type_from_words(doc, draft)
-    read_name(doc, draft)
-    read_description(doc, draft)
+    draft.target.app_type = draft.target.app_type or stack.app_type_from_words(doc, draft)
+    if whole:
+        access.read_environments(doc, draft)
+        read_name(doc, draft)
+        read_description(doc, draft)

@@ -25,7 +25,7 @@ _NAMES = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fr
 _FIELD = rf"(?:[\d*?]+(?:[-/][\d]+)*|{_NAMES}(?:-{_NAMES})?)(?:,(?:[\d*?]+(?:[-/]\d+)*|{_NAMES}))*"
 CRON = re.compile(rf"(?<![\w*/,-])(?P<expr>{_FIELD}(?:[ \t]+{_FIELD}){{4}})(?![\w*/,-])", re.I)
 _LABELLED = re.compile(
-    r"\b(?:schedule|cron(?:\s+expression)?|crontab)\s*(?:[:=]|is|of)?\s*[`\"']?"
+    r"\b(?:schedule|cron(?:\s+expression)?|crontab)\b\s*(?:[:=]|is|of)?\s*[`\"']?"
     r"(?P<raw>(?:CRON_TZ=\S+\s+|TZ=\S+\s+)?[\d*?/,-]+(?:[ \t]+[\w*?/,-]+)*)",
     re.I,
 )
@@ -38,7 +38,7 @@ _DAYS = {
     "friday": 5,
     "saturday": 6,
 }
-_ZONE = re.compile(r"\b(UTC|GMT|CET|CEST|EST|EDT|PST|PDT|IST|JST|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b")
+ZONE = re.compile(r"\b(UTC|GMT|CET|CEST|EST|EDT|PST|PDT|IST|JST|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b")
 
 
 @dataclass
@@ -170,7 +170,7 @@ def from_words(text: str, job_context: bool = False) -> Schedule:
 
 
 def _with_zone(result: Schedule, text: str) -> Schedule:
-    zone = _ZONE.search(text)
+    zone = ZONE.search(text)
     if zone and result.cron:
         result.notes.append(f"schedule time zone {zone.group(1)} (CronJob timeZone)")
     return result
@@ -182,7 +182,11 @@ def find_schedule(text: str, job_context: bool = False) -> Schedule:
     if macro:
         return Schedule(MACROS[macro.group(0).lower()], literal=True)
     labelled = _LABELLED.search(text)
-    if labelled and len(labelled.group("raw").split()) >= 2:
+    if (
+        labelled
+        and len(labelled.group("raw").split()) >= 2
+        and re.search(r"[\d*]", labelled.group("raw"))
+    ):
         raw = labelled.group("raw").strip()
         words = raw.split()
         if not re.match(r"(?:CRON_)?TZ=", raw):

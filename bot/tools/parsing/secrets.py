@@ -143,10 +143,10 @@ def _holds_value(name: str) -> bool:
 
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\*+|x{3,}|\.{3}|-+|~|null|none|"
-    r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&\w+|\*\w+|!!\w+)$",
+    r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&[\w.-]+|\*[\w.-]+|!!\w+)$",
     re.I,
 )
-_IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
 _STOPWORDS = frozenset(
     """
 is are was were be been being the a an to of in on at by for from with and or not no none via
@@ -216,9 +216,13 @@ class _Redactor:
         """Replace ``group`` of every match of ``pattern`` unless ``keep`` says otherwise."""
         out: list[str] = []
         last = 0
+        # ``${VAR:?password required}`` names a variable: it is compose syntax, not a value.
+        references = [m.span() for m in _REFERENCE.finditer(self.text)]
         for match in pattern.finditer(self.text):
             start, end = match.span(group)
             if start < 0 or start < last or (keep and keep(match)):
+                continue
+            if any(a <= start < b for a, b in references):
                 continue
             found = self.text[start:end]
             if found.strip("\"'`") == REDACTED or not found.strip():
@@ -235,6 +239,9 @@ class _Redactor:
         self.text = "".join(out)
 
 
+# Protected: the variable part of ``${VAR}``, ``${VAR:?message}`` and ``${VAR:-`` (a default
+# value after it may be a pasted secret, and is redacted like any value).
+_REFERENCE = re.compile(r"\$\{\w+(?::?\?[^}\n]*\}|\}|:?[-+])")
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
     r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?=\n\s*\n)|\Z)",
@@ -261,7 +268,8 @@ _BARE_PASSWORD = re.compile(
 _NAME = r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*?)"
 _LINE_ASSIGN = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+)?[\"']?)(?P<name>[A-Za-z_][\w.-]*(?:[ ][\w.-]+){0,3}?)"
-    r"[\"']?[ \t]*(?P<op>:)[ \t]*(?P<v>\"[^\"\n]*\"|'[^'\n]*'|\S.*?),?[ \t]*(?:[ \t]#.*)?$",
+    r"[\"']?[ \t]*(?P<op>:)[ \t]*(?:[&!][\w.-]+[ \t]+)*(?P<v>\"[^\"\n]*\"|'[^'\n]*'|\S.*?),?[ \t]*"
+    r"(?:[ \t]#.*)?$",
     re.M,
 )
 _INLINE_ASSIGN = re.compile(
@@ -274,14 +282,15 @@ _FLAG = re.compile(
     re.I,
 )
 _PROSE = re.compile(
-    r"\b(?P<kw>password|passwd|passphrase|pwd|secret|api[ _-]?key|access[ _-]?key|"
+    r"(?<![*&\w-])(?P<kw>password|passwd|passphrase|pwd|secret|api[ _-]?key|access[ _-]?key|"
     r"secret[ _-]?key|private[ _-]?key|token|access[ _-]?token|auth[ _-]?token|bearer token|"
     r"credential|signing key|encryption key|client secret|webhook secret)\b(?![\"'`]?[ \t]*[:=])"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[\w.-]+(?:\s+(?:db|database|user|account|api))?)?"
-    r"\s*(?P<op>\bis\b|\bwas\b|\bshould be\b|\bwill be\b|\bset to\b|\bequals\b|\bto\b|->|=>)?"
-    r"\s*(?P<v>\"[^\"\n]+\"|'[^'\n]+'|`[^`\n]+`|[^\s,;]+)",
+    r"[ \t]*(?P<op>\bis\b|\bwas\b|\bshould be\b|\bwill be\b|\bset to\b|\bequals\b|\bto\b|->|=>)?"
+    r"[ \t]*(?P<v>\"[^\"\n]+\"|'[^'\n]+'|`[^`\n]+`|[^\s,;]+)",
     re.I,
 )
+_DEFAULT = re.compile(r"\$\{(?P<name>\w+):?-(?P<v>[^}\n]+)\}")
 _BEARER = re.compile(r"\b(?:bearer|basic)\s+(?P<v>[A-Za-z0-9._~+/=-]{8,})", re.I)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<label>.+?)[ \t]*$", re.M)
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{20,}(?![A-Za-z0-9+/=_-])")
@@ -355,6 +364,12 @@ def _prose(match: re.Match[str]) -> bool:
     value = match.group("v")
     if _skip(value) or _prose_word(value):
         return True
+    if (
+        match.group("kw").lower() == "secret"
+        and not match.group("op")
+        and re.fullmatch(r"[`\"']?[a-z0-9][a-z0-9.-]*[a-z0-9][`\"']?[:.,]?", value)
+    ):
+        return True  # "secret `airflow-db`" names a Kubernetes Secret
     if value[0] in "\"'`":
         return False
     if match.group("op"):
@@ -405,6 +420,7 @@ def redact_secrets(text: str) -> tuple[str, int]:
     r.sub(_URL_PASSWORD, "v")
     r.sub(_BARE_PASSWORD, "v", keep=lambda m: m.group(0).lower().startswith("mailto:"))
     r.sub(_FLAG, "v", keep=lambda m: _skip(m.group("v")))
+    r.sub(_DEFAULT, "v", keep=lambda m: not _holds_value(m.group("name")) or _skip(m.group("v")))
     r.sub(_LINE_ASSIGN, "v", keep=_assigned)
     r.sub(_INLINE_ASSIGN, "v", keep=_assigned)
     r.sub(_PROSE, "v", keep=_prose)

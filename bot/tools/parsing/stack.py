@@ -102,16 +102,16 @@ def read_stack(doc: Doc, draft: Draft, labelled: bool = False) -> None:
     if labelled:
         for word in re.findall(r"[\w.#]+", doc.masked.lower()):
             if word in _PLAIN_LANGUAGES and not languages:
-                draft.language = draft.language or _PLAIN_LANGUAGES[word]
-    named = {s.language for _, s in languages} | ({draft.language} - {""})
+                draft.target.language = draft.target.language or _PLAIN_LANGUAGES[word]
+    named = {s.language for _, s in languages} | ({draft.target.language} - {""})
     frameworks = _first(doc, FRAMEWORKS, named, labelled)
     main = [s for _, s in frameworks if s.app_type != "worker"]
     workers = [s for _, s in frameworks if s.app_type == "worker"]
     primary = main[0] if main else (workers[0] if workers else None)
     if primary:
-        draft.framework = draft.framework or primary.framework
-        if not draft.app_type and not main:
-            draft.app_type = "worker"
+        draft.target.framework = draft.target.framework or primary.framework
+        if not draft.target.app_type and not main:
+            draft.target.app_type = "worker"
     for stack in workers:
         if stack is not primary:
             draft.note(
@@ -119,9 +119,9 @@ def read_stack(doc: Doc, draft: Draft, labelled: bool = False) -> None:
                 "Deployment from the same image"
             )
     if languages:
-        draft.language = draft.language or languages[0][1].language
+        draft.target.language = draft.target.language or languages[0][1].language
     elif primary:
-        draft.language = draft.language or primary.language
+        draft.target.language = draft.target.language or primary.language
     _read_static(doc, draft)
 
 
@@ -134,26 +134,26 @@ def _read_static(doc: Doc, draft: Draft) -> None:
         for match in pattern.finditer(doc.masked)
         if not _NOT_THE_APP.search(doc.masked[max(0, match.start() - 25) : match.end() + 25])
     ]
-    if draft.framework or (draft.language and not static):
+    if draft.target.framework or (draft.target.language and not static):
         return
     if static or servers:
-        draft.framework = servers[0] if servers else "nginx"
+        draft.target.framework = servers[0] if servers else "nginx"
         spa = SPA_FRAMEWORK.search(doc.masked)
         if spa:
-            draft.language = draft.language or "javascript"
-            draft.note(f"{spa.group(1)} build served as static files by {draft.framework}")
-        draft.app_type = draft.app_type or ("frontend" if static or spa else "web")
+            draft.target.language = draft.target.language or "javascript"
+            draft.note(f"{spa.group(1)} build served as static files by {draft.target.framework}")
+        draft.target.app_type = draft.target.app_type or ("frontend" if static or spa else "web")
 
 
 def read_env_cues(draft: Draft) -> None:
     """Infer the stack from env var names only one stack uses (DJANGO_SETTINGS_MODULE)."""
-    if draft.framework:
+    if draft.target.framework:
         return
-    for name in [*draft.env, *draft.secrets]:
+    for name in [*draft.target.env, *draft.target.secrets]:
         for prefix, language, framework in ENV_CUES:
-            if name.startswith(prefix) and draft.language in ("", language):
-                draft.language = language
-                draft.framework = framework
+            if name.startswith(prefix) and draft.target.language in ("", language):
+                draft.target.language = language
+                draft.target.framework = framework
                 if framework:
                     return
 
@@ -170,7 +170,7 @@ def app_type_from_words(doc: Doc, draft: Draft) -> str:
         if hits[kind]:
             return kind
     for stack in FRAMEWORKS:
-        if stack.framework == draft.framework:
+        if stack.framework == draft.target.framework:
             return stack.app_type
     return ""
 

@@ -53,23 +53,55 @@ def _nearest(text: str, start: int, end: int) -> str:
     return kind
 
 
+_LIMIT = re.compile(
+    r"\blimit(?:s|ed)?\b|\bcap(?:ped)?\b|\bmax(?:imum)?\b|\bat most\b|\bno more than\b|"
+    r"\bup to\b|\bceiling\b",
+    re.I,
+)
+_REQUEST = re.compile(r"\brequests?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I)
+_CLAUSE = re.compile(r",\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+", re.I)
+
+
+def _mode(clause: str) -> tuple[bool, bool]:
+    """Return whether sizes in ``clause`` are (requests, limits); plain sizes are requests."""
+    limit, request = bool(_LIMIT.search(clause)), bool(_REQUEST.search(clause))
+    return (request or not limit, limit)
+
+
 def read_resources(doc: Doc, draft: Draft) -> list[tuple[int, str]]:
-    """Set CPU and memory hints; return storage sizes as (position, quantity)."""
+    """Set CPU and memory requests and limits; return storage sizes as (position, quantity)."""
     storage: list[tuple[int, str]] = []
+    c = draft.target
     for span in doc.sentences:
         sentence = doc.masked[span.start : span.end]
-        for match in SIZE.finditer(sentence):
-            kind = _nearest(sentence, match.start(), match.end())
-            quantity = size_quantity(match.group("n"), match.group("u"))
-            if kind == "memory":
-                draft.memory = draft.memory or quantity
-            elif kind == "storage":
-                storage.append((span.start + match.start(), quantity))
-            else:
-                draft.note(f"size {match.group(0)} is stated without saying what it is for")
-        cpu = CPU.search(sentence)
-        if cpu and not draft.cpu and not re.match(r"\s*%", sentence[cpu.end() :]):
-            draft.cpu = cpu_quantity(cpu)
+        offset = 0
+        for clause in _CLAUSE.split(sentence):
+            start = sentence.find(clause, offset)
+            offset = start + len(clause)
+            request, limit = _mode(clause)
+            for match in SIZE.finditer(clause):
+                kind = _nearest(clause, match.start(), match.end()) or _nearest(
+                    sentence, start + match.start(), start + match.end()
+                )
+                quantity = size_quantity(match.group("n"), match.group("u"))
+                if kind == "storage":
+                    storage.append((span.start + start + match.start(), quantity))
+                elif kind == "memory" or (kind == "" and re.search(r"\bcpu\b", clause, re.I)):
+                    if request and not (limit and not _REQUEST.search(clause)):
+                        c.memory = c.memory or quantity
+                    if limit:
+                        c.limit_memory = c.limit_memory or quantity
+                else:
+                    draft.note(f"size {match.group(0)} is stated without saying what it is for")
+            for cpu in CPU.finditer(clause):
+                if re.match(r"\s*%", clause[cpu.end() :]):
+                    continue
+                quantity = cpu_quantity(cpu)
+                if request and not (limit and not _REQUEST.search(clause)):
+                    c.cpu = c.cpu or quantity
+                if limit:
+                    c.limit_cpu = c.limit_cpu or quantity
+                break
     return storage
 
 
@@ -108,9 +140,26 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
         if pos not in used:
             span = doc.sentence_at(pos)
             sentence = text[span.start : span.end]
+            known = _named_volume(draft, sentence)
+            if known is not None:
+                known.size = known.size or quantity
+                continue
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+
+
+def _named_volume(draft: Draft, sentence: str) -> Volume | None:
+    """The volume a size without a path is for: one the sentence names ("uploads volume
+    5Gi" for /var/www/html/storage/upload), else the only persistent one without a size."""
+    open_ = [v for v in draft.target.volumes if v.persistent and not v.size]
+    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", sentence)}
+    for volume in open_:
+        names = {volume.name.lower().rstrip("s")}
+        names |= {p.lower().rstrip("s") for p in re.split(r"[/_-]", volume.mount_path) if p}
+        if names & words:
+            return volume
+    return open_[0] if len(open_) == 1 else None
 
 
 AccessMode = Literal["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"]
@@ -130,7 +179,7 @@ def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> 
     elif re.search(r"\bReadWriteOncePod\b|\bRWOP\b", sentence):
         mode = "ReadWriteOncePod"
     name = dns_name(path.rsplit("/", 1)[-1], 40) or "data"
-    draft.add_volume(
+    draft.target.add_volume(
         Volume(
             name=name,
             mount_path=path,
@@ -144,11 +193,11 @@ def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> 
 
 def _storage_class(doc: Doc, draft: Draft) -> None:
     match = _STORAGE_CLASS.search(doc.masked)
-    if not match or not draft.volumes:
+    if not match or not draft.target.volumes:
         return
     value = (match.group("c") or match.group("k")).lower()
     if value in _NOT_CLASSES:
         return
-    for volume in draft.volumes:
+    for volume in draft.target.volumes:
         if volume.persistent and not volume.storage_class:
             volume.storage_class = value

@@ -93,6 +93,43 @@ def normalize(text: str) -> str:
     return _EMPHASIS.sub("", text)
 
 
+_BREAKS = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d+[.)]|#{1,6}|```|~~~|\|)(?:[ \t]|$)")
+_SETTING = re.compile(r"^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*[:=](?:[ \t]|$)")
+
+
+def unwrap(text: str) -> str:
+    """Join lines that a writer wrapped inside one sentence, so a sentence is one line again.
+
+    A line continues the one before unless either is blank, it starts a list item, a heading,
+    a table row or a fence, the line before ends with a colon, or either reads as a setting
+    (``KEY=value``, ``key: value``), which keeps one per line.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        if re.match(r"^[ \t]*(```|~~~)", line):
+            fenced = not fenced
+            out.append(line)
+            continue
+        last = out[-1] if out else ""
+        joins = (
+            not fenced
+            and out
+            and last.strip()
+            and line.strip()
+            and not _BREAKS.match(line)
+            and not last.rstrip().endswith(":")
+            and not _SETTING.match(line)
+            and not _SETTING.match(last)
+        )
+        if joins:
+            out[-1] = last.rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def negated(text: str, start: int) -> bool:
     """Return True when the words just before ``start`` (same clause) negate what follows."""
     before = text[max(0, start - 40) : start]

@@ -105,10 +105,10 @@ def read_workload(doc: Doc, draft: Draft) -> None:
     """Set the workload kind and, for a CronJob, its schedule."""
     mentions = _mentions(doc)
     primary = [kind for _, kind, secondary in mentions if not secondary]
-    kind: WorkloadKind | None = draft.workload or (primary[0] if primary else None)
+    kind: WorkloadKind | None = draft.target.workload or (primary[0] if primary else None)
     # A port, host or Service says the main workload serves traffic: a schedule then belongs to
     # a side task; so does a job attached to an app ("a Django app with a nightly job").
-    serves = bool(draft.ports or draft.hosts or draft.ingress or draft.service_type)
+    serves = bool(draft.target.ports or draft.hosts or draft.ingress or draft.target.service_type)
     job_word = _JOB_WORDS.search(doc.masked)
     job_words = job_word is not None
     attached = job_word is not None and bool(
@@ -124,7 +124,7 @@ def read_workload(doc: Doc, draft: Draft) -> None:
         job_context = True
     if schedule.cron and job_context:
         kind = "CronJob"
-        draft.schedule = draft.schedule or schedule.cron
+        draft.target.schedule = draft.target.schedule or schedule.cron
         for note in schedule.notes:
             draft.note(note)
     elif schedule.invalid and job_context:
@@ -137,13 +137,13 @@ def read_workload(doc: Doc, draft: Draft) -> None:
     for _, other, secondary in mentions:
         if other != kind and (secondary or other not in primary[:1]):
             draft.note(f"a {other} is also mentioned: this chart covers the main workload only")
-    draft.workload = kind
+    draft.target.workload = kind
     if kind is None and job_context and re.search(r"\bjobs?\b", doc.masked, re.I):
-        draft.app_type = draft.app_type or "job"
+        draft.target.app_type = draft.target.app_type or "job"
     if kind in ("CronJob", "Job"):
-        draft.app_type = draft.app_type or "job"
+        draft.target.app_type = draft.target.app_type or "job"
     elif kind == "DaemonSet":
-        draft.app_type = draft.app_type or "daemon"
+        draft.target.app_type = draft.target.app_type or "daemon"
 
 
 # ----------------------------------------------------------------------------- extra containers
@@ -228,7 +228,7 @@ def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) 
             continue
         seen.add(name)
         purpose = known.purpose if known else " ".join(window.split())[:120]
-        draft.sidecars.append(
+        draft.target.sidecars.append(
             ExtraContainer(name=name, image=image, purpose=purpose, command=_command(window))
         )
     for sidecar in SIDECARS:
@@ -237,7 +237,7 @@ def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) 
             if match and not negated(text, match.start()):
                 start, end = _segment(text, match.start(), match.end())
                 seen.add(sidecar.name)
-                draft.sidecars.append(
+                draft.target.sidecars.append(
                     ExtraContainer(
                         name=sidecar.name,
                         image=_images_in(images, start, end, taken),
@@ -245,7 +245,7 @@ def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) 
                     )
                 )
     for i, found in enumerate(images):
-        for extra in draft.sidecars:
+        for extra in draft.target.sidecars:
             if i not in taken and extra.image is None and extra.name in found.image.repository:
                 extra.image = found.image
                 taken.add(i)
@@ -268,20 +268,20 @@ def read_init_containers(doc: Doc, draft: Draft, images: list[Found], taken: set
             name, purpose = "fetch", "prepare files before the app starts"
         else:
             name, purpose = "init", " ".join(window.split())[:120]
-        if any(c.name == name for c in draft.init_containers):
+        if any(c.name == name for c in draft.target.init_containers):
             continue
         image = (
             _images_in(images, span.start, span.end, taken)
             if re.search(r"\binit\b[^.]{0,40}\bimage\b|\bimage\b[^.]{0,40}\binit\b", low)
             else None
         )
-        draft.init_containers.append(
+        draft.target.init_containers.append(
             ExtraContainer(name=name, image=image, purpose=purpose, command=_command(window))
         )
     migration = re.search(r"\bmigrat\w*", text, re.I)
     if (
         migration
-        and not any(c.name == "migrate" for c in draft.init_containers)
+        and not any(c.name == "migrate" for c in draft.target.init_containers)
         and not negated(text, migration.start())
     ):
         draft.note("database migrations requested: run them before the app starts")

@@ -21,6 +21,7 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* Labels every pod of the release carries: the NetworkPolicy selects the whole app by them. */}}
 {{- define "chart.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "chart.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
@@ -36,12 +37,44 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* Object metadata shared by every object of the chart: name, labels, common annotations. */}}
+{{/* Object metadata of the chart-wide objects (ServiceAccount, NetworkPolicy, Ingress...). */}}
 {{- define "chart.metadata" -}}
 name: {{ include "chart.fullname" . }}
+namespace: {{ .Release.Namespace }}
 labels:
   {{- include "chart.labels" . | nindent 2 }}
 {{- with .Values.commonAnnotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Every per-workload definition takes a context dict:
+  root: $   v: the workload's values (.Values for the main one, .Values.components.<name> else)
+  component: its app.kubernetes.io/component label   name: its objects' name   main: bool
+*/}}
+{{- define "chart.componentSelectorLabels" -}}
+{{ include "chart.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "chart.componentLabels" -}}
+{{ include "chart.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Metadata of one workload's objects: (dict "ctx" ctx ["name" override] ["annotations" extra]). */}}
+{{- define "chart.componentMetadata" -}}
+{{- $ctx := .ctx }}
+name: {{ .name | default $ctx.name }}
+namespace: {{ $ctx.root.Release.Namespace }}
+labels:
+  {{- include "chart.componentLabels" $ctx | nindent 2 }}
+{{- $annotations := dict }}
+{{- range $k, $v := ($ctx.root.Values.commonAnnotations | default dict) }}{{ $_ := set $annotations $k $v }}{{ end }}
+{{- range $k, $v := (.annotations | default dict) }}{{ $_ := set $annotations $k $v }}{{ end }}
+{{- with $annotations }}
 annotations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -62,24 +95,53 @@ annotations:
 {{- if .digest }}{{ printf "%s@%s" $repo .digest }}{{ else }}{{ printf "%s:%s" $repo (required "image tag or digest is required" .tag) }}{{ end }}
 {{- end }}
 
-{{/* Volume mounts every container shares: writable scratch dirs and the persistent volume. */}}
+{{/* A workload's image: its own, else the chart's. */}}
+{{- define "chart.workloadImage" -}}
+{{- if and .v.image .v.image.repository }}{{ toJson .v.image }}{{ else }}{{ toJson .root.Values.image }}{{ end }}
+{{- end }}
+
+{{/* Volume mounts every container of a workload shares. */}}
 {{- define "chart.volumeMounts" -}}
-{{- range .Values.writableDirs }}
+{{- $v := .v -}}
+{{- range $v.writableDirs }}
 - name: {{ .name }}
   mountPath: {{ .mountPath }}
 {{- end }}
-{{- if .Values.persistence.enabled }}
+{{- if $v.persistence.enabled }}
 - name: data
-  mountPath: {{ .Values.persistence.mountPath }}
+  mountPath: {{ $v.persistence.mountPath }}
+{{- end }}
+{{- range $v.extraVolumes }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+{{- end }}
+{{- range $v.configMounts }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+  readOnly: true
+  {{- with .subPath }}
+  subPath: {{ . }}
+  {{- end }}
+{{- end }}
+{{- range $v.secretMounts }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+  readOnly: true
+{{- end }}
+{{- range $v.hostMounts }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+  readOnly: {{ .readOnly }}
 {{- end }}
 {{- end }}
 
 {{/* An init container or sidecar: restricted security context and small resources unless set. */}}
 {{- define "chart.extraContainer" -}}
-{{- $root := .root }}
+{{- $ctx := .ctx }}
+{{- $root := $ctx.root }}
 {{- $c := .container }}
 - name: {{ $c.name }}
-  image: {{ include "chart.imageRef" (default $root.Values.image $c.image) | quote }}
+  image: {{ include "chart.imageRef" (default (include "chart.workloadImage" $ctx | fromJson) $c.image) | quote }}
   imagePullPolicy: {{ default "IfNotPresent" $c.imagePullPolicy }}
   {{- with $c.command }}
   command:
@@ -102,146 +164,23 @@ annotations:
   resources:
     {{- toYaml (default (dict "requests" (dict "cpu" "10m" "memory" "32Mi") "limits" (dict "cpu" "200m" "memory" "128Mi")) $c.resources) | nindent 4 }}
   volumeMounts:
-    {{- include "chart.volumeMounts" $root | nindent 4 }}
-{{- end }}
-
-{{/* The pod spec every workload kind shares. Call with (dict "root" $ "claim" bool). */}}
-{{- define "chart.podSpec" -}}
-{{- $root := .root -}}
-{{- $v := $root.Values -}}
-serviceAccountName: {{ include "chart.serviceAccountName" $root }}
-automountServiceAccountToken: {{ $v.serviceAccount.automountServiceAccountToken }}
-{{- with $v.imagePullSecrets }}
-imagePullSecrets:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with $v.priorityClassName }}
-priorityClassName: {{ . }}
-{{- end }}
-securityContext:
-  {{- toYaml $v.podSecurityContext | nindent 2 }}
-terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
-{{- with $v.nodeSelector }}
-nodeSelector:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with $v.tolerations }}
-tolerations:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with $v.affinity }}
-affinity:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with $v.topologySpreadConstraints }}
-topologySpreadConstraints:
-  {{- range . }}
-  - {{ toYaml (omit . "labelSelector") | nindent 4 | trim }}
-    labelSelector:
-      {{- if .labelSelector }}
-      {{- toYaml .labelSelector | nindent 6 }}
-      {{- else }}
-      matchLabels:
-        {{- include "chart.selectorLabels" $root | nindent 8 }}
-      {{- end }}
-  {{- end }}
-{{- end }}
-{{- if $v.initContainers }}
-initContainers:
-  {{- range $v.initContainers }}
-  {{- include "chart.extraContainer" (dict "root" $root "container" .) | nindent 2 }}
-  {{- end }}
-{{- end }}
-containers:
-  - name: {{ include "chart.name" $root }}
-    image: {{ include "chart.imageRef" $v.image | quote }}
-    imagePullPolicy: {{ $v.image.pullPolicy }}
-    {{- with $v.command }}
-    command:
-      {{- toYaml . | nindent 6 }}
-    {{- end }}
-    {{- with $v.args }}
-    args:
-      {{- toYaml . | nindent 6 }}
-    {{- end }}
-    {{- with $v.containerPorts }}
-    ports:
-      {{- toYaml . | nindent 6 }}
-    {{- end }}
-    {{- if or $v.env $v.secretEnv $v.connections }}
-    env:
-      {{- with $v.env }}
-      {{- toYaml . | nindent 6 }}
-      {{- end }}
-      {{- range $v.secretEnv }}
-      - name: {{ .name }}
-        valueFrom:
-          secretKeyRef:
-            name: {{ default $v.existingSecret .secretName | required "secretEnv needs secretName or existingSecret" }}
-            key: {{ .key }}
-      {{- end }}
-      {{- range $v.connections }}
-      {{- if (index $v .name).enabled }}
-      - name: {{ .hostEnv }}
-        value: {{ printf "%s-%s" $root.Release.Name .name | trunc 63 | trimSuffix "-" | quote }}
-      - name: {{ .portEnv }}
-        value: {{ .port | quote }}
-      {{- end }}
-      {{- end }}
-    {{- end }}
-    {{- if or $v.config $v.extraEnvFrom }}
-    envFrom:
-      {{- if $v.config }}
-      - configMapRef:
-          name: {{ include "chart.fullname" $root }}
-      {{- end }}
-      {{- with $v.extraEnvFrom }}
-      {{- toYaml . | nindent 6 }}
-      {{- end }}
-    {{- end }}
-    {{- range $probe := list "livenessProbe" "readinessProbe" "startupProbe" }}
-    {{- $spec := index $v $probe }}
-    {{- if and $spec $spec.enabled }}
-    {{ $probe }}:
-      {{- toYaml (omit $spec "enabled") | nindent 6 }}
-    {{- end }}
-    {{- end }}
-    resources:
-      {{- toYaml $v.resources | nindent 6 }}
-    securityContext:
-      {{- toYaml $v.containerSecurityContext | nindent 6 }}
-    volumeMounts:
-      {{- include "chart.volumeMounts" $root | nindent 6 }}
-  {{- range $v.sidecars }}
-  {{- include "chart.extraContainer" (dict "root" $root "container" .) | nindent 2 }}
-  {{- end }}
-volumes:
-  {{- range $v.writableDirs }}
-  - name: {{ .name }}
-    emptyDir:
-      sizeLimit: {{ .sizeLimit }}
-  {{- end }}
-  {{- if and $v.persistence.enabled .claim }}
-  - name: data
-    persistentVolumeClaim:
-      claimName: {{ default (include "chart.fullname" $root) $v.persistence.existingClaim }}
-  {{- end }}
+    {{- include "chart.volumeMounts" $ctx | trim | nindent 4 }}
 {{- end }}
 
 {{/* Pod template metadata: selector labels, pod labels, a config checksum so edits roll pods. */}}
 {{- define "chart.podMetadata" -}}
 labels:
-  {{- include "chart.labels" . | nindent 2 }}
-  {{- with .Values.podLabels }}
+  {{- include "chart.componentLabels" . | nindent 2 }}
+  {{- with .v.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
-{{- if or .Values.podAnnotations .Values.config }}
+{{- if or .v.podAnnotations .v.config }}
 annotations:
-  {{- with .Values.podAnnotations }}
+  {{- with .v.podAnnotations }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
-  {{- if .Values.config }}
-  checksum/config: {{ toYaml .Values.config | sha256sum }}
+  {{- if .v.config }}
+  checksum/config: {{ toYaml .v.config | sha256sum }}
   {{- end }}
 {{- end }}
 {{- end }}

@@ -1,0 +1,206 @@
+"""Pasted docker-compose files: every application service becomes a workload of the chart.
+
+``extract`` finds compose documents in a request (the whole text, fenced blocks, or a bare
+``services:`` block); ``apply`` reads one into the draft: the specification's shape from
+``spec``, the mapping to Kubernetes from ``services``. Variables the request pastes beside the
+file (an ``.env`` block, ``IMMICH_VERSION=v1.135.3`` in prose) fill its ``${VAR}`` references
+and, for services that load that env file, their environment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from bot.tools.models import Connection
+from bot.tools.parsing.compose import services as mapping
+from bot.tools.parsing.compose import spec
+from bot.tools.parsing.draft import RANK_IMAGE, ComponentDraft, Draft
+from bot.tools.parsing.images import parse_image
+from bot.tools.parsing.secrets import REDACTED
+from bot.tools.parsing.text import dns_name
+
+_FENCE = re.compile(
+    r"^[ \t]*(```|~~~)[ \t]*(?P<lang>[\w.+-]*)[^\n]*\n(?P<body>.*?)^[ \t]*\1[ \t]*$", re.M | re.S
+)
+_EMBEDDED = re.compile(
+    r"^(?:version:[^\n]*\n(?:[ \t]*\n)*)?services:[ \t]*\n(?:(?:[ \t]+[^\n]*|"
+    r"[ \t]*|(?:volumes|networks|configs|secrets|x-[\w-]+|name):[^\n]*)\n?)+",
+    re.M,
+)
+_ENV_LINE = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?P<k>[A-Za-z_][A-Za-z0-9_]*)=(?P<v>[^\n]*)$", re.M
+)
+_INLINE = re.compile(r"(?<![\w$-])(?P<k>[A-Z][A-Z0-9_]{2,})=(?P<v>[^\s`'\",;)]+)")
+_MAX_YAML = 200_000
+
+
+def _load(body: str) -> dict[str, Any] | None:
+    if len(body) > _MAX_YAML:
+        return None
+    try:
+        doc = yaml.safe_load(body)
+    except yaml.YAMLError:
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("services"), dict):
+        return doc
+    return None
+
+
+def extract(text: str) -> tuple[list[dict[str, Any]], str]:
+    """Return the compose documents in ``text`` and the text left around them."""
+    docs: list[dict[str, Any]] = []
+    whole = _load(text) if re.search(r"^services:\s*$", text, re.M) else None
+    if whole is not None:
+        comments = [m.group(1) for m in re.finditer(r"^\s*#\s?(.*)$", text, re.M)]
+        return [whole], "\n".join(comments)
+    rest = text
+    for match in list(_FENCE.finditer(text)):
+        doc = _load(match.group("body"))
+        if doc is not None:
+            docs.append(doc)
+            rest = rest.replace(match.group(0), "\n")
+    if not docs:
+        for match in list(_EMBEDDED.finditer(rest)):
+            doc = _load(match.group(0))
+            if doc is not None:
+                docs.append(doc)
+                rest = rest.replace(match.group(0), "\n")
+    return docs, rest
+
+
+def variables(text: str) -> dict[str, str]:
+    """Return the variables a request states beside its compose file (.env blocks, prose)."""
+    found: dict[str, str] = {}
+    for match in _FENCE.finditer(text):
+        body = match.group("body")
+        lines = [
+            line for line in body.splitlines() if line.strip() and not line.strip().startswith("#")
+        ]
+        if lines and all(_ENV_LINE.match(line) for line in lines):
+            for env in _ENV_LINE.finditer(body):
+                found.setdefault(env.group("k"), env.group("v").strip().strip("'\""))
+    for match in _INLINE.finditer(_FENCE.sub("", text)):
+        found.setdefault(match.group("k"), match.group("v").rstrip("."))
+    return found
+
+
+_REFERENCE = re.compile(r"^\$\{?(\w+)")
+
+
+def _password_variables(doc: dict[str, Any], stores: dict[str, str]) -> dict[str, str]:
+    """Return the variables that set a datastore's password (``${DB_PASSWORD}``), by kind."""
+    found: dict[str, str] = {}
+    for svc in spec.services(doc):
+        kind = stores.get(svc.name)
+        if not kind:
+            continue
+        for key, value in svc.environment.items():
+            match = _REFERENCE.match(str(value or ""))
+            if match and re.search(r"PASS(?:WORD)?$", key):
+                found[match.group(1)] = kind
+    return found
+
+
+def _password_connections(
+    doc: dict[str, Any], name: str, passwords: dict[str, str], c: ComponentDraft
+) -> None:
+    """An app variable that takes the datastore's own password variable reads its Secret."""
+    raw = next((s for s in spec.services(doc) if s.name == name), None)
+    for key, value in (raw.environment if raw else {}).items():
+        match = _REFERENCE.match(str(value or ""))
+        kind = passwords.get(match.group(1)) if match else None
+        if kind and "://" not in str(value):
+            c.env.pop(key, None)
+            c.secrets.pop(key, None)
+            if not any(x.env == key for x in c.connections):
+                c.connections.append(Connection(dependency=kind, env=key, part="password"))
+    # The password variable itself, when the app reads it under its own name (.env files).
+    for variable, kind in passwords.items():
+        if variable in c.secrets:
+            c.secrets.pop(variable)
+            c.connections.append(Connection(dependency=kind, env=variable, part="password"))
+
+
+def _unmarked(value: Any) -> Any:
+    """A redacted value reads as the YAML list ``[REDACTED]``: make it the string it stands for."""
+    if isinstance(value, dict):
+        return {k: _unmarked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if value == [REDACTED.strip("[]")]:
+            return REDACTED
+        return [_unmarked(v) for v in value]
+    return value
+
+
+def _used(doc: dict[str, Any]) -> set[str]:
+    """Names the compose file itself interpolates: host paths and versions, not app config."""
+    return set(re.findall(r"\$\{?(\w+)", yaml.safe_dump(doc)))
+
+
+def apply(doc: dict[str, Any], draft: Draft, known: dict[str, str]) -> None:
+    """Add the workloads, datastores and ingress of one compose document to ``draft``."""
+    doc = _unmarked(doc)
+    problems = spec.schema_errors(doc)
+    if problems:
+        draft.note(
+            "the compose file does not follow the Compose Specification ("
+            + "; ".join(problems[:3])
+            + "): it was read as far as it goes"
+        )
+    interpolated = spec.interpolate(doc, known)
+    every = spec.services(interpolated)
+    stores = {s.name: kind for s in every if (kind := mapping.backing_kind(s))}
+    alone = len(every) - len(stores) <= 1
+    apps = [
+        s
+        for s in every
+        if s.name not in stores and not mapping.is_helper(s) and not mapping.is_proxy(s, alone)
+    ]
+    for svc in every:
+        if svc.name in stores:
+            mapping.datastore_facts(svc, stores[svc.name], draft)
+        elif mapping.is_helper(svc):
+            draft.note(f"compose service '{svc.name}' is a development helper: not in the chart")
+        elif svc not in apps:
+            draft.note(f"compose service '{svc.name}' is a reverse proxy: the Ingress replaces it")
+    if not apps:
+        return
+    one_shots = {s.name for s in apps if mapping.one_shot(s, every)}
+    candidates = [s for s in apps if s.name not in one_shots] or apps
+    main = max(candidates, key=lambda s: (mapping.score(s, every, alone), -apps.index(s)))
+    draft.component = draft.component or dns_name(main.name, 30)
+    name, rank = mapping.main_name(main)
+    draft.set_name(name, rank)
+    image = parse_image(main.image) if main.image else None
+    if image is not None:
+        draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
+    env_files = {k: v for k, v in known.items() if k not in _used(doc)}
+    passwords = _password_variables(doc, stores)
+    for svc in apps:
+        with draft.focus(svc.name) as c:
+            for key, value in env_files.items() if svc.env_files else ():
+                svc.environment.setdefault(key, value)
+            mapping.workload(svc, c, draft, stores)
+            _password_connections(doc, svc.name, passwords, c)
+            if svc.name in one_shots:
+                c.workload = "Job"
+                c.hook = c.hook or "pre-install,pre-upgrade"
+                c.app_type = c.app_type or "migration"
+    _ports_from_addresses(apps, draft)
+
+
+def _ports_from_addresses(apps: list[spec.Service], draft: Draft) -> None:
+    """A service that publishes no port but that others address as ``http://tika:9998``
+    listens there."""
+    for target in apps:
+        with draft.focus(target.name) as c:
+            if c.ports:
+                continue
+            pattern = re.compile(rf"(?<![\w.-]){re.escape(target.name)}:(\d{{2,5}})\b")
+            for svc in apps:
+                for value in svc.environment.values():
+                    for match in pattern.finditer(str(value or "")):
+                        c.add_port(int(match.group(1)))
