@@ -7,6 +7,10 @@ every human decision approved). Printed: median and p90 wall time per chart and 
 share of time spent inside Helm (lint, render/dry run, package), Kubernetes schema validation and
 Trivy, against the rest — the orchestration overhead of the graph, the checkpoints and our own
 Python. The tool times come from the tool boxes' own records in each thread's history.
+
+Then the fidelity corpus (``tests/fixtures/fidelity``, skip with ``--no-fidelity``): each request
+is generated and its stated facts are looked for in the rendered chart (``tests/fidelity.py``);
+printed: the share of facts found over the corpus and per request.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from bot.jobs.runner import resume, start  # noqa: E402
 from bot.store import open_checkpointer  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "requests"
+FIDELITY = ROOT / "tests" / "fixtures" / "fidelity"
 # Which tool's time counts as which external component.
 # Trivy runs in the background from the first validator tool on; the secret scan is the tool
 # that waits for it, so its time is Trivy's time on the critical path.
@@ -76,6 +81,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="passes over the corpus")
     parser.add_argument("--no-trivy", action="store_true", help="run without Trivy")
     parser.add_argument("--verbose", action="store_true", help="print each request's time")
+    parser.add_argument("--no-fidelity", action="store_true", help="skip the fact score")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="helm-bot-bench-"))
     if args.no_trivy:
@@ -129,6 +135,39 @@ def main() -> None:
     )
     if failures:
         print("did not pass:", *failures, sep="\n  ")
+    if not args.no_fidelity:
+        fidelity_score(scratch, args.verbose)
+
+
+def fidelity_score(scratch: Path, verbose: bool) -> None:
+    """Generate each fidelity request and print the share of its stated facts in the chart."""
+    from tests import fidelity
+
+    requests = sorted(
+        p
+        for p in FIDELITY.iterdir()
+        if p.suffix in (".md", ".txt", ".yaml")
+        and not p.name.endswith(".facts.yaml")
+        and p.name != "README.md"
+    )
+    found = total = 0
+    walls: list[float] = []
+    with open_checkpointer(f"sqlite:///{scratch / 'fidelity.sqlite'}") as saver:
+        graph = build_graph(saver)
+        for path in requests:
+            facts = yaml.safe_load((FIDELITY / f"{path.stem}.facts.yaml").read_text()) or {}
+            wall, state = generate(graph, path.stem, path.read_text(), str(scratch / "fid"))
+            walls.append(wall)
+            chart = (state.get("result") or {}).get("chart")
+            held, _ = fidelity.score(facts, Path(chart)) if chart else ({}, [])
+            count = len(held) if chart else len(list(fidelity.check(facts, [])))
+            found, total = found + sum(held.values()), total + count
+            if verbose:
+                print(f"  {path.stem:<32} {sum(held.values())}/{count}  {wall:.2f}s")
+    print(
+        f"fidelity: {found}/{total} stated facts in the rendered charts = {found / total:.1%} "
+        f"over {len(requests)} requests; median {statistics.median(walls):.2f}s per chart"
+    )
 
 
 if __name__ == "__main__":

@@ -12,10 +12,43 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import helm_python
+import yaml
 
 Obj = dict[str, Any]
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job")
+
+
+def render(chart: Path, values_file: Path | None) -> list[dict[str, Any]]:
+    """Render ``chart`` as Kubernetes would receive it, with its defaults or one values file."""
+    values = yaml.safe_load(values_file.read_text()) if values_file else {}
+    manifests = helm_python.Chart.load(chart).render(
+        values or {}, name=chart.name, namespace="apps"
+    )
+    return [
+        doc
+        for path, text in manifests.items()
+        if path.endswith(".yaml")
+        for doc in yaml.safe_load_all(text)
+        if doc
+    ]
+
+
+def score(facts: dict[str, Any], chart: Path) -> tuple[dict[str, bool], list[str]]:
+    """Check every fact with the default values and each values file; a fact holds if it holds
+    in all of them. Return each fact's outcome and a line per miss."""
+    held: dict[str, bool] = {}
+    misses: list[str] = []
+    for values_file in [None, *sorted(chart.glob("values-*.yaml"))]:
+        label = values_file.name if values_file else "values.yaml"
+        for result in check(facts, render(chart, values_file)):
+            held[result.fact] = held.get(result.fact, True) and result.ok
+            if not result.ok:
+                misses.append(f"{label}: {result.fact} (chart: {result.detail[:160]})")
+    return held, misses
 
 
 @dataclass

@@ -118,7 +118,7 @@ def test_a_redelivered_webhook_does_nothing_twice(app: App) -> None:
 
 
 def test_a_request_needing_review_waits_and_only_a_writer_may_approve(app: App) -> None:
-    issue = app.open_issue("Chart", REQUEST + ", exposed as a NodePort service")
+    issue = app.open_issue("Chart", REQUEST + ". database password for now: DB_PASSWORD=Xk9-plmq2")
     wait_for(lambda: "waiting for a decision" in app.status_of(issue), "the question")
     assert "/approve" in app.status_of(issue) and not app.repo.pulls
 

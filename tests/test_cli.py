@@ -2,7 +2,7 @@
 
 A paused thread is resumed by a second process, which shares only the SQLite checkpoint file
 with the first. The request that pauses is one the coordinator sends to a human for review
-(a public LoadBalancer without TLS).
+(a pasted password, which must be rotated).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def test_a_decision_for_a_finished_thread_exits_2(tmp_path: Path) -> None:
 def test_waiting_thread_exits_3_and_resumes_from_another_process(tmp_path: Path) -> None:
     request = (
         "ledger, image ghcr.io/acme/ledger:3.1.0, port 8080. "
-        "LoadBalancer service exposed to the internet without TLS"
+        "database password for now: DB_PASSWORD=Xk9-plmq2"
     )
     first = helm_bot(
         "generate", request, "--out", "out", "--json", home=tmp_path / "h", cwd=tmp_path
@@ -159,6 +159,7 @@ def test_waiting_thread_exits_3_and_resumes_from_another_process(tmp_path: Path)
     payload = as_json(first)
     assert payload["status"] == "waiting"
     assert payload["review"]["kind"] == "request_review"
+    assert "rotate" in json.dumps(payload["review"]) and "Xk9-plmq2" not in first.stdout
     assert payload["thread_id"] in payload["resume"]
 
     second = helm_bot(

@@ -26,6 +26,7 @@ from bot.graph.state import Decision
 from bot.jobs.runner import Graph, RunOutcome, resume, start
 from bot.store import open_checkpointer
 from bot.tools.security import find_trivy
+from tests import fidelity
 
 pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parent / "fixtures" / "requests"
@@ -51,17 +52,7 @@ def generate(graph: Graph, root: Path, name: str) -> RunOutcome:
 
 
 def rendered_objects(chart: Path, values_file: Path | None) -> list[dict[str, Any]]:
-    values: dict[str, Any] = {}
-    if values_file is not None:
-        values = yaml.safe_load(values_file.read_text()) or {}
-    manifests = helm_python.Chart.load(chart).render(values, name=chart.name, namespace="apps")
-    return [
-        doc
-        for path, text in manifests.items()
-        if path.endswith(".yaml")
-        for doc in yaml.safe_load_all(text)
-        if doc
-    ]
+    return fidelity.render(chart, values_file)
 
 
 def trivy_failures(chart: Path, tmp: Path) -> list[dict[str, Any]]:

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import helm_python
 import pytest
 import yaml
 
@@ -51,20 +50,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Graph,
     root = tmp_path_factory.mktemp("fidelity")
     with open_checkpointer(f"sqlite:///{root / 'state.sqlite'}") as saver:
         yield build_graph(saver), root
-
-
-def render(chart: Path, values_file: Path | None) -> list[dict[str, Any]]:
-    values = yaml.safe_load(values_file.read_text()) if values_file else {}
-    manifests = helm_python.Chart.load(chart).render(
-        values or {}, name=chart.name, namespace="apps"
-    )
-    return [
-        doc
-        for path, text in manifests.items()
-        if path.endswith(".yaml")
-        for doc in yaml.safe_load_all(text)
-        if doc
-    ]
 
 
 def run(graph: Graph, root: Path, request: Path) -> tuple[RunOutcome, list[str]]:
@@ -101,14 +86,7 @@ def test_fidelity_request(request_file: Path, workspace: tuple[Graph, Path]) -> 
                 assert secret not in path.read_text(encoding="utf-8"), path
     assert outcome.state["result"]["passed"] is True
     chart = Path(outcome.state["result"]["chart"])
-    held: dict[str, bool] = {}
-    misses: list[str] = []
-    for values_file in [None, *sorted(chart.glob("values-*.yaml"))]:
-        label = values_file.name if values_file else "values.yaml"
-        for result in fidelity.check(facts, render(chart, values_file)):
-            held[result.fact] = held.get(result.fact, True) and result.ok
-            if not result.ok:
-                misses.append(f"{label}: {result.fact} (chart: {result.detail[:160]})")
+    held, misses = fidelity.score(facts, chart)
     found, total = sum(held.values()), len(held)
     SCORES[request_file.stem] = (found, total, misses)
     print(f"\n{request_file.stem}: {found}/{total} facts")

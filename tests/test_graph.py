@@ -309,6 +309,33 @@ def test_request_review_approval_goes_to_the_planner(run: Runner) -> None:
     assert [a for a, _ in hops(done)][:3] == ["coordinator", "planner", "template"]
 
 
+EXPOSED = "ledger, image ghcr.io/acme/ledger:3.1.0, port 8080, exposed as a LoadBalancer service"
+
+
+def test_a_requested_exposure_is_honoured_and_reported(tmp_path: Path) -> None:
+    with open_checkpointer(f"sqlite:///{tmp_path / 'state.sqlite'}") as saver:
+        graph = build_graph(saver)
+        outcome = start(graph, "lb", EXPOSED, {"out_dir": str(tmp_path / "out")})
+    assert outcome.status == "done", outcome.review
+    report = yaml.safe_load(Path(outcome.state["result"]["report_json"]).read_text())
+    assert any("LoadBalancer" in e for e in report["plan"]["exposures"])
+    placed = {f["fact"]: f for f in report["facts"]}
+    assert placed["Service type"]["key"] == "service.type" and placed["Service type"]["line"]
+    assert placed["port 8080"]["value"] == "8080"
+    markdown = Path(outcome.state["result"]["report_markdown"]).read_text()
+    assert "Exposed outside the cluster, as requested" in markdown and "## Stated facts" in markdown
+
+
+def test_a_repository_may_ask_for_a_look_at_every_exposure(tmp_path: Path) -> None:
+    settings = {"out_dir": str(tmp_path / "out"), "review_exposure": True}
+    with open_checkpointer(f"sqlite:///{tmp_path / 'state.sqlite'}") as saver:
+        graph = build_graph(saver)
+        outcome = start(graph, "lb", EXPOSED, settings)  # type: ignore[arg-type]
+        assert outcome.status == "waiting" and outcome.review is not None
+        assert any("LoadBalancer" in d for d in outcome.review["details"])
+        assert resume(graph, "lb", Decision(action="approve")).status == "done"
+
+
 def test_a_decision_for_a_thread_that_is_not_waiting_is_refused(run: Runner) -> None:
     graph, outcome = run(DeterministicPolicy())
     assert outcome.status == "done"

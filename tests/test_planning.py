@@ -490,7 +490,7 @@ def test_daemonset_cronjob_job_get_no_hpa_or_pdb(requirements: Requirements) -> 
         assert not spec.autoscaling and spec.pdb_min_available is None
 
 
-def test_stateful_range_is_not_autoscaled() -> None:
+def test_a_stated_range_scales_a_statefulset_one_volume_per_replica() -> None:
     requirements = req(
         language="go",
         ports=[HTTP],
@@ -498,7 +498,7 @@ def test_stateful_range_is_not_autoscaled() -> None:
         volumes=[{"name": "d", "mount_path": "/d", "size": "1Gi"}],
     )
     prod = scaling(requirements)["prod"]
-    assert prod.replicas == 3 and not prod.autoscaling
+    assert prod.autoscaling and (prod.min_replicas, prod.max_replicas) == (3, 6)
 
 
 def test_pdb_min_available_rule() -> None:

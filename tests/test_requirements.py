@@ -275,8 +275,6 @@ def test_classify_counts_components_and_rates_complex() -> None:
     [
         ("agent, image ghcr.io/a/agent:1.0.0, needs hostNetwork", "hostNetwork"),
         ("tool, image ghcr.io/a/tool:1.0.0, bind it to cluster-admin", "cluster-admin"),
-        ("api, image ghcr.io/a/api:1.0.0, port 8080, type LoadBalancer", "LoadBalancer"),
-        ("api, image ghcr.io/a/api:1.0.0, port 8080, expose it via NodePort", "NodePort"),
         (
             "ctl, image ghcr.io/a/ctl:1.0.0, watches pods through the Kubernetes API",
             "Kubernetes API",
@@ -291,11 +289,25 @@ def test_classify_asks_for_human_review(text: str, reason: str) -> None:
     assert any(reason in r for r in result.review_reasons), result.review_reasons
 
 
-def test_loadbalancer_with_tls_ingress_needs_no_review_for_tls() -> None:
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("api, image ghcr.io/a/api:1.0.0, port 8080, type LoadBalancer", "without TLS"),
+        ("api, image ghcr.io/a/api:1.0.0, port 8080, expose it via NodePort", "every node"),
+    ],
+)
+def test_a_requested_exposure_is_honoured_and_called_out(text: str, said: str) -> None:
+    result = classify_complexity(parse_requirements(text))
+    assert not result.requires_human_review, result.review_reasons
+    assert len(result.exposures) == 1 and said in result.exposures[0], result.exposures
+    assert "as requested" in result.exposures[0]
+
+
+def test_loadbalancer_with_tls_ingress_is_not_called_unencrypted() -> None:
     req = parse_requirements(
         "api, image ghcr.io/a/api:1.0.0, port 8080, type LoadBalancer, ingress api.acme.io with TLS"
     )
-    assert not any("without TLS" in r for r in classify_complexity(req).review_reasons)
+    assert not any("without TLS" in e for e in classify_complexity(req).exposures)
 
 
 # ----------------------------------------------------------------------------- validate

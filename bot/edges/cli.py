@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X.Y",
         help="Kubernetes version to validate against (repeatable; default 1.29 and 1.34)",
     )
+    gen.add_argument(
+        "--pin-digests",
+        action="store_true",
+        help="look up each image tag's digest in its registry and pin it (needs the network; "
+        "an image that cannot be looked up keeps its tag, and the report says why)",
+    )
     _common_flags(gen)
 
     res = sub.add_parser("resume", help="answer a thread that waits for a human decision")
@@ -169,6 +175,7 @@ def _generate(graph: Graph, args: argparse.Namespace, settings: Settings) -> int
     run_settings = {
         "out_dir": str(Path(args.out).resolve()),
         "kube_versions": args.kube_versions or list(settings.kube_versions),
+        "pin_digests": args.pin_digests,
     }
     progress = None if args.quiet else console.Progress(sys.stderr)
     console.say(args, f"thread {thread_id}")

@@ -41,6 +41,14 @@ class RepoConfig(BaseModel):
     allowed_exceptions: list[str] = Field(
         default_factory=list, description="elevated powers the security gate lets through"
     )
+    pin_digests: bool = Field(
+        False, description="look up each image tag's digest in its registry and pin it"
+    )
+    review_exposure: bool = Field(
+        False,
+        description="ask a human before a LoadBalancer or NodePort Service, even when the "
+        "request asks for one (by default an exposure the request states is honoured)",
+    )
 
     @field_validator("chart_dir")
     @classmethod

@@ -44,6 +44,8 @@ class Settings(TypedDict, total=False):
     kube_versions: list[str]
     environments: list[str]
     allowed_exceptions: list[str]
+    review_exposure: bool
+    pin_digests: bool
     release_name: str
     namespace: str
 

@@ -168,6 +168,8 @@ def _settings(job: Job) -> dict[str, Any]:
         "kube_versions": list(job.config.kube_versions or job.ctx.kube_versions),
         "environments": list(job.config.environments),
         "allowed_exceptions": list(job.config.allowed_exceptions),
+        "review_exposure": job.config.review_exposure,
+        "pin_digests": job.config.pin_digests,
     }
 
 

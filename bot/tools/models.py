@@ -354,6 +354,10 @@ class Complexity(Model):
     special_considerations: list[str] = Field(default_factory=list)
     requires_human_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
+    exposures: list[str] = Field(
+        default_factory=list,
+        description="Services reachable from outside the cluster that the request asked for",
+    )
 
 
 class RequirementsCheck(Model):

@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.tools import optimize, planning, report, requirements, security, template, validate, values
+from bot.tools import (
+    digests,
+    facts,
+    optimize,
+    planning,
+    report,
+    requirements,
+    security,
+    template,
+    validate,
+    values,
+)
 
 AGENT_TOOLS: dict[str, tuple[Callable[..., Any], ...]] = {
     "coordinator": (
@@ -19,6 +30,7 @@ AGENT_TOOLS: dict[str, tuple[Callable[..., Any], ...]] = {
         requirements.classify_complexity,
         requirements.validate_requirements,
         requirements.apply_assumptions,
+        digests.pin_digests,
     ),
     "planner": (
         planning.analyze_application_requirements,
@@ -69,6 +81,7 @@ AGENT_TOOLS: dict[str, tuple[Callable[..., Any], ...]] = {
     ),
     "finalize": (
         validate.package_chart,
+        facts.place_facts,
         report.build_report,
         report.render_markdown,
     ),

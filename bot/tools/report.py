@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.llm.usage import summarize
+from bot.tools.facts import FactsReport
 from bot.tools.models import (
     SEVERITY_ORDER,
     CostEstimate,
@@ -30,6 +31,8 @@ def build_report(
     decisions: list[dict[str, Any]],
     timings: dict[str, float],
     assumptions: list[str] | None = None,
+    exposures: list[str] | None = None,
+    facts: FactsReport | None = None,
     llm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Gather what was built, what the gates found and what it costs into one JSON object."""
@@ -46,7 +49,10 @@ def build_report(
             "design_decisions": plan.architecture.design_decisions,
             "dependencies": [d.name for d in plan.dependencies.helm_dependencies],
             "assumptions": [*(assumptions or []), *plan.analysis.notes],
+            "exposures": list(exposures or []),
         },
+        "facts": [f.model_dump(mode="json") for f in facts.facts] if facts else [],
+        "unapplied": list(facts.unapplied) if facts else [],
         "validation": validation.model_dump(mode="json"),
         "security": {
             **security.model_dump(mode="json"),
@@ -77,9 +83,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [f"| {r['kind']} | {_cell(r['reason'])} |" for r in report["plan"]["resources"]]
     lines += ["", "### Design decisions", ""]
     lines += [f"- {d}" for d in report["plan"]["design_decisions"]]
+    if report["plan"]["exposures"]:
+        lines += ["", "### Exposed outside the cluster, as requested", ""]
+        lines += [f"- {e}" for e in report["plan"]["exposures"]]
     if report["plan"]["assumptions"]:
         lines += ["", "### Assumptions", ""]
         lines += [f"- {a}" for a in report["plan"]["assumptions"]]
+    lines += _facts_section(report["facts"], report["unapplied"])
     lines += _gate_section("Validation", report["validation"])
     lines += _gate_section("Security", report["security"])
     counts = report["security"]["by_severity"]
@@ -102,6 +112,22 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Timings", "", "| Agent | Seconds |", "|---|---|"]
     lines += [f"| {agent} | {seconds:.3f} |" for agent, seconds in report["timings"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _facts_section(facts: list[dict[str, Any]], unapplied: list[str]) -> list[str]:
+    """Each stated fact and the values key that holds it; then what could not be placed."""
+    lines: list[str] = []
+    if facts:
+        lines += ["", "## Stated facts", "", "| Fact | Value | Where |", "|---|---|---|"]
+        lines += [
+            f"| {_cell(f['fact'])} | `{_cell(f['value'])}` | `{f['key']}` "
+            f"({f['file']}{':' + str(f['line']) if f['line'] else ''}) |"
+            for f in facts
+        ]
+    if unapplied:
+        lines += ["", "## Not applied", ""]
+        lines += [f"- {u}" for u in unapplied]
+    return lines
 
 
 def _gate_section(title: str, gate: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from langgraph.types import Command
 from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState, Review, ReviewOption
 from bot.policy.base import Policy
+from bot.tools.digests import pin_digests
 from bot.tools.models import DEFAULT_ENVIRONMENTS
 
 
@@ -25,9 +26,13 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
         requirements = requirements.model_copy(
             update={"environments": settings_of(state)["environments"]}
         )
+    check = understood.check
+    if settings_of(state).get("pin_digests") and check.valid:
+        requirements, pinned = box.call(pin_digests, requirements)
+        check = check.model_copy(update={"assumptions": [*check.assumptions, *pinned]})
     update = {
         "requirements": requirements.model_dump(mode="json"),
-        "requirements_check": understood.check.model_dump(mode="json"),
+        "requirements_check": check.model_dump(mode="json"),
         "complexity": understood.complexity.model_dump(mode="json"),
         "value_changes": [c.model_dump(mode="json") for c in understood.value_changes],
         "edits": [],
@@ -37,12 +42,11 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
         summary = "needs clarification: " + "; ".join(problems)
         return handoff("coordinator", started, box, END, summary, {**update, "status": "clarify"})
     reviewed = any(d.get("kind") == "request_review" for d in state.get("decisions") or [])
+    reasons = list(understood.complexity.review_reasons)
+    if settings_of(state).get("review_exposure"):
+        reasons += understood.complexity.exposures  # the repository wants a look at each one
     # Elevated powers are the security gate's to refuse; a human cannot approve them here.
-    if (
-        understood.complexity.requires_human_review
-        and not understood.requirements.elevated.requested()
-        and not reviewed
-    ):
+    if reasons and not understood.requirements.elevated.requested() and not reviewed:
         review = Review(
             kind="request_review",
             agent="coordinator",
@@ -52,7 +56,7 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
                 ReviewOption(action="edit", label="Correct the request, then generate"),
                 ReviewOption(action="reject", label="Do not generate a chart"),
             ],
-            details=understood.complexity.review_reasons,
+            details=reasons,
         )
         update["review"] = review.model_dump(mode="json")
         return handoff("coordinator", started, box, "human_review", "asks for review", update)

@@ -19,11 +19,13 @@ from bot.graph.state import ChartState
 from bot.llm.usage import summarize
 from bot.tools import report as report_tools
 from bot.tools import validate, values
+from bot.tools.facts import place_facts
 from bot.tools.models import (
     ChartDraft,
     CostEstimate,
     OptimizationReport,
     Plan,
+    Requirements,
     SecurityReport,
     ValidationReport,
 )
@@ -40,6 +42,7 @@ def finalize(state: ChartState) -> Command[str]:
         shutil.rmtree(chart_dir)
     values.write_chart(draft, out_dir)
     package = box.call(validate.package_chart, str(chart_dir), str(out_dir))
+    stated = box.call(place_facts, Requirements.model_validate(state["requirements"]), chart_dir)
 
     report = box.call(
         report_tools.build_report,
@@ -51,6 +54,8 @@ def finalize(state: ChartState) -> Command[str]:
         decisions=state.get("decisions") or [],
         timings=dict(state.get("timings") or {}),
         assumptions=(state.get("requirements_check") or {}).get("assumptions", []),
+        exposures=(state.get("complexity") or {}).get("exposures", []),
+        facts=stated,
         llm=summarize(state.get("llm")),
     )
     markdown = box.call(report_tools.render_markdown, report)

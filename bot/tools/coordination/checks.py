@@ -16,6 +16,8 @@ from bot.tools.parsing.quantities import QUANTITY
 from bot.tools.parsing.schedule import cron_error
 
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# At most this many questions or problems go back to the person who asked.
+MAX_PROBLEMS = 5
 _QUESTIONS = (
     ("name", "What is the service called? (a short lowercase name such as payments-api)"),
     (
@@ -91,6 +93,11 @@ def validate_requirements(requirements: Requirements) -> RequirementsCheck:
             "expression such as '0 3 * * *')"
         )
     errors = _errors(req)
+    room = max(1, MAX_PROBLEMS - len(clarifications))
+    if len(errors) > room:
+        # A long request never answers with a wall of errors: the first few, and how many more.
+        rest = len(errors) - room + 1
+        errors = [*errors[: room - 1], f"{errors[room - 1]} (and {rest - 1} more like it)"]
     return RequirementsCheck(
         valid=not errors and not clarifications,
         missing_fields=missing_fields,

@@ -24,9 +24,11 @@ from bot.tools.parsing.access import INSTRUCTION_NOTE
 # simple: 0-2, medium: 3-6, complex: 7+.
 #
 # A human reviews the request when it asks for elevated access (privileged, host namespaces,
-# hostPath, cluster-admin, root, capabilities), Kubernetes API access (RBAC to confirm), a
-# public LoadBalancer without TLS, a NodePort, contains instructions addressed to the bot, or
-# carried secret values (now redacted, but leaked: they must be rotated).
+# hostPath, cluster-admin, root, capabilities), Kubernetes API access (RBAC to confirm),
+# contains instructions addressed to the bot, or carried secret values (now redacted, but
+# leaked: they must be rotated). An exposure outside the cluster (LoadBalancer, NodePort) the
+# request asks for itself is honoured and called out in the report; it waits for a human only
+# when the repository says so (``review_exposure: true`` in .github/helm-bot.yml).
 
 
 def _factors(req: Requirements) -> list[tuple[int, str]]:
@@ -57,7 +59,7 @@ def _factors(req: Requirements) -> list[tuple[int, str]]:
         factors.append((1, f"{req.service_type} Service"))
     low = [p.port for p in req.ports if p.port < 1024]
     if low:
-        factors.append((1, f"port {low[0]} is below 1024: needs NET_BIND_SERVICE or remapping"))
+        factors.append((1, f"port {low[0]} is below 1024: allowed by a safe sysctl, no capability"))
     if req.needs_service_account_token:
         factors.append((2, "Kubernetes API access: ServiceAccount token and RBAC"))
     if req.elevated.requested():
@@ -71,11 +73,6 @@ def _review_reasons(req: Requirements) -> list[str]:
     reasons = [f"elevated access requested: {power}" for power in req.elevated.requested()]
     if req.needs_service_account_token:
         reasons.append("the app calls the Kubernetes API: confirm the RBAC permissions it needs")
-    tls = bool(req.ingress and req.ingress.tls)
-    if req.service_type == "LoadBalancer" and not tls:
-        reasons.append("public LoadBalancer Service without TLS")
-    if req.service_type == "NodePort":
-        reasons.append("NodePort Service opens a port on every node")
     if any(note.startswith(INSTRUCTION_NOTE) for note in req.notes):
         reasons.append("the request contains instructions addressed to the bot")
     if req.redactions:
@@ -84,6 +81,26 @@ def _review_reasons(req: Requirements) -> list[str]:
             "redacted: rotate them"
         )
     return reasons
+
+
+def exposures(req: Requirements) -> list[str]:
+    """Return each Service the request exposes outside the cluster, as the report states it."""
+    tls = bool(req.ingress and req.ingress.tls)
+    out: list[str] = []
+    for workload in req.workloads():
+        name = getattr(workload, "name", "") or req.name
+        ports = ", ".join(str(p.service_port or p.port) for p in workload.ports if p.expose)
+        if workload.service_type == "LoadBalancer":
+            out.append(
+                f"{name}: LoadBalancer Service (as requested) on port(s) {ports or 'none'}, "
+                "reachable from outside the cluster" + ("" if tls else ", without TLS")
+            )
+        elif workload.service_type == "NodePort":
+            out.append(
+                f"{name}: NodePort Service (as requested) opens port(s) {ports or 'none'} on "
+                "every node"
+            )
+    return out
 
 
 def classify_complexity(requirements: Requirements) -> Complexity:
@@ -108,5 +125,6 @@ def classify_complexity(requirements: Requirements) -> Complexity:
         components_count=components,
         special_considerations=considerations,
         requires_human_review=bool(reasons),
+        exposures=exposures(requirements),
         review_reasons=reasons,
     )

@@ -27,7 +27,8 @@ def suggest_best_practices(draft: ChartDraft) -> OptimizationReport:
         advise(
             "image-digest",
             "pin the image by digest (image.digest): a tag can be moved to "
-            "different content, a digest cannot",
+            "different content, a digest cannot; `helm-bot generate --pin-digests` (or "
+            "`pin_digests: true` in .github/helm-bot.yml) looks it up in the registry",
         )
     liveness = values.get("livenessProbe")
     delay = _int(get_path(values, "livenessProbe.initialDelaySeconds")) or 0

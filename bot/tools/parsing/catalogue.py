@@ -57,6 +57,12 @@ def fill(text: str, draft: Draft) -> None:
     if found is None:
         return
     name, entry = found
+    if main.image is not None and _repository(str(entry["image"])) != main.image.repository:
+        # "our Keycloak-backed portal, image ghcr.io/acme/portal" is the team's own app; a
+        # mirrored image keeps the app's name as its last part.
+        last = main.image.repository.rsplit("/", 1)[-1].lower()
+        if not any(dns_name(n, 63) in last for n in [name, *entry.get("aliases", [])]):
+            return
     said: list[str] = []
     draft.set_name(name, RANK_PATTERN)
     if main.image is None:

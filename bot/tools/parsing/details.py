@@ -255,7 +255,9 @@ def _probes(text: str, c: ComponentDraft) -> None:
 
 
 def _autoscaling(text: str, c: ComponentDraft) -> None:
-    if not re.search(r"\b(?:hpa|autoscal\w*|scal(?:e|es|ing)|utili[sz]ation|target)\b", text, re.I):
+    if not re.search(
+        r"\b(?:hpa|autoscal\w*|scal(?:e|es|ing)|utili[sz]ation|target|replicas)\b", text, re.I
+    ):
         return
     for match in _TARGET.finditer(text):
         pct = int(match.group("pct") or match.group("pct2"))
@@ -441,7 +443,8 @@ def _pinned_tag(text: str, c: ComponentDraft) -> None:
         c.image = c.image.model_copy(update={"tag": match.group("tag")})
 
 
-def _part(env: str) -> ConnectionPart:
+def _part(env: str) -> ConnectionPart | None:
+    """Return which part of a connection an env var's name says it holds, if any."""
     upper = env.upper()
     if re.search(r"_(?:URL|URI|DSN)$|CONN(?:ECTION)?(?:_STRING)?$", upper):
         return "url"
@@ -455,7 +458,7 @@ def _part(env: str) -> ConnectionPart:
         return "password"
     if re.search(r"_DB$|DATABASE$|_NAME$", upper):
         return "database"
-    return "url"
+    return None  # LOG_LEVEL beside "Postgres" is not a connection
 
 
 def _store_for(env: str, sentence: str, stores: list[str]) -> str:
@@ -503,7 +506,7 @@ def _connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             if not kind or any(x.env == env for x in c.connections):
                 continue
             part = _part(env)
-            if part == "password":
+            if part is None or part == "password":
                 continue
             c.env.pop(env, None)
             c.secrets.pop(env, None) if part == "url" else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.tools.parsing import access, details, network, stack, storage, workloads
+from bot.tools.parsing.datastore_facts import read_datastore_facts
 from bot.tools.parsing.draft import RANK_EXPLICIT, RANK_IMAGE, RANK_PATTERN, RANK_WEAK, Draft
 from bot.tools.parsing.images import Found, find_images
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
@@ -108,7 +109,67 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
                 spans.append((match.start(), match.end()))
     for start, end in spans:
         doc.mask(start, end)
+    _pasted_secrets(doc, draft)
     _secret_names(doc, draft, env_section)
+
+
+# What a value pasted in prose was for: "the admin password is [REDACTED]" → ADMIN_PASSWORD.
+_PASTED_KIND = re.compile(
+    r"(?:(?P<q>[A-Za-z][A-Za-z0-9]*)[ _-])?(?P<kw>password|passwd|passphrase|pw|pwd|secret[ _-]key|"
+    r"secret|api[ _-]?key|access[ _-]?key|access[ _-]?token|auth[ _-]?token|token|signing[ _-]key|"
+    r"encryption[ _-]key|client[ _-]secret|webhook[ _-]secret|creds|credentials|login|key)\b",
+    re.I,
+)
+_PASTED_QUALIFIERS = frozenset(
+    {
+        "admin", "root", "db", "database", "smtp", "mail", "email", "redis", "postgres",
+        "postgresql", "mysql", "mariadb", "mongo", "mongodb", "rabbitmq", "api", "app", "jwt",
+        "session", "s3", "aws", "github", "gitlab", "slack", "stripe", "oauth", "ldap", "superuser",
+        "master", "django", "rails", "bot", "discord", "telegram", "openai", "sentry", "minio",
+    }
+)  # fmt: skip
+_PASTED_WORDS = {"PW": "PASSWORD", "PWD": "PASSWORD", "PASSWD": "PASSWORD", "CREDS": "PASSWORD",
+                 "CREDENTIALS": "PASSWORD", "LOGIN": "PASSWORD", "KEY": "API_KEY"}  # fmt: skip
+_URL_ENV = {"postgres": "DATABASE_URL", "postgresql": "DATABASE_URL", "mysql": "DATABASE_URL",
+            "mariadb": "DATABASE_URL", "redis": "REDIS_URL", "rediss": "REDIS_URL",
+            "mongodb": "MONGODB_URI", "mongodb+srv": "MONGODB_URI", "amqp": "AMQP_URL",
+            "amqps": "AMQP_URL"}  # fmt: skip
+
+
+def _pasted_secrets(doc: Doc, draft: Draft) -> None:
+    """Name the env var for each value pasted in prose, so the app reads it from a Secret.
+
+    Values assigned to a variable were read above; what is left is a password in a sentence or
+    a connection string, named by what the sentence says it is for.
+    """
+    text = doc.masked
+    for marker in re.finditer(re.escape(REDACTED), text):
+        span = doc.sentence_at(marker.start())
+        before = text[max(span.start, marker.start() - 80) : marker.start()]
+        after = text[marker.end() : min(span.end, marker.end() + 60)]
+        url = re.search(r"([a-z][a-z0-9+.-]*)://[^\s]*$", before, re.I)
+        if url and url.group(1).lower() in _URL_ENV:
+            name = _URL_ENV[url.group(1).lower()]
+        elif url:  # "our slack webhook https://hooks..." → SLACK_WEBHOOK_URL
+            words = re.findall(r"[A-Za-z][A-Za-z0-9]+", before[: url.start()])[-2:]
+            words = [w for w in words if w.lower() not in ("our", "the", "my", "is", "at", "a")]
+            name = "_".join([*(w.upper() for w in words), "URL"])
+        else:
+            kinds = [(before, k) for k in _PASTED_KIND.finditer(before)] or [
+                (after, k) for k in _PASTED_KIND.finditer(after)
+            ][:1]
+            if not kinds:
+                continue
+            where, kind = kinds[-1]
+            word = re.sub(r"[ -]", "_", kind.group("kw")).upper()
+            word = _PASTED_WORDS.get(word, word)
+            qualifier = (kind.group("q") or "").lower()
+            purpose = re.match(r"\s+for\s+(?:the\s+)?([A-Za-z0-9]+)", where[kind.end() :])
+            if purpose and purpose.group(1).lower() in _PASTED_QUALIFIERS:
+                qualifier = purpose.group(1).lower()  # "pw for smtp is ..."
+            name = f"{qualifier.upper()}_{word}" if qualifier in _PASTED_QUALIFIERS else word
+        draft.target.add_secret(re.sub(r"[^A-Z0-9_]", "_", name))
+        doc.mask(marker.start(), marker.end())
 
 
 def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
@@ -321,6 +382,7 @@ def read_prose(text: str, draft: Draft, env_section: bool = False, whole: bool =
         doc.mask(found.start, found.end)
     stack.read_stack(doc, draft)
     stack.read_dependencies(doc, draft)
+    read_datastore_facts(doc, draft)
     network.read_health(doc, draft)
     network.read_hosts(doc, draft)
     network.read_ingress(doc, draft)

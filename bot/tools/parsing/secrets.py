@@ -273,7 +273,7 @@ _LINE_ASSIGN = re.compile(
     re.M,
 )
 _INLINE_ASSIGN = re.compile(
-    rf"{_NAME}[\"']?[ \t]*(?P<op>=|:)[ \t]*"
+    rf"{_NAME}[\"']?[ \t]*(?P<op>=|:)[ \t]*(?![A-Za-z_][\w.]*=)"
     r"(?P<v>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;&\"'`]+)"
 )
 _FLAG = re.compile(
@@ -282,12 +282,25 @@ _FLAG = re.compile(
     re.I,
 )
 _PROSE = re.compile(
-    r"(?<![*&\w-])(?P<kw>password|passwd|passphrase|pwd|secret|api[ _-]?key|access[ _-]?key|"
+    r"(?<![*&\w-])(?P<kw>password|passwd|passphrase|pwd|pw|secret|api[ _-]?key|access[ _-]?key|"
     r"secret[ _-]?key|private[ _-]?key|token|access[ _-]?token|auth[ _-]?token|bearer token|"
     r"credential|signing key|encryption key|client secret|webhook secret)\b(?![\"'`]?[ \t]*[:=])"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[\w.-]+(?:\s+(?:db|database|user|account|api))?)?"
     r"[ \t]*(?P<op>\bis\b|\bwas\b|\bshould be\b|\bwill be\b|\bset to\b|\bequals\b|\bto\b|->|=>)?"
     r"[ \t]*(?P<v>\"[^\"\n]+\"|'[^'\n]+'|`[^`\n]+`|[^\s,;]+)",
+    re.I,
+)
+# "use hunter2 as the db password", "creds are admin / hunter2", "login admin:hunter2"
+_AS_SECRET = re.compile(
+    r"\b(?:use|with|take|it's|its)\s+(?P<v>\"[^\"\n]+\"|'[^'\n]+'|`[^`\n]+`|[^\s,;]+)\s+as\s+"
+    r"(?:the\s+|a\s+|our\s+|my\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:password|passwd|passphrase|pw|secret|token|api[ _-]?key)\b",
+    re.I,
+)
+_CREDENTIAL_PAIR = re.compile(
+    r"\b(?:creds|credentials|login|log in with|sign in with|user/pass(?:word)?|username/password)"
+    r"(?:\s+(?:are|is|=|:))?[ \t:]+[`\"']?[\w.@-]+[`\"']?[ \t]*[/:][ \t]*(?P<v>\"[^\"\n]+\"|"
+    r"'[^'\n]+'|`[^`\n]+`|[^\s,;]+)",
     re.I,
 )
 _DEFAULT = re.compile(r"\$\{(?P<name>\w+):?-(?P<v>[^}\n]+)\}")
@@ -352,6 +365,8 @@ def _assigned(match: re.Match[str]) -> bool:
         return not any(_strong_looking(t) and not _skip(t) for t in items if t)
     if not _holds_value(name) or _skip(value):
         return True
+    if re.match(r"(?:export\s+)?[A-Za-z_][\w.]*=", value):
+        return True  # "db password for now: DB_PASSWORD=..." assigns inside: keep the name
     if match.group("op") == ":" and " " in value.strip("\"'"):
         # "password: stored in vault" is prose; "password: correct horse battery" is not.
         first = value.split()[0]
@@ -424,6 +439,8 @@ def redact_secrets(text: str) -> tuple[str, int]:
     r.sub(_LINE_ASSIGN, "v", keep=_assigned)
     r.sub(_INLINE_ASSIGN, "v", keep=_assigned)
     r.sub(_PROSE, "v", keep=_prose)
+    r.sub(_AS_SECRET, "v", keep=lambda m: _skip(m.group("v")) or _prose_word(m.group("v")))
+    r.sub(_CREDENTIAL_PAIR, "v", keep=lambda m: _skip(m.group("v")) or _prose_word(m.group("v")))
     r.sub(_BEARER, "v", keep=lambda m: _prose_word(m.group("v")))
     r.sub(_CANDIDATE, keep=lambda m: not _looks_random(m))
     return r.text, r.count

@@ -53,6 +53,15 @@ def choose_workload(requirements: Workload, analysis: AppAnalysis) -> tuple[Work
     return "Deployment", "a single replica with its own persistent volume"
 
 
+def autoscales(requirements: Workload, analysis: AppAnalysis, workload: str) -> bool:
+    """Return True when the workload may scale out: stateless, or a stated range of replicas
+    for a StatefulSet (each replica has its own volume, so more replicas are more volumes)."""
+    stated = (
+        requirements.replicas is not None and requirements.replicas.max > requirements.replicas.min
+    )
+    return analysis.horizontally_scalable or (stated and workload == "StatefulSet")
+
+
 def prod_replica_range(
     requirements: Workload, analysis: AppAnalysis, workload: WorkloadKind
 ) -> tuple[int, int, str]:
@@ -66,7 +75,7 @@ def prod_replica_range(
         reason = f"replicas {stated.min}-{stated.max} as stated"
         if stated.min < 1:
             reason += " (scale to zero is not supported by the HPA: floor raised to 1)"
-        if not analysis.horizontally_scalable and high > low:
+        if not autoscales(requirements, analysis, workload) and high > low:
             reason += f"; not horizontally scalable, so fixed at {low}"
             high = low
         return low, high, reason
@@ -102,7 +111,11 @@ def workload_objects(
     elif exposed and batch:
         decisions.append(f"{prefix}no Service: a run-to-completion workload is not an endpoint")
     low, high, _ = prod_replica_range(w, analysis, workload)
-    if high > low and analysis.horizontally_scalable and workload in ("Deployment", "StatefulSet"):
+    if (
+        high > low
+        and autoscales(w, analysis, workload)
+        and workload in ("Deployment", "StatefulSet")
+    ):
         resources.append(
             ResourceDecision(
                 kind="HorizontalPodAutoscaler",

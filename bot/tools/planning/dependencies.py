@@ -154,6 +154,8 @@ def connections_for(
         used = [d for d in deps if d.name in named or d.kind in named]
     covered = {c.dependency for c in stated}
     databases = [d for d in deps if DATASTORES[d.kind].is_database]
+    # A variable the request gives its own value or Secret keeps it: it is a stated fact.
+    own = {e.name for e in workload.env} | {s.env for s in workload.secrets}
     out = stated
     for dep in used:
         if dep.name in covered or dep.kind in covered:
@@ -163,5 +165,5 @@ def connections_for(
             and dep is databases[0]
             and not any(c.env == "DATABASE_URL" for c in stated)
         )
-        out += default_connections(dep, first)
+        out += [c for c in default_connections(dep, first) if c.env not in own]
     return out

@@ -18,7 +18,7 @@ from bot.tools.models import (
     Workload,
 )
 from bot.tools.planning.analysis import BATCH_KINDS, cpu_limit_floor_m, pdb_min_available
-from bot.tools.planning.architecture import choose_workload, prod_replica_range
+from bot.tools.planning.architecture import autoscales, choose_workload, prod_replica_range
 from bot.tools.planning.quantities import (
     format_cpu,
     format_memory,
@@ -137,7 +137,7 @@ def define_scaling_strategy(
     low, high, why = prod_replica_range(requirements, analysis, workload)
     runtime = runtime_for(requirements)
     scales = workload in ("Deployment", "StatefulSet")
-    elastic = scales and analysis.horizontally_scalable
+    elastic = scales and autoscales(requirements, analysis, workload)
     staging_low = min(low, 2)
     staging_high = min(high, max(staging_low + 1, high // 2)) if high > low else staging_low
     ranges = {"prod": (low, high), "staging": (staging_low, staging_high), "dev": (1, 1)}

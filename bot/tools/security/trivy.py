@@ -16,6 +16,7 @@ from bot.tools.security.tables import (
     _CONTAINER_IN_MESSAGE,
     _KSV_CONTEXT_FIXES,
     _KSV_RESOURCES,
+    _SAFE_SYSCTLS,
     _TRIVY_SEVERITY,
 )
 from bot.tools.security.trivy_process import trivy_run
@@ -102,6 +103,8 @@ def _misconfiguration(context: ChartContext, where: Located, misconf: dict[str, 
         return f
     if rule == "KSV117":
         return _privileged_port(f, doc)
+    if rule == "KSV026":
+        return _safe_sysctls(f, doc)
     template = pod_template(doc)
     match = _CONTAINER_IN_MESSAGE.search(message)
     container = next(
@@ -141,7 +144,27 @@ def _privileged_port(f: Finding, doc: Document) -> Finding:
         update={
             "accepted": True,
             "explanation": f"the application listens on port {', '.join(map(str, low))}, "
-            "below 1024; "
-            "binding it needs NET_BIND_SERVICE, the one capability the restricted profile allows",
+            "below 1024; the pod lowers net.ipv4.ip_unprivileged_port_start for its own network "
+            "namespace instead of adding NET_BIND_SERVICE",
+        }
+    )
+
+
+def _safe_sysctls(f: Finding, doc: Document) -> Finding:
+    """Accept KSV026 when every sysctl the pod sets is on the Pod Security safe list.
+
+    ``ip_unprivileged_port_start`` is on it since Kubernetes 1.22; Trivy's KSV026 list is older.
+    """
+    template = pod_template(doc)
+    context = (template.spec if template else {}).get("securityContext") or {}
+    names = {str(s.get("name")) for s in context.get("sysctls") or [] if isinstance(s, dict)}
+    if not names or not names <= _SAFE_SYSCTLS:
+        return f
+    return f.model_copy(
+        update={
+            "accepted": True,
+            "explanation": f"sysctl(s) {', '.join(sorted(names))} are on the Pod Security "
+            "Standards' safe list (allowed by the baseline and restricted profiles); Trivy's "
+            "KSV026 predates that list",
         }
     )

@@ -1,0 +1,78 @@
+"""What a request says about how the app logs in to a bundled datastore.
+
+"Postgres database shop as user shop, password in the existing secret shop-db (key
+db-password)" states the database name, the user and where the password lives. The bundled
+datastore is set up with exactly those, and the app's connection variables are rendered from
+them, so both ends agree without anyone copying a value. Only sentences that name one datastore
+are read, so a user or Secret stated for the app is not taken for the database's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
+from bot.tools.parsing.text import Doc
+
+_WORD = r"[`\"']?(?P<{}>[A-Za-z_][\w-]{{0,62}})[`\"']?"
+_DATABASE = re.compile(
+    r"\b(?:database|db|schema)\s+(?:(?:is\s+)?(?:named|called)\s+|name\s*(?:[:=]|is)?\s*|[:=]\s*)?"
+    + _WORD.format("v"),
+    re.I,
+)
+_USER = re.compile(
+    r"\b(?:as|with|and)\s+(?:the\s+)?(?:user|role|login)\s+" + _WORD.format("v") + r"|\b(?:user|"
+    r"username|role)\s*(?:[:=]|is|named|called)\s*" + _WORD.format("w"),
+    re.I,
+)
+_SECRET = re.compile(
+    r"\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<v>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?", re.I
+)
+_KEY = re.compile(r"\bkey\s+(?:named\s+|called\s+)?[`\"']?(?P<v>[\w.-]+)[`\"']?", re.I)
+# Words that follow "database"/"user" in prose without naming anything.
+_NOT_NAMES = frozenset(
+    {
+        "is", "as", "with", "for", "and", "or", "the", "a", "an", "in", "on", "to", "of", "from",
+        "password", "passwords", "user", "users", "name", "server", "engine", "migrations",
+        "backups", "backup", "connection", "connections", "url", "host", "port", "secret",
+        "credentials", "access", "data", "storage", "instance", "cluster", "that", "which",
+        "named", "called", "it", "this", "per", "via", "using", "inside", "too", "also",
+    }
+)  # fmt: skip
+
+
+def _named(pattern: re.Pattern[str], text: str) -> str:
+    for match in pattern.finditer(text):
+        value = next((v for v in match.groups() if v), "").rstrip(".-")
+        if value and value.lower() not in _NOT_NAMES and not value.isdigit():
+            return value
+    return ""
+
+
+def read_datastore_facts(doc: Doc, draft: Draft) -> None:
+    """Set each bundled datastore's database, user and password Secret as the prose states."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        named = [
+            kind
+            for kind in draft.dependencies
+            if kind in DEPENDENCY_BY_KIND and DEPENDENCY_BY_KIND[kind].pattern.search(sentence)
+        ]
+        if len(named) != 1:
+            continue
+        dep = draft.dependencies[named[0]]
+        if dep.purpose.startswith("external"):
+            continue
+        # Read after the datastore's name: what comes before it is about the app.
+        start = DEPENDENCY_BY_KIND[named[0]].pattern.search(sentence)
+        rest = sentence[start.start() :] if start else sentence
+        dep.database = dep.database or _named(
+            _DATABASE, rest[len(start.group(0)) :] if start else rest
+        )
+        dep.user = dep.user or _named(_USER, rest)
+        if re.search(r"\bpassword", rest, re.I) and not dep.existing_secret:
+            secret = _named(_SECRET, rest)
+            if secret:
+                dep.existing_secret = secret
+                dep.password_key = dep.password_key or _named(_KEY, rest)
