@@ -74,7 +74,9 @@ def fill(text: str, draft: Draft) -> None:
             draft.add_dependency(kind)
             said.append(f"bundled {kind}")
     for kind, env in (entry.get("datastores") or {}).items():
-        _connect(main, kind, env)
+        dep = draft.dependencies.get(kind)
+        if dep is not None and not dep.purpose.startswith("external"):
+            _connect(main, kind, env)  # an external one is reached with the values given
     for component, spec in (entry.get("components") or {}).items():
         key = dns_name(component, 30)
         if key in draft.components:

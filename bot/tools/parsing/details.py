@@ -490,7 +490,8 @@ def _mentions_store(sentence: str, kind: str) -> bool:
 
 
 def _connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
-    stores = list(draft.dependencies)
+    # A datastore managed elsewhere is reached with the values the request gives, as plain env.
+    stores = [k for k, d in draft.dependencies.items() if not d.purpose.startswith("external")]
     if not stores:
         return
     text = doc.text

@@ -41,7 +41,7 @@ _NOT_ENV = frozenset(
     }
 )
 _ASSIGN = re.compile(
-    r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9]*__[\w]+)"
+    r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9_]*?__[\w]+)"
     r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;`]*)"
 )
 _COLON = re.compile(

@@ -52,7 +52,7 @@ def read(user_input: str) -> tuple[Draft, int]:
 
 
 _LOG_LINE = re.compile(
-    r"^\s*(?:\[?\d{4}-\d\d-\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
+    r"^\s*(?:\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
     r"FATAL|TRACE|CRITICAL)\b|Traceback|\s+at\s+[\w.$]+\(|File \"|\w+(?:Error|Exception)\b|"
     r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[)"
 )

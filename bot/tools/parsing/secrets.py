@@ -413,6 +413,8 @@ def _wordy(token: str) -> bool:
 
 def _looks_random(match: re.Match[str]) -> bool:
     token = match.group(0)
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5,10}-[a-z0-9]{5}", token):
+        return False  # a pod's generated name (deployment-replicaset-pod)
     classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"\d"))
     if (
         classes < 2

@@ -32,9 +32,9 @@ _HEAD_NAME = re.compile(
 )
 # A sentence that introduces a further workload with the command it runs.
 _INTRO = re.compile(
-    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:separate\s+|dedicated\s+|small\s+)?"
-    r"(?P<role>(?:[\w-]+\s+)?(?:workers?|beat|scheduler|consumer|migrations?|migration job|"
-    r"cron\s?job|clock))\b[^.\n`]{0,60}?`(?P<cmd>[^`\n]+)`",
+    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:separate\s+|dedicated\s+|small\s+)?`?"
+    r"(?P<role>(?:[\w-]+\s+)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|migration job|"
+    r"cron\s?job|clock))\b`?[^.\n`]{0,60}?`(?P<cmd>[^`\n]+)`",
     re.I,
 )
 _NOT_COMPONENTS = frozenset(
@@ -206,6 +206,8 @@ def _head(line: str, known: list[str], listing: bool) -> str:
     decorated = bool(
         re.match(r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)", line)
     ) or bool(re.match(r"^[ \t]*(?:\*\*|__|`)", line))
+    # "**frontend** — image ..." arrives normalised as "frontend - image ...": a definition.
+    decorated = decorated or match.group("sep").strip() in ("-", "\u2014", "\u2013")
     rest = line[match.end() :]
     quoted = re.findall(r"`([^`\n]+)`", rest)
     workload_words = any(re.search(r"[\s:/]", q) and not q.startswith("/") for q in quoted) or bool(
