@@ -76,15 +76,9 @@ def _workload_facts(w: Workload, prefix: Path_) -> Iterator[tuple[str, Any, Path
     for key, value in w.node_selector.items():
         yield f"nodeSelector {key}", value, (*prefix, "nodeSelector", key)
     for tol in w.tolerations:
-        path = (*prefix, "tolerations", ("key", tol.key))
-        yield (
-            f"toleration {tol.key}",
-            tol.effect or tol.operator,
-            (
-                *path,
-                "effect" if tol.effect else "operator",
-            ),
-        )
+        field = "effect" if tol.effect else "operator"
+        path = (*prefix, "tolerations", ("key", tol.key), field)
+        yield f"toleration {tol.key}", getattr(tol, field), path
     yield from _schedule_facts(w, prefix)
     for mount in w.config_mounts:
         path = (*prefix, "configMounts", ("mountPath", mount.mount_path), "configMap")
