@@ -280,7 +280,7 @@ class NeedsReview(Bent):
             update={"requires_human_review": True, "review_reasons": ["forced review"]}
         )
         return Understanding(
-            understood.requirements, understood.check, complexity, understood.value_changes
+            understood.requirements, understood.check, complexity, understood.edits
         )
 
 
@@ -300,6 +300,42 @@ def test_request_review_then_edit_reparses_and_goes_on(run: Runner) -> None:
     assert [p.port for p in requirements.ports] == [8080]
     draft = ChartDraft.model_validate(done.state["draft"])
     assert draft.values["podLabels"] == {"team": "payments"}
+
+
+class ReviewedAndCritical(NeedsReview, AlwaysCritical):
+    """Waits at the request review, then at the security gate: two chances to edit."""
+
+
+def test_a_second_edit_keeps_the_first_and_the_report_lists_each(run: Runner) -> None:
+    graph, outcome = run(ReviewedAndCritical())
+    assert outcome.review and outcome.review["kind"] == "request_review"
+    outcome = resume(graph, "thread-1", Decision(action="edit", instructions="use port 8080"))
+    assert outcome.review and outcome.review["kind"] == "security_issue"
+    second = "3 replicas, and drop the ingress\npodLabels.team=payments"
+    outcome = resume(graph, "thread-1", Decision(action="edit", instructions=second))
+    assert outcome.review and outcome.review["kind"] == "security_issue"
+    done = resume(graph, "thread-1", Decision(action="approve"))
+    assert done.status == "done", hops(done)
+
+    requirements = Requirements.model_validate(done.state["requirements"])
+    assert [p.port for p in requirements.ports] == [8080]  # the first edit still holds
+    assert requirements.replicas and requirements.replicas.max == 3
+    assert requirements.ingress is None
+    assert requirements.image and requirements.image.tag == "1.4.2"  # untouched facts stay
+    draft = ChartDraft.model_validate(done.state["draft"])
+    assert draft.values["podLabels"] == {"team": "payments"}
+    # The values edit is replayed once, not once per reading of the edits.
+    labels = [c for c in done.state["value_changes"] if c["path"] == "podLabels.team"]
+    assert len(labels) == 1
+
+    report = yaml.safe_load(Path(done.state["result"]["report_json"]).read_text())
+    assert [e["instruction"] for e in report["edits"]] == ["use port 8080", second]
+    assert report["edits"][0]["changed"] == ["ports[http].port: 3000 → 8080"]
+    assert any(line.startswith("ingress: removed") for line in report["edits"][1]["changed"])
+    assert any(line.startswith("replicas") for line in report["edits"][1]["changed"])
+    assert "values podLabels.team = 'payments'" in report["edits"][1]["changed"]
+    markdown = Path(done.state["result"]["report_markdown"]).read_text()
+    assert "## Edits" in markdown and "`ports[http].port: 3000 → 8080`" in markdown
 
 
 def test_request_review_approval_goes_to_the_planner(run: Runner) -> None:

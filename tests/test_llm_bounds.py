@@ -14,6 +14,7 @@ from bot.policy.llm.prompts import untrusted
 from bot.policy.llm.template import AddEnvFrom, AddTemplateFile, ShowFile, Tailoring
 from bot.tools.models import (
     ChartDraft,
+    Component,
     ElevatedAccess,
     EnvVar,
     Plan,
@@ -177,11 +178,47 @@ def test_the_parser_keeps_the_last_word_on_stated_facts_and_on_powers() -> None:
         needs_service_account_token=True,
         env=[EnvVar(name="DB_PASSWORD", value="[REDACTED]"), EnvVar(name="MODE", value="prod")],
     )
-    merged = merge_reading(model, sure)
+    merged = merge_reading(model, sure, "orders service on port 8080, 3 replicas")
     assert merged.name == "orders" and merged.ports[0].port == 8080  # stated: parser's
     assert merged.framework == "gin"  # open: the model's
     assert not merged.elevated.requested() and not merged.needs_service_account_token
     assert [e.name for e in merged.env] == ["MODE"]
+
+
+def test_a_parser_guess_yields_to_the_model_but_what_the_text_says_does_not() -> None:
+    text = "Consumes the orders queue. Image ghcr.io/acme/orders:2.0.1, runs `orders consume`."
+    sure = Requirements(
+        name="orders",  # from the image: also written in the text
+        app_type="web",  # inferred: the text never says web
+        language="python",
+        args=["orders", "consume"],
+    )
+    model = Requirements(name="order-consumer", app_type="worker", language="go", args=["x"])
+    merged = merge_reading(model, sure, text)
+    assert merged.app_type == "worker" and merged.language == "go"  # guesses yield
+    assert merged.name == "orders" and merged.args == ["orders", "consume"]  # written: kept
+
+
+def test_the_models_components_meet_the_parsers_by_what_they_run() -> None:
+    text = "Django app; `celery -A shop worker` consumes the queue; `celery -A shop beat` too."
+    sure = Requirements(
+        name="shop",
+        components=[
+            Component(name="worker", args=["celery", "-A", "shop", "worker"]),
+            Component(name="scheduler", args=["celery", "-A", "shop", "beat"]),
+        ],
+    )
+    model = Requirements(
+        components=[
+            Component(name="beat", app_type="scheduler", args=["celery", "-A", "shop", "beat"]),
+            Component(name="mailer", args=["python", "manage.py", "send_queued_mail"]),
+        ]
+    )
+    merged = merge_reading(model, sure, text)
+    by_name = {c.name: c for c in merged.components}
+    assert set(by_name) == {"worker", "scheduler", "mailer"}  # one beat, under the parser's name
+    assert by_name["scheduler"].app_type == "scheduler"  # what the parser left open
+    assert by_name["mailer"].args == ["python", "manage.py", "send_queued_mail"]
 
 
 def test_untrusted_text_cannot_close_its_fence() -> None:

@@ -267,6 +267,61 @@ BAD_MODELS: dict[str, Callable[[], Any]] = {
 }
 
 
+STOREFRONT = (
+    "Rails storefront, image ghcr.io/acme/storefront:3.2.0, port 3000. Background jobs go "
+    "through the same image with bundle exec sidekiq, and bin/rails db:migrate has to happen "
+    "before every release."
+)
+
+
+def test_the_models_components_and_readings_replace_the_parsers_guesses(run: Run) -> None:
+    """The parser guesses a hook Job from "jobs" and "before every release" and misses the
+    worker; the model reads a web app, a sidekiq worker and a migration hook. The chart runs
+    all three, and what the request wrote (image, port) is the parser's."""
+    reading = {
+        "requirements": {
+            "name": "storefront",
+            "app_type": "web",
+            "workload": "Deployment",
+            "ports": [{"name": "http", "port": 80}],
+            "components": [
+                {"name": "sidekiq", "app_type": "worker", "command": ["bundle", "exec", "sidekiq"]},
+                {
+                    "name": "migrate",
+                    "app_type": "migration",
+                    "workload": "Job",
+                    "hook": "pre-install,pre-upgrade",
+                    "command": ["bin/rails", "db:migrate"],
+                },
+            ],
+        },
+        "clarifications": [],
+    }
+    model = ScriptedModel().script("coordinator", calls(("Reading", reading)))
+    with serve(model):
+        outcome = run(LLMPolicy(settings()), STOREFRONT)
+    assert_passed(outcome)
+    objects = rendered(outcome.state["result"]["chart"])
+    by_kind = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    web = by_kind[("Deployment", "t-storefront")]["spec"]["template"]["spec"]["containers"][0]
+    assert web["image"].endswith("acme/storefront:3.2.0")
+    assert [p["containerPort"] for p in web["ports"]] == [3000]  # written: the parser's
+    worker = next(
+        o for (kind, name), o in by_kind.items() if kind == "Deployment" and "sidekiq" in name
+    )
+    assert worker["spec"]["template"]["spec"]["containers"][0]["command"] == [
+        "bundle",
+        "exec",
+        "sidekiq",
+    ]
+    job = next(o for (kind, _), o in by_kind.items() if kind == "Job")
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == [
+        "bin/rails",
+        "db:migrate",
+    ]
+
+
 @pytest.mark.usefixtures("no_trivy")
 @pytest.mark.parametrize("kind", sorted(BAD_MODELS))
 def test_a_bad_model_changes_nothing(

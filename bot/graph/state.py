@@ -61,7 +61,8 @@ class ChartState(TypedDict, total=False):
     requirements: dict[str, Any]
     requirements_check: dict[str, Any]
     complexity: dict[str, Any]
-    edits: list[str]  # human /edit instructions not yet taken into account
+    edits: list[str]  # every human /edit instruction, in order; re-applied on each reading
+    edit_log: list[dict[str, Any]]  # what each of those edits changed (EditRecord)
     # planner
     plan: dict[str, Any]
     # template

@@ -19,6 +19,7 @@ from bot.tools.models import (
     ChartDraft,
     Complexity,
     CostEstimate,
+    EditRecord,
     FixPlan,
     OptimizationReport,
     Plan,
@@ -89,7 +90,12 @@ class Understanding:
     requirements: Requirements
     check: RequirementsCheck
     complexity: Complexity
-    value_changes: list[ValueChange] = field(default_factory=list)
+    edits: list[EditRecord] = field(default_factory=list)  # each human edit, in order
+
+    @property
+    def value_changes(self) -> list[ValueChange]:
+        """Every ``path=value`` values edit the human edits carry."""
+        return [change for edit in self.edits for change in edit.value_changes]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.policy.edits import apply_edits
 from bot.tools import optimize, planning, requirements, security, template, validate, values
 from bot.tools.models import (
     ChartDraft,
+    EditRecord,
     FixPlan,
     Optimization,
     Plan,
@@ -58,25 +59,25 @@ class DeterministicPolicy:
 
     def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding:
         """Parse the request, fold in human edits, then check and classify it."""
-        parsed, changes = self.read(box, request, edits)
-        return self.understand(box, parsed, changes)
+        parsed, records = self.read(box, request, edits)
+        return self.understand(box, parsed, records)
 
     def read(
         self, box: ToolBox, request: str, edits: list[str]
-    ) -> tuple[Requirements, list[ValueChange]]:
-        """Parse the request and apply human edits: the facts the parser is sure of."""
+    ) -> tuple[Requirements, list[EditRecord]]:
+        """Parse the request and apply human edits in order: the facts the parser is sure of."""
         parsed = box.call(requirements.parse_requirements, request)
         return apply_edits(parsed, edits, lambda text: box.call(requirements.parse_edit, text))
 
     def understand(
-        self, box: ToolBox, read: Requirements, changes: list[ValueChange]
+        self, box: ToolBox, read: Requirements, edits: list[EditRecord]
     ) -> Understanding:
         """Check read requirements, fill in announced defaults, and classify the request."""
         check = box.call(requirements.validate_requirements, read)
         if check.valid:
             read = box.call(requirements.apply_assumptions, read)
         complexity = box.call(requirements.classify_complexity, read)
-        return Understanding(read, check, complexity, changes)
+        return Understanding(read, check, complexity, edits)
 
     def plan(self, box: ToolBox, requirements: Requirements, request: str = "") -> Plan:
         """Analyse, design, size, scale and resolve dependencies, then bundle the plan."""

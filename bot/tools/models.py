@@ -509,6 +509,14 @@ class ValueChange(Model):
     reason: str = ""
 
 
+class EditRecord(Model):
+    """One human ``/edit`` and the facts it changed, for the report."""
+
+    instruction: str = Field(..., description="The edit as written, secret values redacted")
+    changed: list[str] = Field(default_factory=list, description="One line per changed fact")
+    value_changes: list[ValueChange] = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- findings
 
 

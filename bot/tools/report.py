@@ -14,6 +14,7 @@ from bot.tools.facts import FactsReport
 from bot.tools.models import (
     SEVERITY_ORDER,
     CostEstimate,
+    EditRecord,
     OptimizationReport,
     Plan,
     SecurityReport,
@@ -33,6 +34,7 @@ def build_report(
     assumptions: list[str] | None = None,
     exposures: list[str] | None = None,
     facts: FactsReport | None = None,
+    edits: list[EditRecord] | None = None,
     llm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Gather what was built, what the gates found and what it costs into one JSON object."""
@@ -61,6 +63,9 @@ def build_report(
         "optimization": optimization.model_dump(mode="json"),
         "cost": cost.model_dump(mode="json"),
         "decisions": decisions,
+        "edits": [
+            {"instruction": e.instruction, "changed": e.changed or ["nothing"]} for e in edits or []
+        ],
         "timings": {agent: round(seconds, 3) for agent, seconds in timings.items()},
         "llm": llm or summarize(None),
     }
@@ -108,6 +113,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             + (f" — {d['instructions']}" if d.get("instructions") else "")
             for d in report["decisions"]
         ]
+    lines += _edits_section(report["edits"])
     lines += _model_section(report["llm"])
     lines += ["", "## Timings", "", "| Agent | Seconds |", "|---|---|"]
     lines += [f"| {agent} | {seconds:.3f} |" for agent, seconds in report["timings"].items()]
@@ -127,6 +133,17 @@ def _facts_section(facts: list[dict[str, Any]], unapplied: list[str]) -> list[st
     if unapplied:
         lines += ["", "## Not applied", ""]
         lines += [f"- {u}" for u in unapplied]
+    return lines
+
+
+def _edits_section(edits: list[dict[str, Any]]) -> list[str]:
+    """Each human edit and the facts it changed, so a reviewer sees nothing else moved."""
+    lines: list[str] = []
+    if edits:
+        lines += ["", "## Edits", ""]
+    for number, edit in enumerate(edits, 1):
+        lines.append(f"{number}. " + " ".join(edit["instruction"].split()))
+        lines += [f"   - `{line}`" for line in edit["changed"]]
     return lines
 
 

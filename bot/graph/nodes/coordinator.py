@@ -9,9 +9,9 @@ from langgraph.types import Command
 
 from bot.graph.nodes._common import handoff, settings_of, toolbox
 from bot.graph.state import ChartState, Review, ReviewOption
-from bot.policy.base import Policy
+from bot.policy.base import Policy, Understanding
 from bot.tools.digests import pin_digests
-from bot.tools.models import DEFAULT_ENVIRONMENTS
+from bot.tools.models import DEFAULT_ENVIRONMENTS, ValueChange
 
 
 def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
@@ -34,8 +34,8 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
         "requirements": requirements.model_dump(mode="json"),
         "requirements_check": check.model_dump(mode="json"),
         "complexity": understood.complexity.model_dump(mode="json"),
-        "value_changes": [c.model_dump(mode="json") for c in understood.value_changes],
-        "edits": [],
+        "value_changes": [c.model_dump(mode="json") for c in _new_value_changes(state, understood)],
+        "edit_log": [e.model_dump(mode="json") for e in understood.edits],
     }
     if not understood.check.valid:
         problems = understood.check.validation_errors + understood.check.clarifications_needed
@@ -65,3 +65,9 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
         f"{len(understood.check.assumptions)} assumption(s)"
     )
     return handoff("coordinator", started, box, "planner", summary, update)
+
+
+def _new_value_changes(state: ChartState, understood: Understanding) -> list[ValueChange]:
+    """The values edits of the edits not read before: earlier ones are in the state already."""
+    seen = len(state.get("edit_log") or [])
+    return [change for edit in understood.edits[seen:] for change in edit.value_changes]

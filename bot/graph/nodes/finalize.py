@@ -23,6 +23,7 @@ from bot.tools.facts import place_facts
 from bot.tools.models import (
     ChartDraft,
     CostEstimate,
+    EditRecord,
     OptimizationReport,
     Plan,
     Requirements,
@@ -56,6 +57,7 @@ def finalize(state: ChartState) -> Command[str]:
         assumptions=(state.get("requirements_check") or {}).get("assumptions", []),
         exposures=(state.get("complexity") or {}).get("exposures", []),
         facts=stated,
+        edits=[EditRecord.model_validate(e) for e in state.get("edit_log") or []],
         llm=summarize(state.get("llm")),
     )
     markdown = box.call(report_tools.render_markdown, report)

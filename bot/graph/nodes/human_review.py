@@ -35,7 +35,8 @@ def human_review(state: ChartState) -> Command[str]:
 
     if decision.action == "edit":
         # A fresh budget: the human changed the input, so earlier failures say nothing about it.
-        update |= {"edits": [decision.instructions], "attempts": {}}
+        edits = [*(state.get("edits") or []), decision.instructions]
+        update |= {"edits": edits, "attempts": {}}
         return Command(goto="coordinator", update=update)
     goto = ROUTES[review.kind].get(decision.action, END)
     if goto == END:

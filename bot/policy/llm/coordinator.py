@@ -1,10 +1,12 @@
 """The coordinator's model: read free text into the same requirements the parser fills.
 
-The model's reading fills gaps; it never overrides a fact the parser is sure of, and it never
-decides anything the security gate owns: elevated powers, the API token and the redaction count
-come from the parser alone, so a request that talks a model into "privileged" still meets the
-parser's refusal, and a model cannot quietly drop a power the parser saw requested. Environment
-values that carry a redaction marker are dropped: a secret belongs in a Secret, not in ``env``.
+The model fills the same multi-component model (further components, datastores, ingress). Its
+reading fills gaps and replaces the parser's guesses (``certainty``); it never overrides a fact
+the parser read in the request, and it never decides anything the security gate owns: elevated
+powers, the API token and the redaction count come from the parser alone, so a request that
+talks a model into "privileged" still meets the parser's refusal, and a model cannot quietly
+drop a power the parser saw requested. Environment values that carry a redaction marker are
+dropped: a secret belongs in a Secret, not in ``env``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from pydantic import Field
 from bot.llm.react import BudgetSpent, LoopExhausted, as_json
 from bot.policy.base import Understanding
 from bot.policy.deterministic import DeterministicPolicy
-from bot.policy.edits import merge_requirements
 from bot.policy.llm import prompts
+from bot.policy.llm.certainty import match_components, yield_guesses
 from bot.policy.llm.turn import Turn
-from bot.tools.models import Model, Requirements, ValueChange
+from bot.policy.merge import merge_requirements
+from bot.tools.models import EditRecord, Model, Requirements
 from bot.tools.parsing.secrets import REDACTED
 
 PARSER_ONLY = ("elevated", "needs_service_account_token", "redactions", "environments")
@@ -37,12 +40,17 @@ class Reading(Model):
     )
 
 
-def merge_reading(model: Requirements, sure: Requirements) -> Requirements:
-    """Fill ``sure`` (the parser's facts) with what only the model read."""
+def merge_reading(model: Requirements, sure: Requirements, text: str) -> Requirements:
+    """Fill ``sure`` (the parser's facts) with what only the model read.
+
+    The parser's guesses (values ``text``, the request and its edits, does not contain) yield
+    to a model that read otherwise; what the parser read in the text always wins.
+    """
     neutral = Requirements()
     base = model.model_copy(update={name: getattr(neutral, name) for name in PARSER_ONLY})
     base.env = [e for e in base.env if REDACTED not in e.value]
-    merged = merge_requirements(base, sure)
+    base.components = match_components(base.components, sure.components)
+    merged = merge_requirements(base, yield_guesses(sure, base, text))
     merged = merged.model_copy(update={name: getattr(sure, name) for name in PARSER_ONLY})
     return Requirements.model_validate(merged.model_dump())
 
@@ -88,16 +96,16 @@ def coordinate(
     request: str,
     edits: list[str],
     sure: Requirements,
-    changes: list[ValueChange],
+    records: list[EditRecord],
 ) -> Understanding:
     """Merge the model's reading into the parser's; keep the parser's if the merge is worse."""
     box = turn.box
     reading = read(turn, request, edits, sure)
-    merged = merge_reading(reading.requirements, sure)
-    understood = deterministic.understand(box, merged, changes)
+    merged = merge_reading(reading.requirements, sure, "\n".join([request, *edits]))
+    understood = deterministic.understand(box, merged, records)
     if understood.check.valid:
         return understood
-    parser_only = deterministic.understand(box, sure, changes)
+    parser_only = deterministic.understand(box, sure, records)
     if parser_only.check.valid:
         box.usage.fallbacks.append(
             "the model's reading failed the requirements check ("
@@ -109,4 +117,4 @@ def coordinate(
     check = understood.check.model_copy(
         update={"clarifications_needed": [*understood.check.clarifications_needed, *questions]}
     )
-    return Understanding(merged, check, understood.complexity, changes)
+    return Understanding(merged, check, understood.complexity, records)

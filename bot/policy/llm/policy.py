@@ -61,13 +61,13 @@ class LLMPolicy:
             return baseline
 
     def coordinate(self, box: ToolBox, request: str, edits: list[str]) -> Understanding:
-        sure, changes = self.deterministic.read(box, request, edits)
-        baseline = self.deterministic.understand(box, sure, changes)
+        sure, records = self.deterministic.read(box, request, edits)
+        baseline = self.deterministic.understand(box, sure, records)
         return self._improve(
             box,
             baseline,
             lambda turn: coordinator.coordinate(
-                turn, self.deterministic, request, edits, sure, changes
+                turn, self.deterministic, request, edits, sure, records
             ),
         )
 

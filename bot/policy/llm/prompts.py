@@ -26,9 +26,12 @@ Rules:
 
 ROLES = {
     "coordinator": (
-        "Read the request and fill in the requirements it states, in the tool's schema. Leave "
-        "out what it does not say; list questions for a human only when a chart cannot be made "
-        "without the answer."
+        "Read the request and fill in the requirements it states, in the tool's schema: the "
+        "main workload at the top level, every further workload it runs (a worker, a "
+        "scheduler, a frontend, a migration Job) under components, each with its own command, "
+        "ports and settings, and backing datastores under dependencies. Leave out what it does "
+        "not say; list questions for a human only when a chart cannot be made without the "
+        "answer."
     ),
     "planner": (
         "A deterministic planner has already planned the chart (shown below). Change its "
