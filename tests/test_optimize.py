@@ -706,6 +706,48 @@ def test_cost_counts_subcharts_and_statefulset_volumes() -> None:
     )
 
 
+def test_cost_counts_every_component_but_not_hook_jobs() -> None:
+    plan = build_plan(NODE_API.model_copy(update={"dependencies": [], "replicas": None}))
+    draft = with_values(
+        draft_for(plan, environments=False),
+        replicaCount=1,
+        autoscaling={"enabled": False},
+        resources={"requests": {"cpu": "1", "memory": "1Gi"}},
+        components={
+            "worker": {
+                "enabled": True,
+                "kind": "Deployment",
+                "replicaCount": 2,
+                "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}},
+            },
+            "reports": {
+                "enabled": True,
+                "kind": "StatefulSet",
+                "replicaCount": 1,
+                "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
+                "persistence": {"enabled": True, "size": "5Gi"},
+                "extraVolumes": [{"name": "archive", "size": "3Gi"}],
+            },
+            "migrate": {
+                "enabled": True,
+                "kind": "Job",
+                "hook": "pre-install,pre-upgrade",
+                "resources": {"requests": {"cpu": "4", "memory": "8Gi"}},
+            },
+            "off": {
+                "enabled": False,
+                "kind": "Deployment",
+                "resources": {"requests": {"cpu": "9"}},
+            },
+        },
+    )
+    default = calculate_cost_estimate(draft).environments["default"]
+    assert default.replicas_min == 1  # the main workload's
+    assert default.cpu_cores == 1 + 2 * 0.5 + 0.25
+    assert default.memory_gib == 1 + 2 * 0.5 + 0.25
+    assert default.storage_gib == 5 + 3
+
+
 def test_cost_of_cronjob_and_daemonset() -> None:
     cron = build_plan(
         req(

@@ -9,7 +9,8 @@ the small readers the optimizer shares: effective values per environment and the
 from __future__ import annotations
 
 import copy
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from bot.tools.models import ENVIRONMENTS, ChartDraft, CostEstimate, EnvironmentCost, WorkloadKind
 from bot.tools.planning import DATASTORES, parse_cpu_m, parse_memory_mi
@@ -156,40 +157,93 @@ def _monthly(cpu_m: float, memory_mi: float) -> float:
     return per_hour * HOURS_PER_MONTH
 
 
-def _environment_cost(values: dict[str, object], workload: WorkloadKind) -> EnvironmentCost:
+@dataclass
+class _Reserved:
+    """What workloads reserve at their fewest and most pods: millicores, MiB, GiB of volumes."""
+
+    cpu: tuple[float, float] = (0.0, 0.0)
+    memory: tuple[float, float] = (0.0, 0.0)
+    storage: tuple[float, float] = (0.0, 0.0)
+    pods: tuple[int, int] = (0, 0)
+
+    def __add__(self, other: _Reserved) -> _Reserved:
+        def pair(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
+            return a[0] + b[0], a[1] + b[1]
+
+        return _Reserved(
+            pair(self.cpu, other.cpu),
+            pair(self.memory, other.memory),
+            pair(self.storage, other.storage),
+            pair(self.pods, other.pods),
+        )
+
+
+def _claimed_gib(values: dict[str, object]) -> float:
+    """The volumes one pod claims: its persistence block and any further sized volumes."""
+    size = 0.0
+    if get_path(values, "persistence.enabled") is True:
+        size += _size_gib(get_path(values, "persistence.size"))
+    extra = values.get("extraVolumes")
+    for volume in extra if isinstance(extra, list) else []:
+        if isinstance(volume, dict) and volume.get("size"):
+            size += _size_gib(volume.get("size"))
+    return size
+
+
+def _workload_reserved(values: dict[str, object], workload: WorkloadKind) -> _Reserved:
+    """One workload's reservation; a hook Job runs for moments at install and upgrade only."""
+    if values.get("hook"):
+        return _Reserved()
     low, high = replica_bounds(values, workload)
     cpu, memory = _pod_requests(values)
-    volume = 0.0
-    if get_path(values, "persistence.enabled") is True:
-        volume = _size_gib(get_path(values, "persistence.size"))
+    volume = _claimed_gib(values)
     # A StatefulSet claims one volume per replica; a Deployment shares its single claim.
-    per_replica_storage = workload == "StatefulSet"
-    storage_low = volume * low if per_replica_storage else volume
-    storage_high = volume * high if per_replica_storage else volume
-    fixed_cpu = fixed_memory = fixed_storage = 0.0
+    per_replica = workload == "StatefulSet"
+    return _Reserved(
+        (cpu * low, cpu * high),
+        (memory * low, memory * high),
+        (volume * low, volume * high) if per_replica else (volume, volume),
+        (low, high),
+    )
+
+
+def _components_reserved(values: dict[str, object]) -> _Reserved:
+    total = _Reserved()
+    components = values.get("components")
+    for block in components.values() if isinstance(components, dict) else []:
+        kind = block.get("kind") if isinstance(block, dict) else None
+        if isinstance(block, dict) and block.get("enabled") is True and kind in _KINDS:
+            total += _workload_reserved(block, cast(WorkloadKind, kind))
+    return total
+
+
+def _datastores_reserved(values: dict[str, object]) -> _Reserved:
+    total = _Reserved()
     for name in DATASTORES:
         block = values.get(name)
         if isinstance(block, dict) and block.get("enabled") is True:
-            sub_cpu, sub_memory, sub_storage, sub_replicas = _subchart(name, block)
-            fixed_cpu += sub_cpu * sub_replicas
-            fixed_memory += sub_memory * sub_replicas
-            fixed_storage += sub_storage * sub_replicas
+            cpu, memory, storage, replicas = _subchart(name, block)
+            total += _Reserved(
+                (cpu * replicas,) * 2, (memory * replicas,) * 2, (storage * replicas,) * 2
+            )
+    return total
+
+
+def _environment_cost(values: dict[str, object], workload: WorkloadKind) -> EnvironmentCost:
+    main = _workload_reserved(values, workload)
+    total = main + _components_reserved(values) + _datastores_reserved(values)
     storage_price = USD_PER_GIB_MONTH_STORAGE
     return EnvironmentCost(
-        replicas_min=low,
-        replicas_max=high,
-        cpu_cores=round((cpu * low + fixed_cpu) / 1000, 3),
-        memory_gib=round((memory * low + fixed_memory) / 1024, 3),
-        storage_gib=round(storage_low + fixed_storage, 3),
+        replicas_min=main.pods[0],
+        replicas_max=main.pods[1],
+        cpu_cores=round(total.cpu[0] / 1000, 3),
+        memory_gib=round(total.memory[0] / 1024, 3),
+        storage_gib=round(total.storage[0], 3),
         monthly_usd_min=round(
-            _monthly(cpu * low + fixed_cpu, memory * low + fixed_memory)
-            + (storage_low + fixed_storage) * storage_price,
-            2,
+            _monthly(total.cpu[0], total.memory[0]) + total.storage[0] * storage_price, 2
         ),
         monthly_usd_max=round(
-            _monthly(cpu * high + fixed_cpu, memory * high + fixed_memory)
-            + (storage_high + fixed_storage) * storage_price,
-            2,
+            _monthly(total.cpu[1], total.memory[1]) + total.storage[1] * storage_price, 2
         ),
     )
 
@@ -211,6 +265,8 @@ def calculate_cost_estimate(draft: ChartDraft) -> CostEstimate:
         "minimum = minReplicas (or replicaCount), maximum = maxReplicas when the HPA is enabled",
         "bundled datastores counted at their values' requests and volume size, else the "
         "planner's defaults",
+        "every enabled component counted like the main workload; replicas are the main "
+        "workload's; hook Jobs (migrations) not counted: they run only at install and upgrade",
         "not included: control plane, load balancers, network egress, node overhead, discounts",
     ]
     if workload == "DaemonSet":
