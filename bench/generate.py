@@ -1,6 +1,6 @@
 """Benchmark: generate a chart for every request in the fixture corpus and print where time goes.
 
-Run: ``.venv/bin/python bench/generate.py [--rounds N] [--no-trivy]``
+Run: ``.venv/bin/python bench/generate.py [--rounds N] [--no-trivy] [--warm]``
 
 For each request the whole graph runs in-process (SQLite checkpoints in a scratch directory,
 every human decision approved). Printed: median and p90 wall time per chart and per agent, and the
@@ -82,10 +82,18 @@ def main() -> None:
     parser.add_argument("--no-trivy", action="store_true", help="run without Trivy")
     parser.add_argument("--verbose", action="store_true", help="print each request's time")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the fact score")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="reuse Trivy results cached by earlier runs (by default every chart is scanned, "
+        "as a new request's chart is)",
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="helm-bot-bench-"))
     if args.no_trivy:
         os.environ["TRIVY"] = str(scratch / "no-trivy")
+    elif not args.warm:
+        os.environ["HELM_BOT_TRIVY_CACHE"] = str(scratch / "trivy-cache")
 
     walls: list[float] = []
     per_agent: dict[str, list[float]] = {}
