@@ -54,7 +54,13 @@ DATASTORES: dict[str, Datastore] = {
     "postgresql": Datastore(
         _hub("postgres", "17.6-alpine"),
         5432,
-        {"17": "17.6-alpine", "16": "16.10-alpine", "15": "15.14-alpine", "14": "14.19-alpine"},
+        {
+            "17": "17.6-alpine",
+            "16": "16.10-alpine",
+            "15": "15.14-alpine",
+            "14": "14.19-alpine",
+            "13": "13.22-alpine",
+        },
         250,
         256,
         8,

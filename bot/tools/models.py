@@ -137,6 +137,9 @@ class Connection(Model):
     part: ConnectionPart = Field(..., description="What the variable holds")
     url_scheme: str = Field("", description="Scheme of a URL, e.g. postgres, postgresql, redis")
     url_path: str = Field("", description="What follows host:port in a URL, e.g. /0 or /app")
+    with_port: bool = Field(
+        False, description="A host variable written host:port (MEMCACHE_SERVERS=memcached:11211)"
+    )
 
 
 class ExtraContainer(Model):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.models import ENVIRONMENTS, Environment, HostMount
+from bot.tools.models import ENVIRONMENTS, Environment
 from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.host_paths import read_host_paths
 from bot.tools.parsing.text import Doc, any_of, negated
 
 INSTRUCTION_NOTE = "text addressed to the bot was ignored: "
@@ -86,18 +87,6 @@ _CAPABILITY = re.compile(
     r"AUDIT_WRITE|AUDIT_CONTROL|SYS_BOOT|SYS_NICE|SYS_RAWIO|BPF|PERFMON|NET_BROADCAST|"
     r"LINUX_IMMUTABLE|SETPCAP|SETFCAP|KILL|SYSLOG|WAKE_ALARM|BLOCK_SUSPEND|MAC_ADMIN|"
     r"MAC_OVERRIDE|ALL|NET_BIND_SERVICE)\b"
-)
-_PATH = re.compile(r"(?<![\w./:-])(/(?:[\w.-]+/?)+)")
-_HOST_CONTEXT = re.compile(
-    r"\bhost[\s_-]?paths?\b|\bhost'?s\b|\b(?:from|on|of) the (?:host|node)s?\b|\b(?:host|node)"
-    r"(?:'s)? (?:directory|directories|filesystem|file system|path|dir|disk)\b|\bnode'?s\b|"
-    r"\bon (?:each|every) node\b|\bfrom (?:each|every) node\b",
-    re.I,
-)
-_HOST_ONLY_PATHS = re.compile(
-    r"^/(?:var/run/docker\.sock|run/docker\.sock|var/lib/docker|var/log/(?:containers|pods)|"
-    r"proc|sys|dev|run/containerd|var/run/containerd|etc/kubernetes|var/lib/kubelet|"
-    r"run/crio|var/run/crio|boot|lib/modules)(?:/|$)"
 )
 _API_ACCESS = re.compile(
     r"\b(?:kubernetes|k8s|kube)[\s-]?(?:api|apiserver|api server|client|operator|controller)\b|"
@@ -175,12 +164,37 @@ def _credentials(doc: Doc, pos: int) -> bool:
     return bool(_CREDENTIALS.search(doc.masked[span.start : span.end]))
 
 
+_REFUSAL = re.compile(
+    r"\b(?:forbid\w*|prohibit\w*|disallow\w*|not allowed|(?:aren'?t|isn'?t|are not|is not) "
+    r"allowed|can'?t use|cannot use|don'?t want|do not want|block(?:s|ed)|ban(?:s|ned))\b",
+    re.I,
+)
+
+
+def _refused(doc: Doc, pos: int) -> bool:
+    """Say whether the request refuses what it mentions at ``pos``: "the README runs it with
+    host network and host PID; our Pod Security rules forbid both" names powers it does not
+    want. The refusal follows in the same sentence, or in the next one that points back."""
+    span = doc.sentence_at(pos)
+    if _REFUSAL.search(doc.masked[pos : span.end]):
+        return True
+    following = [s for s in doc.sentences if s.start >= span.end][:1]
+    if not following:
+        return False
+    after = doc.masked[following[0].start : following[0].end]
+    return bool(
+        _REFUSAL.search(after) and re.search(r"\b(?:both|them|it|these|those|that|this)\b", after)
+    )
+
+
 def read_access(doc: Doc, draft: Draft) -> None:
     """Record elevated powers, Kubernetes API access and hostPath mounts."""
     text = doc.masked
     for field_name, pattern in _POWERS:
         for match in pattern.finditer(text):
             if field_name == "run_as_root" and _credentials(doc, match.start()):
+                continue
+            if _refused(doc, match.start()):
                 continue
             if not negated(text, match.start()) and not re.search(
                 r"non[\s-]?$|un$", text[max(0, match.start() - 4) : match.start()], re.I
@@ -201,7 +215,7 @@ def read_access(doc: Doc, draft: Draft) -> None:
             )
         elif cap not in draft.elevated.capabilities:
             draft.elevated.capabilities.append(cap)
-    _host_paths(doc, draft)
+    read_host_paths(doc, draft)
     for match in _API_ACCESS.finditer(text):
         if not negated(text, match.start()):
             draft.target.sa_token = True
@@ -211,38 +225,6 @@ def read_access(doc: Doc, draft: Draft) -> None:
             "the app calls the Kubernetes API: it needs a ServiceAccount token and a "
             "Role scoped to what it reads or writes"
         )
-
-
-_READ_ONLY = re.compile(r"\bread[\s-]?only\b|\breadonly\b|\(ro\)|:ro\b|\bro\b", re.I)
-_READS = re.compile(
-    r"\b(?:read|reads|reading|tail|tails|collect|collects|ship|ships|scrape)\b", re.I
-)
-_LOG_PATHS = re.compile(r"^/(?:var/log|var/lib/docker/containers)(?:/|$)")
-
-
-def _host_paths(doc: Doc, draft: Draft) -> None:
-    """Node paths: read-only ones are mounts a node agent needs; writable ones are powers."""
-    for match in _PATH.finditer(doc.masked):
-        path = match.group(1).rstrip("/.")
-        span = doc.clause_at(match.start())
-        sentence = doc.sentence_at(match.start())
-        clause = doc.masked[span.start : span.end]
-        said = doc.masked[sentence.start : sentence.end]
-        host_context = _HOST_CONTEXT.search(clause) or (
-            _HOST_CONTEXT.search(said) and draft.target.workload == "DaemonSet"
-        )
-        if not (_HOST_ONLY_PATHS.match(path) or host_context) or negated(doc.masked, match.start()):
-            continue
-        read_only = bool(_READ_ONLY.search(said)) or bool(
-            _LOG_PATHS.match(path) and _READS.search(said)
-        )
-        if read_only and not re.search(r"docker\.sock|containerd\.sock", path):
-            mounts = draft.target.host_mounts
-            if not any(m.host_path == path for m in mounts):
-                mounts.append(HostMount(host_path=path, mount_path=path, read_only=True))
-        elif path not in draft.elevated.host_path:
-            draft.elevated.host_path.append(path)
-        doc.mask(match.start(), match.end())
 
 
 def read_notes(doc: Doc, draft: Draft) -> None:

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from bot.tools.models import Connection, ConnectionPart, Probe, Volume
+from bot.tools.models import Connection, ConnectionPart, Dependency, Probe, Volume
 from bot.tools.parsing.draft import RANK_PATTERN, ComponentDraft, Draft
-from bot.tools.parsing.images import parse_image
+from bot.tools.parsing.images import parse_image, with_stated_version
 from bot.tools.parsing.text import dns_name
 
 Entry = dict[str, Any]
@@ -66,8 +66,16 @@ def fill(text: str, draft: Draft) -> None:
     said: list[str] = []
     draft.set_name(name, RANK_PATTERN)
     if main.image is None:
-        main.image = parse_image(str(entry["image"]))
-        said.append(f"image {entry['image']}")
+        image = parse_image(str(entry["image"]))
+        stated = (
+            with_stated_version(
+                text, image.model_copy(update={"tag": ""}), [name, *entry.get("aliases", [])]
+            )
+            if image
+            else None
+        )
+        main.image = stated if stated is not None and stated.tag else image
+        said.append(f"image {main.image.reference if main.image else entry['image']}")
     _workload(entry, main, said)
     if not draft.dependencies:
         for kind in entry.get("datastores") or {}:
@@ -76,10 +84,14 @@ def fill(text: str, draft: Draft) -> None:
     for kind, env in (entry.get("datastores") or {}).items():
         dep = draft.dependencies.get(kind)
         if dep is not None and not dep.purpose.startswith("external"):
-            _connect(main, kind, env)  # an external one is reached with the values given
+            _connect(main, dep, env)  # an external one is reached with the values given
     for component, spec in (entry.get("components") or {}).items():
         key = dns_name(component, 30)
-        if key in draft.components:
+        known = next((n for n in draft.components if n == key or n.endswith(f"-{key}")), None)
+        if known is not None:
+            # The compose file runs it already ("immich-machine-learning"): fill what it
+            # leaves open, do not add it twice.
+            _workload(spec, draft.components[known], said)
             continue
         c = draft.component_named(key)
         c.image = parse_image(str(spec["image"])) if spec.get("image") else None
@@ -139,14 +151,19 @@ def _workload(entry: Entry, c: ComponentDraft, said: list[str]) -> None:
         c.args = [str(a) for a in command] if isinstance(command, list) else str(command).split()
 
 
-def _connect(c: ComponentDraft, kind: str, env: dict[str, str]) -> None:
-    """Wire the app's datastore variables (PAPERLESS_DBHOST...) to the bundled datastore."""
+def _connect(c: ComponentDraft, dep: Dependency, env: dict[str, str]) -> None:
+    """Wire the app's datastore variables (PAPERLESS_DBHOST...) to the bundled datastore; a
+    user or database name the request gives the app is the datastore's too."""
+    kind = dep.kind
     for part in _PARTS:
         name = env.get(part)
         if not name or any(x.env == name for x in c.connections):
             continue
-        c.env.pop(name, None)
-        c.secrets.pop(name, None)
+        stated = c.env.pop(name, None)
+        if stated and part in ("user", "database") and not getattr(dep, part):
+            setattr(dep, part, stated)
+        if part != "password":  # a password's stated Secret is the datastore's (finish links it)
+            c.secrets.pop(name, None)
         scheme = ""
         if part == "url":
             scheme = str(env.get("url_format", "")).split("://", 1)[0]

@@ -27,9 +27,14 @@ _USER = re.compile(
     re.I,
 )
 _SECRET = re.compile(
-    r"\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<v>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?", re.I
+    r"\bsecret\s+(?:existing\s+)?(?:named\s+|called\s+)?[`\"']?(?P<v>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?",
+    re.I,
 )
-_KEY = re.compile(r"\bkey\s+(?:named\s+|called\s+)?[`\"']?(?P<v>[\w.-]+)[`\"']?", re.I)
+_KEY = re.compile(
+    r"\bkey\s*(?:[:=]\s*|\s+(?:named\s+|called\s+)?)(?!(?:are|is|was|and|or|the|an?|of|in|for|"
+    r"to|from|with|names?)\b)[`\"']?(?P<v>[\w.-]+)[`\"']?",
+    re.I,
+)
 # Words that follow "database"/"user" in prose without naming anything.
 _NOT_NAMES = frozenset(
     {
@@ -40,6 +45,10 @@ _NOT_NAMES = frozenset(
         "named", "called", "it", "this", "per", "via", "using", "inside", "too", "also",
     }
 )  # fmt: skip
+
+
+_DATABASES = ("postgresql", "mysql", "mariadb", "mongodb")
+_GENERIC_DATABASE = re.compile(r"\b(?:the|its|our|app'?s)\s+(?:database|db)\b", re.I)
 
 
 def _named(pattern: re.Pattern[str], text: str) -> str:
@@ -59,6 +68,9 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
             for kind in draft.dependencies
             if kind in DEPENDENCY_BY_KIND and DEPENDENCY_BY_KIND[kind].pattern.search(sentence)
         ]
+        if not named and _GENERIC_DATABASE.search(sentence):
+            # "the database password is in ..." speaks of the app's only bundled database.
+            named = [k for k in draft.dependencies if k in _DATABASES]
         if len(named) != 1:
             continue
         dep = draft.dependencies[named[0]]
@@ -75,4 +87,5 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
             secret = _named(_SECRET, rest)
             if secret:
                 dep.existing_secret = secret
-                dep.password_key = dep.password_key or _named(_KEY, rest)
+                key = _KEY.search(rest)
+                dep.password_key = dep.password_key or (key.group("v") if key else "")

@@ -12,12 +12,12 @@ import shlex
 from collections.abc import Callable
 
 from bot.tools.models import Probe, WorkloadKind
-from bot.tools.parsing import access, network, stack, storage, workloads
+from bot.tools.parsing import access, hosts, ingress, network, resources, stack, storage, workloads
 from bot.tools.parsing.draft import RANK_IMAGE, RANK_LABEL, Draft
 from bot.tools.parsing.images import find_images, parse_image
-from bot.tools.parsing.prose import read_env
 from bot.tools.parsing.quantities import SIZE, find_replicas, size_quantity
 from bot.tools.parsing.schedule import cron_error, find_schedule
+from bot.tools.parsing.settings import read_env
 from bot.tools.parsing.text import Doc, dns_name
 
 Handler = Callable[[str, str, Draft], None]
@@ -60,14 +60,14 @@ def _hosts(label: str, value: str, draft: Draft) -> None:
         if token.lower().startswith("https://"):
             draft.tls = True if draft.tls is None else draft.tls
         host = re.sub(r"^[a-z]+://", "", token, flags=re.I)
-        if not network.hostlike(host.split("/")[0]):
+        if not hosts.hostlike(host.split("/")[0]):
             continue
         found = True
         draft.add_host(host.split("/")[0])
         if "/" in host and not draft.path:
             draft.path = "/" + host.split("/", 1)[1].rstrip("/")
     if not found:
-        network.read_ingress(Doc(f"{label}: {value}"), draft)
+        ingress.read_ingress(Doc(f"{label}: {value}"), draft)
 
 
 def _tls(label: str, value: str, draft: Draft) -> None:
@@ -75,7 +75,7 @@ def _tls(label: str, value: str, draft: Draft) -> None:
         draft.tls = False
     elif _YES.match(value) or value:
         draft.tls = True
-        network.read_ingress(Doc(value), draft)
+        ingress.read_ingress(Doc(value), draft)
 
 
 def _ingress_class(label: str, value: str, draft: Draft) -> None:
@@ -134,9 +134,14 @@ def _health(label: str, value: str, draft: Draft) -> None:
 
 def _resources(label: str, value: str, draft: Draft) -> None:
     doc = Doc(f"{label}: {value}")
-    storage.read_resources(doc, draft)
+    resources.read_resources(doc, draft)
     size = SIZE.search(value)
-    if size and not draft.target.memory and not re.search(r"storage|disk|volume", label, re.I):
+    if (
+        size
+        and not draft.target.memory
+        and not re.search(r"storage|disk|volume|limit", label, re.I)
+        and not re.search(r"\blimits?\b", value[: size.start()], re.I)
+    ):
         draft.target.memory = size_quantity(size.group("n"), size.group("u"))
 
 
@@ -144,7 +149,7 @@ def _storage(label: str, value: str, draft: Draft) -> None:
     if _NO.match(value):
         return
     doc = Doc(f"persistent volume {value}")
-    sizes = storage.read_resources(doc, draft)
+    sizes = resources.read_resources(doc, draft)
     storage.read_volumes(doc, draft, sizes)
 
 

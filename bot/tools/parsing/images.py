@@ -22,17 +22,28 @@ REFERENCE = re.compile(
 )
 _IMAGE_WORD = re.compile(
     r"\b(?:image|img|repository|repo|docker|pull|pulls|built as|published as|pushed to|"
-    r"sidecar|container)\s*(?:is|=|:|at|of|name|ref(?:erence)?)?\s*[`\"'(]?$",
+    r"sidecar|container)\s*(?:is|=|:|at|of|name|ref(?:erence)?|(?:should|must|will|would|"
+    r"has to|needs to)\s+be)?\s*[`\"'(]?$",
     re.I,
 )
 _LOOSE_WORD = re.compile(r"\b(?:runs?|uses?|using|with|deploy|ship|tag)\s+[`\"'(]?$", re.I)
-_BARE_WORD = re.compile(r"\bimage\s*(?:[:=]|is|name)?\s*[`\"']?$", re.I)
+# What a tag looks like when nothing says "image": a version, or a well-known tag word.
+_TAG_LIKE = re.compile(
+    r"\d|^(?:latest|stable|alpine|slim|edge|lts|main|master|nightly|beta|bookworm|bullseye|"
+    r"jammy|noble|focal|distroless|debian|ubuntu)$",
+    re.I,
+)
+_BARE_WORD = re.compile(
+    r"\bimage\s*(?:[:=]|is|name|(?:should|must|will|would|has to|needs to)\s+be)?\s*[`\"']?$",
+    re.I,
+)
 # Words that follow "image" in a sentence without naming one ("image size", "image for ...").
 _NOT_IMAGES = frozenset(
     """
 a an the for of with from and to is in on at that which tag tags name registry please should
 will must size pull policy repository repo scanning scan build builds built digest version
 updates update we it this our your my its has have needs need uses use runs run should be
+docs documentation honours honors supports reads expects accepts listens exposes ships provides
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)
@@ -89,9 +100,14 @@ def find_images(text: str) -> list[Found]:
             continue  # a host name, maybe with a port
         pinned = bool(tag or match.group("digest"))
         loose = keyword or bool(_LOOSE_WORD.search(before))
+        if loose and not keyword and not has_path and tag and not _TAG_LIKE.search(tag):
+            continue  # "run `core:archive`", "`cache:clear`": a console command, not an image
         if pinned and not (has_path or loose or base):
             continue
-        if not pinned and not (_BARE_WORD.search(before) or (has_path and keyword)):
+        named = has_path and bool(
+            re.search(rf"\b{re.escape(repo.rsplit('/', 1)[-1])}\b[^()\n]{{0,30}}\($", before, re.I)
+        )  # "linkding 1.39.1 (sissbruecker/linkding)": the app's repository, in brackets
+        if not pinned and not (_BARE_WORD.search(before) or (has_path and keyword) or named):
             continue
         if not pinned and not has_path and repo.lower() in _NOT_IMAGES:
             continue
@@ -100,3 +116,18 @@ def find_images(text: str) -> list[Found]:
             found.append(Found(image, match.start(), match.end(), keyword, base))
             pos = match.end()
     return found
+
+
+def with_stated_version(text: str, image: Image, names: list[str] | None = None) -> Image:
+    """An image named without a tag takes the version written right after the app's name
+    ("uptime-kuma 1.23.16 (louislam/uptime-kuma)"); ``names`` are further names of the app."""
+    if image.tag or image.digest:
+        return image
+    spelled = [image.repository.rsplit("/", 1)[-1], *(names or [])]
+    pattern = "|".join(re.escape(n) for n in spelled if n)
+    version = re.search(
+        rf"(?<![\w/.-])(?:{pattern})[`\"']?\s+(?:version\s+)?(v?\d+(?:\.\d+){{1,3}}(?:-[\w.]+)?)\b",
+        text,
+        re.I,
+    )
+    return image.model_copy(update={"tag": version.group(1)}) if version else image

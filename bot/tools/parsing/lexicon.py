@@ -358,5 +358,7 @@ NOT_NAMES = frozenset(
     cloud-sql-proxy fluent-bit log logs metrics it one two some production prod staging dev is with
     for on which to and of in at called named using uses runs needs from custom existing sample
     demo test example hello world postgres mongo rabbit elastic
-    """.split()
+    to-do on-call self-hosted open-source real-time e-mail web-based built-in third-party
+    read-only single-node multi-tenant cloud-native long-running time-tracking
+""".split()
 ) | frozenset(d.kind for d in DEPENDENCIES)

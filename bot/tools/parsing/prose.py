@@ -10,199 +10,26 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing import access, details, network, stack, storage, workloads
+from bot.tools.parsing import (
+    access,
+    details,
+    exposure,
+    hosts,
+    ingress,
+    network,
+    resources,
+    settings,
+    stack,
+    storage,
+    workloads,
+)
 from bot.tools.parsing.datastore_facts import read_datastore_facts
 from bot.tools.parsing.draft import RANK_EXPLICIT, RANK_IMAGE, RANK_PATTERN, RANK_WEAK, Draft
-from bot.tools.parsing.images import Found, find_images
+from bot.tools.parsing.images import Found, find_images, with_stated_version
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
 from bot.tools.parsing.quantities import find_replicas
-from bot.tools.parsing.secrets import REDACTED, is_secret_name
+from bot.tools.parsing.secrets import REDACTED
 from bot.tools.parsing.text import Doc
-
-# ----------------------------------------------------------------------------- env and secrets
-
-_NOT_ENV = frozenset(
-    {
-        "TLS",
-        "HTTPS",
-        "SSL",
-        "REPLICAS",
-        "CPU",
-        "MEMORY",
-        "RAM",
-        "IMAGE",
-        "INGRESS",
-        "SCHEDULE",
-        "NAME",
-        "CRON",
-        "TYPE",
-        "KIND",
-        "WORKLOAD",
-    }
-)
-_ASSIGN = re.compile(
-    r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9_]*?__[\w]+)"
-    r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;`]*)"
-)
-_COLON = re.compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*:[ \t]*"
-    r"(?P<value>[^\n]*?)[ \t]*$",
-    re.M,
-)
-_SET_TO = re.compile(r"\bset\s+(?P<name>[A-Z][A-Z0-9_]+)\s+to\s+(?P<value>\"[^\"\n]*\"|\S+)")
-_UPPER_NAME = re.compile(r"(?<![\w.$-])(?:[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+|[A-Z][A-Z0-9]{5,})\b")
-_CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
-_SECRET_SOURCE = re.compile(
-    r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
-    r"(?:kubernetes\s+|k8s\s+)?"
-    r"secret\s+(?:named\s+|called\s+)?[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
-    r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
-    r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])",
-    re.I,
-)
-_NOT_SECRET_NAMES = frozenset(
-    {
-        "named",
-        "called",
-        "the",
-        "with",
-        "and",
-        "for",
-        "from",
-        "that",
-        "which",
-        "keys",
-        "key",
-        "values",
-        "value",
-    }
-)
-
-
-def _clean(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
-        return value[1:-1]
-    return value.rstrip(".,)")
-
-
-def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
-    """Add env vars and Secret references; blank their spans so values are not read again."""
-    text = doc.masked
-    spans: list[tuple[int, int]] = []
-    for pattern in (_ASSIGN, _COLON, _SET_TO):
-        for match in pattern.finditer(text):
-            name = match.group("name")
-            if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):
-                continue
-            draft.target.add_env(name, _clean(match.group("value")))
-            spans.append((match.start(), match.end()))
-    if env_section:
-        for match in re.finditer(
-            r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9_]*)[ \t]*[:=][ \t]*"
-            r"(?P<value>[^\n]*?)[ \t]*$",
-            text,
-            re.M,
-        ):
-            if not any(s <= match.start() < e for s, e in spans):
-                draft.target.add_env(match.group("name"), _clean(match.group("value")))
-                spans.append((match.start(), match.end()))
-    for start, end in spans:
-        doc.mask(start, end)
-    _pasted_secrets(doc, draft)
-    _secret_names(doc, draft, env_section)
-
-
-# What a value pasted in prose was for: "the admin password is [REDACTED]" → ADMIN_PASSWORD.
-_PASTED_KIND = re.compile(
-    r"(?:(?P<q>[A-Za-z][A-Za-z0-9]*)[ _-])?(?P<kw>password|passwd|passphrase|pw|pwd|secret[ _-]key|"
-    r"secret|api[ _-]?key|access[ _-]?key|access[ _-]?token|auth[ _-]?token|token|signing[ _-]key|"
-    r"encryption[ _-]key|client[ _-]secret|webhook[ _-]secret|creds|credentials|login|key)\b",
-    re.I,
-)
-_PASTED_QUALIFIERS = frozenset(
-    {
-        "admin", "root", "db", "database", "smtp", "mail", "email", "redis", "postgres",
-        "postgresql", "mysql", "mariadb", "mongo", "mongodb", "rabbitmq", "api", "app", "jwt",
-        "session", "s3", "aws", "github", "gitlab", "slack", "stripe", "oauth", "ldap", "superuser",
-        "master", "django", "rails", "bot", "discord", "telegram", "openai", "sentry", "minio",
-    }
-)  # fmt: skip
-_PASTED_WORDS = {"PW": "PASSWORD", "PWD": "PASSWORD", "PASSWD": "PASSWORD", "CREDS": "PASSWORD",
-                 "CREDENTIALS": "PASSWORD", "LOGIN": "PASSWORD", "KEY": "API_KEY"}  # fmt: skip
-_URL_ENV = {"postgres": "DATABASE_URL", "postgresql": "DATABASE_URL", "mysql": "DATABASE_URL",
-            "mariadb": "DATABASE_URL", "redis": "REDIS_URL", "rediss": "REDIS_URL",
-            "mongodb": "MONGODB_URI", "mongodb+srv": "MONGODB_URI", "amqp": "AMQP_URL",
-            "amqps": "AMQP_URL"}  # fmt: skip
-
-
-def _pasted_secrets(doc: Doc, draft: Draft) -> None:
-    """Name the env var for each value pasted in prose, so the app reads it from a Secret.
-
-    Values assigned to a variable were read above; what is left is a password in a sentence or
-    a connection string, named by what the sentence says it is for.
-    """
-    text = doc.masked
-    for marker in re.finditer(re.escape(REDACTED), text):
-        span = doc.sentence_at(marker.start())
-        before = text[max(span.start, marker.start() - 80) : marker.start()]
-        after = text[marker.end() : min(span.end, marker.end() + 60)]
-        url = re.search(r"([a-z][a-z0-9+.-]*)://[^\s]*$", before, re.I)
-        if url and url.group(1).lower() in _URL_ENV:
-            name = _URL_ENV[url.group(1).lower()]
-        elif url:  # "our slack webhook https://hooks..." → SLACK_WEBHOOK_URL
-            words = re.findall(r"[A-Za-z][A-Za-z0-9]+", before[: url.start()])[-2:]
-            words = [w for w in words if w.lower() not in ("our", "the", "my", "is", "at", "a")]
-            name = "_".join([*(w.upper() for w in words), "URL"])
-        else:
-            kinds = [(before, k) for k in _PASTED_KIND.finditer(before)] or [
-                (after, k) for k in _PASTED_KIND.finditer(after)
-            ][:1]
-            if not kinds:
-                continue
-            where, kind = kinds[-1]
-            word = re.sub(r"[ -]", "_", kind.group("kw")).upper()
-            word = _PASTED_WORDS.get(word, word)
-            qualifier = (kind.group("q") or "").lower()
-            purpose = re.match(r"\s+for\s+(?:the\s+)?([A-Za-z0-9]+)", where[kind.end() :])
-            if purpose and purpose.group(1).lower() in _PASTED_QUALIFIERS:
-                qualifier = purpose.group(1).lower()  # "pw for smtp is ..."
-            name = f"{qualifier.upper()}_{word}" if qualifier in _PASTED_QUALIFIERS else word
-        draft.target.add_secret(re.sub(r"[^A-Z0-9_]", "_", name))
-        doc.mask(marker.start(), marker.end())
-
-
-def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
-    text = doc.masked
-    sources = [
-        m
-        for m in _SECRET_SOURCE.finditer(text)
-        if (m.group("a") or m.group("b") or m.group("c")).lower() not in _NOT_SECRET_NAMES
-    ]
-    for match in _UPPER_NAME.finditer(text):
-        name = match.group(0)
-        if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
-            continue
-        span = doc.sentence_at(match.start())
-        sentence = text[span.start : span.end]
-        secret_words = re.search(r"secret|credential|sensitive|password|token", sentence, re.I)
-        if is_secret_name(name) or secret_words:
-            here = [s for s in sources if span.start <= s.start() < span.end]
-            source = here[0] if here else (sources[0] if len(sources) == 1 else None)
-            secret_name = (
-                (source.group("a") or source.group("b") or source.group("c")).lower()
-                if source
-                else ""
-            )
-            draft.target.add_secret(name, secret_name)
-            doc.mask(match.start(), match.end())
-        elif env_section or re.search(
-            r"\benv(?:ironment)?\b|\bvariables?\b|\bvars?\b", sentence, re.I
-        ):
-            draft.note(f"environment variable {name} is named without a value")
-    for source in sources:
-        doc.mask(source.start(), source.end())
-
 
 # ----------------------------------------------------------------------------- images
 
@@ -226,6 +53,10 @@ def _dependency_kind(repository: str) -> str:
     return next((d.kind for d in DEPENDENCIES if last in d.images), "")
 
 
+def _pinned(found: Found) -> bool:
+    return bool(found.image.tag or found.image.digest)
+
+
 def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -> None:
     """Pick the app's image; Dockerfile base images only hint at the language."""
     candidates: list[Found] = []
@@ -241,10 +72,15 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         candidates.append(found)
     own = [f for f in candidates if not _dependency_kind(f.image.repository)]
     chosen = next((f for f in own if f.keyword), None) or (own[0] if own else None)
+    stated = next((f for f in candidates if f.keyword and _pinned(f)), None)
+    if stated is not None and (chosen is None or not _pinned(chosen)):
+        # "image `mariadb:11.4.4`" beats "minor image bumps": a pinned image is stated.
+        chosen = stated
     if chosen is None:
         chosen = next((f for f in candidates if f.keyword), None)
-        if chosen is not None:  # the app *is* a datastore ("image bitnami/redis:7.2")
-            draft.not_dependencies.add(_dependency_kind(chosen.image.repository))
+    if chosen is not None and _dependency_kind(chosen.image.repository):
+        # the app *is* a datastore ("image bitnami/redis:7.2")
+        draft.not_dependencies.add(_dependency_kind(chosen.image.repository))
     for found in candidates:
         kind = _dependency_kind(found.image.repository)
         if found is not chosen and kind:
@@ -252,7 +88,7 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         elif found is not chosen and draft.target.image is None:
             draft.note(f"another image is mentioned: {found.image.reference}")
     if chosen is not None and draft.target.image is None:
-        draft.target.image = chosen.image
+        draft.target.image = with_stated_version(doc.text, chosen.image)
     if draft.target.image is not None:
         draft.set_name(draft.target.image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
 
@@ -279,7 +115,8 @@ _EXPLICIT = re.compile(
 )
 _QUOTED = re.compile(rf"\b(?:{_NOUNS})\s+[`\"'](?P<n>[a-z][a-z0-9-]*[a-z0-9])[`\"']", re.I)
 _BEFORE = re.compile(
-    rf"\b(?:{_NOUNS}|chart for|deploy|deploying|for)\s+(?P<n>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b"
+    rf"\b(?:{_NOUNS}|chart for|deploy|deploying|for(?=\s+\S+(?:\s+(?:{_NOUNS})\b|\s*[,.;:)]|$)))"
+    r"\s+(?P<n>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)\b"
     r"(?!\s*(?:sidecar|init|container|image|ingress|class|issuer|secret)\b)(?![.:/@])",
     re.I,
 )
@@ -376,7 +213,7 @@ def read_prose(text: str, draft: Draft, env_section: bool = False, whole: bool =
     doc = Doc(text)
     if whole:
         access.read_notes(doc, draft)
-    read_env(doc, draft, env_section)
+    settings.read_env(doc, draft, env_section)
     images = find_images(doc.masked)
     for found in images:
         doc.mask(found.start, found.end)
@@ -384,10 +221,11 @@ def read_prose(text: str, draft: Draft, env_section: bool = False, whole: bool =
     stack.read_dependencies(doc, draft)
     read_datastore_facts(doc, draft)
     network.read_health(doc, draft)
-    network.read_hosts(doc, draft)
-    network.read_ingress(doc, draft)
-    network.read_service_type(doc, draft)
+    hosts.read_hosts(doc, draft)
+    ingress.read_ingress(doc, draft)
+    exposure.read_service_type(doc, draft)
     network.read_ports(doc, draft)
+    exposure.read_service_ports(doc, draft)
     for span in doc.sentences:
         replicas = find_replicas(doc.masked[span.start : span.end])
         if replicas.low is not None or replicas.high is not None:
@@ -395,7 +233,7 @@ def read_prose(text: str, draft: Draft, env_section: bool = False, whole: bool =
     access.read_high_availability(doc, draft)
     workloads.read_workload(doc, draft)
     access.read_access(doc, draft)
-    sizes = storage.read_resources(doc, draft)
+    sizes = resources.read_resources(doc, draft)
     storage.read_volumes(doc, draft, sizes)
     details.read_details(doc, draft, part=not whole)
     taken: set[int] = set()

@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing import catalogue, compose, issue_form, network, segments, stack
+from bot.tools.parsing import (
+    catalogue,
+    compose,
+    hosts,
+    issue_form,
+    mentions,
+    secret_links,
+    segments,
+    stack,
+    wiring,
+)
+from bot.tools.parsing.context import without_attempts, without_logs
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.fields import apply_field, field_for
+from bot.tools.parsing.gloss import gloss
 from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
 from bot.tools.parsing.prose import read_prose
 from bot.tools.parsing.secrets import REDACTED, redact_secrets
 from bot.tools.parsing.text import dns_name, normalize, unwrap
-
-_CODE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 
 
 def read(user_input: str) -> tuple[Draft, int]:
@@ -32,9 +42,14 @@ def read(user_input: str) -> tuple[Draft, int]:
     draft = Draft()
     docs, rest = compose.extract(redacted)
     known = compose.variables(redacted) if docs else {}
+    files = compose.env_files(redacted) if docs else {}
     for doc in docs:
-        compose.apply(doc, draft, known)
-    text = normalize(_without_code(rest))
+        compose.apply(doc, draft, known, files)
+    if docs:
+        rest = compose.without_env_blocks(rest)
+    text = without_attempts(gloss(normalize(without_logs(rest))))
+    # What the request's text says, labelled or not, is shared with the main image's workloads.
+    before = _settings(draft.main)
     form = issue_form.sections(text)
     if form is not None:
         for label, value in form:
@@ -45,38 +60,16 @@ def read(user_input: str) -> tuple[Draft, int]:
         pairs, _ = issue_form.labelled_lines(text, lambda label: field_for(label) is not None)
         for label, value in pairs:
             apply_field(label, value, draft)
-    _read_parts(text, draft)
+    _read_parts(text, draft, before)
+    wiring.read_config_sources(text, draft)
     catalogue.fill(text, draft)
     finish(draft)
     return draft, count
 
 
-_LOG_LINE = re.compile(
-    r"^\s*(?:\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
-    r"FATAL|TRACE|CRITICAL)\b|Traceback|\s+at\s+[\w.$]+\(|File \"|\w+(?:Error|Exception)\b|"
-    r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[)"
-)
-
-
-def _without_code(text: str) -> str:
-    """Blank code blocks that are logs, stack traces or shell sessions: context, not facts.
-
-    Settings, Dockerfiles, manifests and ``docker run`` lines stay: they state facts.
-    """
-
-    def keep(match: re.Match[str]) -> str:
-        body = match.group(0)
-        lines = [ln for ln in body.splitlines()[1:-1] if ln.strip()]
-        noisy = [ln for ln in lines if _LOG_LINE.match(ln)]
-        if lines and len(noisy) >= 0.4 * len(lines):
-            return "\n" * body.count("\n")
-        return body
-
-    return _CODE.sub(keep, text)
-
-
-def _read_parts(text: str, draft: Draft) -> None:
-    """Read the prose part by part: each workload's parts, then the rest for the main one."""
+def _read_parts(text: str, draft: Draft, before: Names) -> None:
+    """Read the prose part by part: each workload's parts, then the rest for the main one;
+    ``before`` are the main workload's settings before the request's text was read."""
     known = [name for name in draft.components]
     reading = segments.read(text, known, draft.component)
     if not draft.component and reading.listed:
@@ -86,7 +79,6 @@ def _read_parts(text: str, draft: Draft) -> None:
         for i in range(segment.start, min(segment.end, len(general))):
             if general[i] != "\n":
                 general[i] = " "
-    before = _settings(draft.main)
     read_prose(unwrap("".join(general)), draft)
     said = _settings(draft.main, before)
     known_names = [*draft.components, *({draft.component} - {""})]
@@ -106,25 +98,33 @@ def _read_parts(text: str, draft: Draft) -> None:
         with draft.focus(name) as c:
             c.set_replicas(count, count)
     _share(draft, said)
-    names = {segments.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
-    network.read_routes(unwrap(text), draft, names)
+    names = {mentions.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
+    hosts.read_routes(unwrap(text), draft, names)
 
 
 def _unnamed(text: str, names: list[str]) -> str:
     """Blank the components' names in a part of the request: "the `cron` container" names a
     workload, it does not ask for a CronJob."""
-    pattern = "|".join(segments.alias_pattern(name) for name in names)
-    return re.sub(
-        rf"(?<![\w/.-])`?(?:{pattern})`?(?![\w/-]|\.\w)",
-        lambda m: " " * len(m.group(0)),
-        text,
-        flags=re.I,
-    )
+    pattern = "|".join(mentions.alias_pattern(name) for name in names)
+
+    def blank(match: re.Match[str]) -> str:
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _OBJECT_NAMED.search(before):
+            return match.group(0)  # "the Secret `open-webui`" names a Secret, not the workload
+        return " " * len(match.group(0))
+
+    return re.sub(rf"(?<![\w/.-])`?(?:{pattern})`?(?![\w/-]|\.\w)", blank, text, flags=re.I)
+
+
+_OBJECT_NAMED = re.compile(
+    r"\b(?:secret|config\s?map|claim|pvc|service\s?account|issuer|class)\s+(?:named\s+|called\s+)?$",
+    re.I,
+)
 
 
 def _role(name: str, c: ComponentDraft) -> None:
     """What a component's name says about how it runs (a migration is a hook Job)."""
-    role = segments.role_name(name) or name
+    role = mentions.role_name(name) or name
     if role == "migrate" and not c.workload:
         c.workload, c.hook = "Job", c.hook or "pre-install,pre-upgrade"
         c.app_type = c.app_type or "migration"
@@ -138,52 +138,85 @@ def _role(name: str, c: ComponentDraft) -> None:
         c.app_type = c.app_type or "frontend"
 
 
-Names = tuple[set[str], set[str]]
+Names = tuple[set[str], set[str], set[str]]  # env, Secret-backed env, datastore connections
 
 
 def _settings(c: ComponentDraft, before: Names | None = None) -> Names:
-    """Return the env and Secret names of a workload (those added since ``before``)."""
-    env, secrets = set(c.env), set(c.secrets)
+    """Return the env, Secret and connection names of a workload (those added since ``before``)."""
+    env, secrets, reached = set(c.env), set(c.secrets), {x.env for x in c.connections}
     if before is None:
-        return env, secrets
-    return env - before[0], secrets - before[1]
+        return env, secrets, reached
+    return env - before[0], secrets - before[1], reached - before[2]
 
 
 def _share(draft: Draft, said: Names) -> None:
-    """Give what the request says of the app as a whole to every workload of its image."""
-    env, secrets = said
+    """Give what the request says of the app as a whole to every workload of its image, and
+    where a variable's value lives to every workload that reads that variable."""
+    env, secrets, reached = said
     main = draft.main
-    for c in draft.components.values():
-        same_image = c.image is None or (
-            main.image is not None and c.image.repository == main.image.repository
+    main_files = set(draft.env_files.get(draft.component, []))
+    located = {n: ref for n, ref in main.secrets.items() if ref.secret_name}
+    for key, c in draft.components.items():
+        # A workload of the main image, or one that loads the main one's env file, runs the
+        # same app configuration.
+        same_app = (
+            c.image is None
+            or (main.image is not None and c.image.repository == main.image.repository)
+            or bool(main_files & set(draft.env_files.get(key, [])))
         )
-        if not same_image:
+        for variable, ref in located.items():
+            if variable in c.secrets or variable in c.env:
+                c.add_secret(variable, ref.secret_name, ref.key)
+        if not same_app:
             continue
-        for name in env:
-            if name not in c.env and name not in c.secrets:
-                c.env[name] = main.env[name]
-        for name in secrets:
-            ref = main.secrets[name]
-            c.add_secret(name, ref.secret_name, ref.key)
+        for variable in secrets:
+            ref = main.secrets[variable]
+            c.add_secret(variable, ref.secret_name, ref.key)
+        for variable in env:
+            if variable not in c.env and variable not in c.secrets:
+                c.env[variable] = main.env[variable]
+        taken = {*c.env, *c.secrets, *(x.env for x in c.connections)}
+        c.connections += [x for x in main.connections if x.env in reached and x.env not in taken]
 
 
-def _link_passwords(draft: Draft) -> None:
-    """A datastore password the request keeps in a named Secret is where the datastore reads it
-    too: one Secret for both ends, the variable rendered from it by the connection."""
-    for c in [draft.main, *draft.components.values()]:
-        for conn in c.connections:
-            ref = c.secrets.get(conn.env)
-            if conn.part != "password" or ref is None:
-                continue
-            dep = draft.dependencies.get(conn.dependency)
-            if dep is not None and ref.secret_name and not dep.existing_secret:
-                dep.existing_secret, dep.password_key = ref.secret_name, ref.key
-            c.secrets.pop(conn.env)
+def _shared_volumes(draft: Draft) -> None:
+    """A volume several workloads mount (the same compose volume at the same path) is one set
+    of files: the size, class and access mode stated for it hold wherever it is mounted."""
+    workloads = [(draft.component or "the main workload", draft.main), *draft.components.items()]
+    for name, c in workloads:
+        for volume in [v for v in c.volumes if v.persistent and v.size]:
+            users = [name]
+            for other_name, other in workloads:
+                same = next(
+                    (
+                        v
+                        for v in other.volumes
+                        if other is not c
+                        and v.name == volume.name
+                        and v.mount_path == volume.mount_path
+                        and not v.size
+                    ),
+                    None,
+                )
+                if same is not None:
+                    same.persistent, same.size = True, volume.size
+                    same.storage_class = same.storage_class or volume.storage_class
+                    same.access_mode = volume.access_mode
+                    users.append(other_name)
+            if len(users) > 1 and volume.access_mode == "ReadWriteOnce":
+                draft.note(
+                    f"{volume.mount_path} is shared by {', '.join(users)} through one "
+                    "ReadWriteOnce claim: their pods must run on one node (or use a "
+                    "ReadWriteMany storage class)"
+                )
 
 
 def finish(draft: Draft) -> None:
     """Apply the rules that need every fact: the app is not its own dependency, a fallback name."""
-    _link_passwords(draft)
+    secret_links.referenced_secrets(draft)
+    secret_links.password_variables(draft)
+    secret_links.link_passwords(draft)
+    _shared_volumes(draft)
     main = draft.main
     if main.image is not None:
         base = main.image.repository.rsplit("/", 1)[-1]

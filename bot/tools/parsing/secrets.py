@@ -15,186 +15,22 @@ long high-entropy string that is not a digest, a UUID or made of words.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 
-REDACTED = "[REDACTED]"
-
-# Name parts that make a variable secret when they end a part of its name ("PGPASSWORD").
-_STRONG = (
-    r"(?:password|passwd|passphrase|secret|token|apikey|credential|privatekey|"
-    r"accesskey|secretkey|clientsecret)s?"
-)
-# Name parts that only count as a whole part ("API_KEY", "REDIS_AUTH", "SENTRY_DSN").
-_WEAK = frozenset(
-    {
-        "key",
-        "keys",
-        "pass",
-        "pwd",
-        "pw",
-        "auth",
-        "dsn",
-        "salt",
-        "hmac",
-        "creds",
-        "cred",
-        "pat",
-        "jwt",
-        "pin",
-        "otp",
-        "authorization",
-        "bearer",
-        "cookie",
-        "signature",
-        "webhooksecret",
-    }
-)
-# A last part that says the variable holds metadata about a secret, not the secret.
-_METADATA = frozenset(
-    {
-        "file",
-        "path",
-        "dir",
-        "directory",
-        "url",
-        "uri",
-        "endpoint",
-        "host",
-        "hostname",
-        "port",
-        "name",
-        "names",
-        "user",
-        "username",
-        "id",
-        "ids",
-        "type",
-        "enabled",
-        "enable",
-        "disabled",
-        "ttl",
-        "expiry",
-        "expiration",
-        "expires",
-        "lifetime",
-        "timeout",
-        "length",
-        "size",
-        "header",
-        "issuer",
-        "audience",
-        "algorithm",
-        "alg",
-        "mode",
-        "version",
-        "prefix",
-        "suffix",
-        "region",
-        "location",
-        "ref",
-        "count",
-        "limit",
-        "required",
-        "strategy",
-        "policy",
-        "provider",
-        "store",
-        "backend",
-        "field",
-        "format",
-        "kind",
-        "rotation",
-        "interval",
-        "source",
-        "mount",
-        "env",
-    }
-)
-# Plural labels introduce a list of names ("Secrets: DB_PASSWORD, API_KEY"), not one value.
-_LIST_LABELS = frozenset({"secrets", "credentials", "keys", "tokens", "creds", "passwords"})
-
-
-def name_parts(name: str) -> list[str]:
-    """Split a variable or label name into lowercase parts (snake, kebab, dotted, camel)."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [p for p in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if p]
-
-
-def is_secret_name(name: str) -> bool:
-    """Return True when a variable with this name holds a secret value."""
-    parts = name_parts(name)
-    if not parts or parts[-1] in _METADATA:
-        return False
-    joined = "".join(parts)
-    if re.fullmatch(r"(?:connectionstring|connstr|connstring)s?", joined):
-        return True
-    return any(re.fullmatch(rf"[a-z0-9]*{_STRONG}", p) or p in _WEAK for p in parts)
-
-
-def _holds_value(name: str) -> bool:
-    """Return True when ``name: x`` assigns one secret value (not a list of names)."""
-    parts = name_parts(name)
-    return is_secret_name(name) and not (len(parts) == 1 and parts[0] in _LIST_LABELS)
-
-
-# ----------------------------------------------------------------------------- value checks
-
-_PLACEHOLDER = re.compile(
-    r"^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\*+|x{3,}|\.{3}|-+|~|null|none|"
-    r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&[\w.-]+|\*[\w.-]+|!!\w+)$",
-    re.I,
-)
-_IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
-_STOPWORDS = frozenset(
-    """
-is are was were be been being the a an to of in on at by for from with and or not no none via
-as stored kept held lives live comes come goes should must will would can could may might shall
-set read loaded mounted injected provided supplied managed rotated generated required needed
-optional named called secret secrets key keys value values env environment variable variables
-vault kubernetes k8s here there it this that these those which who only also too already
-reference ref existing same different each every any all some our my your their its we they
-you per authentication auth access file files path rotation field fields string strings must
-goes lives inside under below above later separately elsewhere never always whatever something
-handled taken pulled fetched sourced defined configured given passed created
-""".split()
+from bot.tools.parsing.secret_names import LIST_LABELS, holds_value, is_secret_name, name_parts
+from bot.tools.parsing.secret_values import (
+    POINTS_TO_STORE,
+    REDACTED,
+    between_spans,
+    key_name,
+    looks_random,
+    not_a_value,
+    prose_word,
+    strong_looking,
 )
 
-
-def _is_name_like(value: str) -> bool:
-    """Return True for values that name a secret instead of being one."""
-    bare = value.strip("\"'`")
-    # A kebab-case word with digits ("bookshelf-pw-2024") is far more often a password than the
-    # name of a Secret; redacting a name by mistake costs little, leaking a password a lot.
-    return bool(_IDENTIFIER.match(bare)) or (
-        bool(re.fullmatch(r"[a-z]+(?:[-_][a-z]+)+", bare)) and is_secret_name(bare)
-    )
-
-
-def _skip(value: str) -> bool:
-    """Return True when an assigned value is not a secret value at all."""
-    bare = value.strip("\"'`").strip()
-    return (
-        not bare
-        or REDACTED in bare
-        or bool(_PLACEHOLDER.match(bare))
-        or _is_name_like(bare)
-        or bare.startswith(("/", "./", "secretKeyRef", "valueFrom"))
-    )
-
-
-def _prose_word(value: str) -> bool:
-    """Return True when a word after "password is" reads as English rather than a value."""
-    low = value.lower().strip("\"'`.,")
-    return low in _STOPWORDS or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", low))
-
-
-def _strong_looking(value: str) -> bool:
-    """Return True when a bare word mixes letters with digits or symbols, like a password."""
-    has_alpha = any(c.isalpha() for c in value)
-    has_other = any(c.isdigit() or not (c.isalnum() or c in "-_./") for c in value)
-    return has_alpha and has_other and len(value) >= 6
+__all__ = ["REDACTED", "is_secret_name", "name_parts", "redact_secrets"]
 
 
 # ----------------------------------------------------------------------------- layers
@@ -284,7 +120,7 @@ _FLAG = re.compile(
 _PROSE = re.compile(
     r"(?<![*&\w-])(?P<kw>password|passwd|passphrase|pwd|pw|secret|api[ _-]?key|access[ _-]?key|"
     r"secret[ _-]?key|private[ _-]?key|token|access[ _-]?token|auth[ _-]?token|bearer token|"
-    r"credential|signing key|encryption key|client secret|webhook secret)\b(?![\"'`]?[ \t]*[:=])"
+    r"credential|signing key|encryption key|client secret|webhook secret)\b(?![\"'`]?[ \t]*[:=])`?"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[\w.-]+(?:\s+(?:db|database|user|account|api))?)?"
     r"[ \t]*(?P<op>\bis\b|\bwas\b|\bshould be\b|\bwill be\b|\bset to\b|\bequals\b|\bto\b|->|=>)?"
     r"[ \t]*(?P<v>\"[^\"\n]+\"|'[^'\n]+'|`[^`\n]+`|[^\s,;]+)",
@@ -306,9 +142,9 @@ _CREDENTIAL_PAIR = re.compile(
 _DEFAULT = re.compile(r"\$\{(?P<name>\w+):?-(?P<v>[^}\n]+)\}")
 _BEARER = re.compile(r"\b(?:bearer|basic)\s+(?P<v>[A-Za-z0-9._~+/=-]{8,})", re.I)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<label>.+?)[ \t]*$", re.M)
-_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{20,}(?![A-Za-z0-9+/=_-])")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_WORDY = re.compile(r"(?:[A-Z]?[a-z]{3,}|[A-Z]{3,}(?![a-z]))+|\d{1,8}|[a-z]{1,2}\d{0,2}")
+# "=" only pads the end of base64: "MB_DB_HOST=analytics-pg" is a setting, its value is checked
+# on its own.
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 
 
 def _block_scalars(r: _Redactor) -> None:
@@ -321,7 +157,7 @@ def _block_scalars(r: _Redactor) -> None:
         out.append(line)
         match = re.match(r"^(\s*)(?:-\s+)?([\w.-]+)\s*:\s*[|>][-+]?\s*$", line)
         i += 1
-        if not match or not _holds_value(match.group(2)):
+        if not match or not holds_value(match.group(2)):
             continue
         indent = len(match.group(1))
         body_indent = None
@@ -339,50 +175,92 @@ def _block_scalars(r: _Redactor) -> None:
     r.text = "\n".join(out)
 
 
+# Labels that ask for the name of a Kubernetes Secret ("TLS secret", "Existing secret name").
+_SECRET_OBJECT = re.compile(
+    r"\b(?:tls|ssl|cert(?:ificate)?|existing|pull|image[\s-]?pull)\s+secrets?\b|"
+    r"\bsecrets?\s+(?:name|names|ref|reference)\b",
+    re.I,
+)
+
+
 def _issue_answers(r: _Redactor) -> None:
     """Replace answers under issue-form headings that ask for a secret value ("### Password")."""
     matches = list(_HEADING.finditer(r.text))
     for i in reversed(range(len(matches))):
         label = matches[i].group("label")
-        if not _holds_value(re.sub(r"\(.*?\)", "", label).strip().replace(" ", "_")):
+        if not holds_value(re.sub(r"\(.*?\)", "", label).strip().replace(" ", "_")):
+            continue
+        if _SECRET_OBJECT.search(label):
             continue
         end = matches[i + 1].start() if i + 1 < len(matches) else len(r.text)
         body = r.text[matches[i].end() : end]
         if not body.strip() or body.strip() in ("_No response_", REDACTED):
             continue
-        if all(_skip(word) for word in body.split()):
+        if all(not_a_value(word) for word in body.split()):
             continue
         r.text = r.text[: matches[i].end()] + f"\n\n{REDACTED}\n\n" + r.text[end:]
         r.count += 1
 
 
+# A label naming the certificate's Secret, and what a Kubernetes object's name looks like.
+_TLS_LABEL = re.compile(r"\b(?:tls|ssl|https|cert(?:ificate)?s?)\b", re.I)
+_OBJECT_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+
+
 def _assigned(match: re.Match[str]) -> bool:
     """Return True (keep) unless a secret-looking name is assigned a real value."""
     value, name = match.group("v"), match.group("name")
-    if name_parts(name)[-1:] and name_parts(name)[-1] in _LIST_LABELS:
+    if between_spans(value) or key_name(name, value):
+        return True
+    label = match.string[max(0, match.start("name") - 16) : match.start("name")] + name
+    if _TLS_LABEL.search(label) and _OBJECT_NAME.fullmatch(value.split()[0].strip("`\"'.,;)")):
+        return True  # "TLS secret: search-tls" names the certificate's Secret (PEM is caught apart)
+    line_end = match.string.find("\n", match.end())
+    rest = match.string[match.end() : None if line_end < 0 else line_end]
+    if re.fullmatch(r"\s*<[^<>\n]*>\s*", value + rest):
+        return True  # "<a super secure random secret>" is a placeholder, even with spaces
+    first = value.strip("\"'`").split()[0] if value.strip("\"'`").split() else ""
+    if (
+        match.group("op") == ":"
+        and not strong_looking(first)
+        and POINTS_TO_STORE.search(value + rest)
+    ):
+        return True  # "PASSWORD: login password, from secret `x`" says where the value lives
+    if name_parts(name)[-1:] and name_parts(name)[-1] in LIST_LABELS:
         # "Secrets: DB_PASSWORD, API_KEY" lists names; only a password-like item is a value.
-        items = [t.strip("\"'`.") for t in re.split(r"[,\s]+", value)]
-        return not any(_strong_looking(t) and not _skip(t) for t in items if t)
-    if not _holds_value(name) or _skip(value):
+        items = [t.strip("\"'`.()[]:;") for t in re.split(r"[,\s]+", value)]
+        return not any(strong_looking(t) and not not_a_value(t) for t in items if t)
+    if not holds_value(name) or not_a_value(value):
         return True
     if re.match(r"(?:export\s+)?[A-Za-z_][\w.]*=", value):
         return True  # "db password for now: DB_PASSWORD=..." assigns inside: keep the name
     if match.group("op") == ":" and " " in value.strip("\"'"):
         # "password: stored in vault" is prose; "password: correct horse battery" is not.
         first = value.split()[0]
-        return _prose_word(first)
+        return prose_word(first) or bool(POINTS_TO_STORE.search(value))
     return False
 
 
 def _prose(match: re.Match[str]) -> bool:
     """Return True (keep) unless prose like "the password is hunter2" gives a value."""
     value = match.group("v")
-    if _skip(value) or _prose_word(value):
+    if not_a_value(value) or prose_word(value) or between_spans(value):
         return True
+    before = match.string[max(0, match.start("kw") - 16) : match.start("kw")]
+    if (
+        match.group("kw").lower() == "secret"
+        and _TLS_LABEL.search(before)
+        and _OBJECT_NAME.fullmatch(value.strip("`\"'.,;)"))
+    ):
+        return True  # "TLS secret: search-tls" names the certificate's Secret
+    in_span = match.start("kw") > 0 and match.string[match.start("kw") - 1] == "`"
+    glued = match.start("v") == match.end("kw")
+    if in_span and (value[0] == "`" or glued):
+        return True  # "`password`", "`secret-key`": a name in a code span, no value follows
     if (
         match.group("kw").lower() == "secret"
         and not match.group("op")
-        and re.fullmatch(r"[`\"']?[a-z0-9][a-z0-9.-]*[a-z0-9][`\"']?[:.,]?", value)
+        and re.fullmatch(r"[`\"']?[a-z0-9][a-z0-9.-]*[a-z0-9][`\"']?[)\]]?[:.,;]?", value)
     ):
         return True  # "secret `airflow-db`" names a Kubernetes Secret
     if value[0] in "\"'`":
@@ -390,45 +268,18 @@ def _prose(match: re.Match[str]) -> bool:
     if match.group("op"):
         return False
     # Without "is"/"=", a bare word after "secret" is usually the Secret's name.
-    return bool(re.fullmatch(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", value)) or not _strong_looking(
+    return bool(re.fullmatch(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", value)) or not strong_looking(
         value
     )
 
 
-def entropy(value: str) -> float:
-    """Return the Shannon entropy of ``value`` in bits per character."""
-    counts = {c: value.count(c) for c in set(value)}
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-
-
-def _wordy(token: str) -> bool:
-    """Return True when a token is built from words and small numbers (names, paths)."""
-    segments = [s for s in re.split(r"[-_./+=]", token) if s]
-    whole = [s for s in segments if _WORDY.fullmatch(s) and not re.fullmatch(r"[a-z]{1,2}\d*", s)]
-    if len(segments) > 1:
-        return len(whole) * 2 >= len(segments)
-    covered = sum(len(m.group(0)) for m in re.finditer(r"[A-Z]?[a-z]{3,}|[A-Z]{3,}", token))
-    return covered >= 0.8 * len(token)
-
-
-def _looks_random(match: re.Match[str]) -> bool:
-    token = match.group(0)
-    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5,10}-[a-z0-9]{5}", token):
-        return False  # a pod's generated name (deployment-replicaset-pod)
-    classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"\d"))
-    if (
-        classes < 2
-        or _wordy(token)
-        or _UUID.fullmatch(token)
-        or re.fullmatch(r"[0-9a-f]+|[0-9A-F]+", token)
-    ):
-        return False
-    return entropy(token) >= min(3.5, math.log2(len(token)) - 0.7)
+# Chinese and Japanese write "key：value" and "（key：`password`）": the layers read ASCII.
+_FULLWIDTH = str.maketrans("\uff1a\uff08\uff09\uff0c\uff1b\uff1d\u3001", ":(),;=,")
 
 
 def redact_secrets(text: str) -> tuple[str, int]:
     """Replace every secret value in ``text`` with [REDACTED]; return the text and the count."""
-    r = _Redactor(text)
+    r = _Redactor(text.translate(_FULLWIDTH))
     r.sub(_PRIVATE_KEY)
     _block_scalars(r)
     _issue_answers(r)
@@ -436,13 +287,17 @@ def redact_secrets(text: str) -> tuple[str, int]:
     r.sub(_SLACK_WEBHOOK, 1)
     r.sub(_URL_PASSWORD, "v")
     r.sub(_BARE_PASSWORD, "v", keep=lambda m: m.group(0).lower().startswith("mailto:"))
-    r.sub(_FLAG, "v", keep=lambda m: _skip(m.group("v")))
-    r.sub(_DEFAULT, "v", keep=lambda m: not _holds_value(m.group("name")) or _skip(m.group("v")))
+    r.sub(_FLAG, "v", keep=lambda m: not_a_value(m.group("v")))
+    r.sub(
+        _DEFAULT, "v", keep=lambda m: not holds_value(m.group("name")) or not_a_value(m.group("v"))
+    )
     r.sub(_LINE_ASSIGN, "v", keep=_assigned)
     r.sub(_INLINE_ASSIGN, "v", keep=_assigned)
     r.sub(_PROSE, "v", keep=_prose)
-    r.sub(_AS_SECRET, "v", keep=lambda m: _skip(m.group("v")) or _prose_word(m.group("v")))
-    r.sub(_CREDENTIAL_PAIR, "v", keep=lambda m: _skip(m.group("v")) or _prose_word(m.group("v")))
-    r.sub(_BEARER, "v", keep=lambda m: _prose_word(m.group("v")))
-    r.sub(_CANDIDATE, keep=lambda m: not _looks_random(m))
+    r.sub(_AS_SECRET, "v", keep=lambda m: not_a_value(m.group("v")) or prose_word(m.group("v")))
+    r.sub(
+        _CREDENTIAL_PAIR, "v", keep=lambda m: not_a_value(m.group("v")) or prose_word(m.group("v"))
+    )
+    r.sub(_BEARER, "v", keep=lambda m: prose_word(m.group("v")))
+    r.sub(_CANDIDATE, keep=lambda m: not looks_random(m))
     return r.text, r.count

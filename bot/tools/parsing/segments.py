@@ -13,99 +13,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.tools.parsing.text import dns_name, to_int
+from bot.tools.parsing.mentions import (
+    count_of,
+    for_each,
+    head_component,
+    mentions,
+    noted_kind,
+    restricted,
+    role_name,
+)
+from bot.tools.parsing.text import dns_name
 
-# Words that name a further workload by its role, and the component name each one gets.
-ROLE_NAMES: tuple[tuple[str, str], ...] = (
-    (r"(?:celery |sidekiq |rq |queue |background |async |job )?workers?", "worker"),
-    (r"(?:celery )?beat|scheduler|clock", "scheduler"),
-    (r"migrations?|migrate|db migrations?|database migrations?", "migrate"),
-    (r"front[\s-]?end|ui|web ui", "frontend"),
-    (r"back[\s-]?end", "backend"),
-)
-_ROLE = re.compile(r"\b(?:" + "|".join(p for p, _ in ROLE_NAMES) + r")\b", re.I)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+")
-_HEAD_NAME = re.compile(
-    r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)?(?:\*\*|__|`)?"
-    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)?"
-    r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\))?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$)"
-)
 # A sentence that introduces a further workload with the command it runs.
 _INTRO = re.compile(
     r"\b(?:an?|the|one|plus|with|and|also)\s+(?:separate\s+|dedicated\s+|small\s+)?`?"
     r"(?P<role>(?:[\w-]+\s+)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|migration job|"
     r"cron\s?job|clock))\b`?[^.\n`]{0,60}?`(?P<cmd>[^`\n]+)`",
     re.I,
-)
-_NOT_COMPONENTS = frozenset(
-    {
-        "image",
-        "images",
-        "port",
-        "ports",
-        "env",
-        "environment",
-        "note",
-        "notes",
-        "ingress",
-        "routing",
-        "storage",
-        "resources",
-        "database",
-        "secrets",
-        "secret",
-        "config",
-        "tls",
-        "https",
-        "dns",
-        "domain",
-        "host",
-        "hosts",
-        "name",
-        "service",
-        "services",
-        "components",
-        "context",
-        "background",
-        "requirements",
-        "summary",
-        "description",
-        "deployment",
-        "networking",
-        "monitoring",
-        "logs",
-        "logging",
-        "security",
-        "replicas",
-        "scaling",
-        "health",
-        "probes",
-        "volumes",
-        "persistence",
-        "redis",
-        "postgres",
-        "postgresql",
-        "mysql",
-        "mariadb",
-        "mongodb",
-        "cache",
-        "broker",
-        "the",
-        "a",
-        "an",
-        "and",
-        "ticket",
-        "update",
-        "edit",
-        "why",
-        "what",
-        "how",
-        "todo",
-        "e.g",
-        "eg",
-        "ps",
-        "p.s",
-    }
 )
 
 
@@ -130,47 +55,6 @@ class Reading:
     commands: dict[str, str] = field(default_factory=dict)
 
 
-def role_name(text: str) -> str:
-    """Return the component name a role phrase stands for ('a celery worker' -> worker)."""
-    for pattern, name in ROLE_NAMES:
-        if re.search(rf"\b(?:{pattern})\b", text, re.I):
-            return name
-    return ""
-
-
-def aliases(name: str) -> list[str]:
-    """How a request refers to a component: its name, spaced, the parts after its app prefix
-    (immich-machine-learning: "machine learning"), or their initials ("ML")."""
-    parts = name.split("-")
-    spelled = [name, " ".join(parts), "_".join(parts)]
-    for i in range(1, len(parts)):
-        tail = parts[i:]
-        if len("".join(tail)) > 2:
-            spelled += ["-".join(tail), " ".join(tail)]
-        if len(tail) >= 2:
-            spelled.append("".join(p[0] for p in tail))
-    return list(dict.fromkeys(spelled))
-
-
-def alias_pattern(name: str) -> str:
-    """A regex alternation of the ways a request writes a component's name."""
-    spelled = {re.sub(r"[\s_-]+", " ", a).strip() for a in aliases(name)}
-    return "|".join(
-        r"[\s_-]?".join(re.escape(w) for w in a.split(" "))
-        for a in sorted(spelled, key=len, reverse=True)
-    )
-
-
-def _mentions(line: str, names: list[str]) -> list[str]:
-    """Return the known component names ``line`` mentions as words (not inside hosts/paths)."""
-    found = []
-    for name in names:
-        pattern = alias_pattern(name)
-        if re.search(rf"(?<![\w./:@-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I):
-            found.append(name)
-    return found
-
-
 _CLAUSES = re.compile(r",\s+|;\s+|\s+and\s+(?=(?:\d+|one|two|three|a|an|the|exactly)\b)", re.I)
 
 
@@ -178,49 +62,25 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
     """Cut a line that talks about several components into one segment per clause."""
     out = []
     pos = 0
+    topic: list[str] = []
     for clause in _CLAUSES.split(line):
         at = line.find(clause, pos)
         pos = at + len(clause)
-        mentioned = _mentions(clause, names)
+        mentioned = mentions(clause, names)
         if len(mentioned) == 1:
-            out.append(Segment(mentioned, clause, start + at, start + at + len(clause)))
-            number = _count(clause, mentioned[0])
+            topic = mentioned
+            number = count_of(clause, mentioned[0])
             if number is not None:
                 counts.setdefault(mentioned[0], number)
+        elif mentioned:
+            topic = []
+        if topic and out and out[-1].names == topic:
+            # "give sidekiq a 1Gi request and a 2Gi limit": the limit is sidekiq's too.
+            first = out[-1].start - start
+            out[-1].end, out[-1].text = start + at + len(clause), line[first : at + len(clause)]
+        elif topic:
+            out.append(Segment(list(topic), clause, start + at, start + at + len(clause)))
     return out
-
-
-def _head(line: str, known: list[str], listing: bool) -> str:
-    """Return the component a heading or list item is about ('' if it is about none)."""
-    match = _HEAD_NAME.match(line)
-    if not match:
-        return ""
-    raw = match.group("name").strip(".")
-    name = dns_name(raw, 30)
-    if not name or raw.lower() in _NOT_COMPONENTS or name in _NOT_COMPONENTS:
-        return ""
-    if name in known:
-        return name
-    if raw.isupper() and "_" in raw:
-        return ""
-    decorated = bool(
-        re.match(r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)", line)
-    ) or bool(re.match(r"^[ \t]*(?:\*\*|__|`)", line))
-    # "**frontend** — image ..." arrives normalised as "frontend - image ...": a definition.
-    decorated = decorated or match.group("sep").strip() in ("-", "\u2014", "\u2013")
-    rest = line[match.end() :]
-    quoted = re.findall(r"`([^`\n]+)`", rest)
-    workload_words = any(re.search(r"[\s:/]", q) and not q.startswith("/") for q in quoted) or bool(
-        re.search(
-            r"\b(?:runs?|running|listens?|port|image|replicas?|command|cron|every|job|hook|"
-            r"deployment|daemonset|statefulset)\b",
-            re.sub(r"`[^`\n]*`", " ", rest),
-            re.I,
-        )
-    )
-    if listing and decorated and workload_words:
-        return name
-    return ""
 
 
 @dataclass
@@ -235,7 +95,11 @@ class _Item:
     blank_before: bool
 
 
-_HEADING = re.compile(r"^[ \t]*#{2,6}[ \t]|^[ \t]*(?:\*\*|__)[^*_\n]+(?:\*\*|__)[ \t]*:?[ \t]*$")
+_HEADING = re.compile(
+    r"^[ \t]*#{2,6}[ \t]|^[ \t]*(?:\*\*|__)[^*_\n]+(?:\*\*|__)[ \t]*:?[ \t]*$|"
+    # "Archiver (CronJob)" alone on its line: a bold heading once emphasis is normalised away.
+    r"^[ \t]*[A-Za-z][\w.-]{0,40}[ \t]+\([^()\n]{1,30}\)[ \t]*:?[ \t]*$"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
 
 
@@ -277,31 +141,56 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     listing = bool(re.search(r"\bcomponents?\b|\bprocesses\b|\bservices\b|\bparts?\b", text, re.I))
     current: list[str] = []
     shared: list[str] = []
+    intro: Segment | None = None
+    intro_indent = -1
     for item in _items(text):
         if item.blank_before and not item.bullet:
             shared = []
         everyone = names + ([main] if main else [])
-        head = _head(item.text.split("\n", 1)[0], names, listing)
+        head = head_component(item.text.split("\n", 1)[0], names, listing)
         if head:
             if head not in names and head != main:
                 names.append(head)
                 reading.introduced.append(head)
-            if head not in reading.listed:
-                reading.listed.append(head)
+            if head not in reading.listed and not noted_kind(item.text.split("\n", 1)[0]):
+                reading.listed.append(head)  # "Archiver (CronJob)" is no candidate for main
             if item.heading:
                 current, shared = [head], []
+                if noted_kind(item.text):  # "Archiver (CronJob)" says the component's kind
+                    reading.segments.append(Segment([head], item.text, item.start, item.end))
             else:
                 reading.segments.append(Segment([head], item.text, item.start, item.end))
             continue
-        mentioned = _mentions(item.text, everyone)
-        if item.text.rstrip().endswith(":") and len(mentioned) >= 2:
+        mentioned = mentions(item.text, everyone)
+        if (
+            item.text.rstrip().endswith(":")
+            and len(mentioned) >= 2
+            and for_each(item.text, mentioned)
+        ):
+            # "... is shared by web and sidekiq, so it needs a ReadWriteMany volume:" states
+            # facts of its own for both, and introduces more for them.
             shared = mentioned
+            intro = Segment(list(mentioned), item.text, item.start, item.end)
+            intro_indent = _indent(item.text) if item.bullet else -1
+            reading.segments.append(intro)
             continue
         if item.heading:
-            current, shared = ([mentioned[0]] if len(mentioned) == 1 else []), []
+            # A title naming the app itself ("Superset on Kubernetes") is about the whole
+            # request: what follows is routed sentence by sentence.
+            about = [m for m in mentioned if m != main]
+            current, shared = (about if len(about) == 1 and len(mentioned) == 1 else []), []
             continue
-        targets = shared if shared and item.bullet else current
-        if targets and mentioned and _restricted(item.text, mentioned):
+        continues = item.bullet or item.text[:1] in (" ", "\t")
+        if shared and intro is not None and continues and not item.bullet:
+            # The indented rest of the intro's sentence: one part with it.
+            intro.end, intro.text = item.end, text[intro.start : item.end]
+            continue
+        if item.bullet:
+            intro = None
+            if _indent(item.text) <= intro_indent:
+                shared = []  # a sibling of the list item that introduced them, not a sub-item
+        targets = shared if shared and continues else current
+        if targets and mentioned and restricted(item.text, mentioned):
             targets = mentioned
         if targets:
             reading.segments.append(Segment(list(targets), item.text, item.start, item.end))
@@ -311,22 +200,8 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     return reading
 
 
-_COUNT = re.compile(
-    r"^\W*(?:exactly\s+|just\s+|only\s+)?(?P<n>\d+|one|two|three|four|five|six|eight|ten)\s+"
-    r"(?:[a-z]+\s+){0,2}?(?P<word>[a-z][\w-]*)",
-    re.I,
-)
-
-
-def _count(text: str, name: str) -> int | None:
-    """Return N when a clause says "2 celery workers" / "exactly one beat" of a component."""
-    match = _COUNT.match(text)
-    if not match:
-        return None
-    word = match.group("word").lower().rstrip("s")
-    if any(word == a.lower().rstrip("s") for a in aliases(name) if " " not in a):
-        return to_int(match.group("n"))
-    return None
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[Segment]:
@@ -339,11 +214,14 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
         at = item.text.find(sentence, pos)
         pos = at + len(sentence)
         start = item.start + at
-        mentioned = _mentions(sentence, names)
+        mentioned = mentions(sentence, names)
         if len(mentioned) == 1:
             topic = [mentioned[0]]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
-        elif len(mentioned) >= 2 and _for_each(sentence, mentioned):
+            number = count_of(sentence, mentioned[0])
+            if number is not None:
+                counts.setdefault(mentioned[0], number)
+        elif len(mentioned) >= 2 and for_each(sentence, mentioned):
             topic = mentioned
             out.append(Segment(mentioned, sentence, start, start + len(sentence)))
         elif len(mentioned) >= 2:
@@ -354,20 +232,10 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
     return out
 
 
-def _restricted(line: str, names: list[str], least: int = 1) -> bool:
-    """Say whether a line states its fact for the components it lists ("in scheduler and
-    worker"), ``least`` of them at least."""
-    alternatives = "|".join(alias_pattern(n) for n in names)
-    more = "+" if least > 1 else "*"
-    listed = rf"(?:{alternatives})s?(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{alternatives})s?){more}"
-    return bool(
-        re.search(rf"\b(?:in|for|on|to|by|of|both)\s+(?:the\s+)?(?:both\s+)?{listed}\b", line, re.I)
-    )
-
-
-def _for_each(line: str, names: list[str]) -> bool:
-    """Say whether a line states one fact for several components ("in scheduler and worker")."""
-    return _restricted(line, names, least=2)
+def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
+    """ "Run it as a CronJob" says what the main workload is; "`cronjob.yaml`" names a file."""
+    said_as = re.search(r"\bas\s*$", text[max(0, match.start() - 10) : match.start()], re.I)
+    return bool(said_as) or bool(re.search(r"\.(?:ya?ml|json)$", match.group("cmd").strip()))
 
 
 def _introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
@@ -376,7 +244,7 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
         name = role_name(match.group("role")) or dns_name(match.group("role"), 30)
         if re.search(r"cron", match.group("role"), re.I):
             name = "cron"
-        if not name or name == main:
+        if not name or name == main or _not_an_introduction(text, match):
             continue
         if name not in names:
             names.append(name)

@@ -53,6 +53,12 @@ _EXTERNAL = re.compile(
     r"\b(?:at|on)\s+[a-z][\w.-]*\.(?:svc|internal|local|com|net|io|org|cloud)\b|://",
     re.I,
 )
+# "should be part of the chart this time", "bundled", "ship its own": the chart runs it.
+_BUNDLED = re.compile(
+    r"\b(?:part of the chart|(?:in|with|inside) the chart|bundled|as a subchart|"
+    r"(?:its|their) own)\b",
+    re.I,
+)
 _BACKUP = re.compile(r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b", re.I)
 _PURPOSE = re.compile(
     r"^\s*(?:v?\d[\d.]*\s*)?(?:\([^)]*\)\s*)?(?:for|as)\s+(?:an?\s+|the\s+|its\s+)?"
@@ -175,12 +181,20 @@ def app_type_from_words(doc: Doc, draft: Draft) -> str:
     return ""
 
 
+def _external(clause: str) -> bool:
+    """Whether a clause places the datastore outside the chart ("no more shared ..." does not)."""
+    return any(not negated(clause, m.start()) for m in _EXTERNAL.finditer(clause))
+
+
 def read_dependencies(doc: Doc, draft: Draft) -> None:
     """Add every backing service named without a negation."""
+    bundled: set[str] = set()
     for backing in DEPENDENCIES:
         for match in backing.pattern.finditer(doc.masked):
             if re.match(r"-?\s?(?:like|compatible|style|alike)\b", doc.masked[match.end() :], re.I):
                 continue  # "an Elasticsearch-like index" is the app, not a dependency
+            if "/" in doc.masked[max(0, match.start() - 1) : match.end() + 1]:
+                continue  # a path segment ("/var/lib/mysql") names a directory
             if negated(doc.masked, match.start()):
                 draft.not_dependencies.add(backing.kind)
                 break
@@ -193,11 +207,17 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             sentence = doc.sentence_at(match.start())
             said = doc.text[sentence.start : sentence.end]
             clause = doc.clause_at(match.start())
-            if _EXTERNAL.search(doc.text[clause.start : clause.end]) or _BACKUP.search(said):
+            words = doc.text[clause.start : clause.end]
+            if any(not negated(said, m.start()) for m in _BUNDLED.finditer(said)):
+                bundled.add(backing.kind)
+            elif _external(words) or _BACKUP.search(said):
                 purpose = f"external (not bundled): {purpose or 'managed outside this chart'}"
             draft.add_dependency(backing.kind, version.group(1) if version else "", purpose)
     for kind in draft.not_dependencies:
         draft.dependencies.pop(kind, None)
+    for kind in bundled & set(draft.dependencies):
+        known = draft.dependencies[kind]  # "should be part of the chart" outweighs "shared"
+        known.purpose = known.purpose.removeprefix("external (not bundled): ")
     if (
         re.search(r"\b(?:an?|the|its own)\s+(?:sql\s+|relational\s+)?database\b", doc.masked, re.I)
         and not draft.dependencies

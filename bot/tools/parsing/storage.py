@@ -1,9 +1,10 @@
-"""Volumes and resource hints: sizes and paths, paired by the words around them.
+"""Volumes: paths and the sizes, classes and access modes stated for them.
 
-"20Gi" may be a volume or a memory limit; the nearest telling word decides ("memory", "RAM"
-versus "volume", "storage", "disk"). A volume is an absolute path in a sentence about storage,
-with the size nearest to it; a size with no path gets the conventional ``/data`` (and a note
-saying so), and "emptyDir" / "scratch" / "cache" make a volume ephemeral.
+A volume is an absolute path in a sentence about storage (or sized right next to it), with the
+size nearest to it; a size for a word that names a volume ("Media needs 50Gi") sizes that one;
+a sentence that continues one about a path ("`/media` is the library. It's a 2Ti claim") sizes
+that path. A size with no path gets the conventional ``/data`` (and a note), and "emptyDir" /
+"scratch" / "cache" make a volume ephemeral. Which sizes are storage is read by ``resources``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ import re
 from typing import Literal
 
 from bot.tools.models import Volume
-from bot.tools.parsing.draft import Draft
-from bot.tools.parsing.quantities import CPU, SIZE, cpu_quantity, size_quantity
+from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.text import Doc, dns_name, negated
 
-_MEMORY = re.compile(r"\b(?:memory|ram|mem|heap)\b", re.I)
-_STORAGE = re.compile(
+STORAGE = re.compile(
     r"\b(?:storage|volumes?|disks?|pvcs?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
     r"|models?|weights|uploads?|state|datastore|data dir(?:ectory)?|stores?|cache|emptydir|"
-    r"scratch)\b",
+    r"scratch|claims?|nas|storage\s?class(?:name)?|readwrite(?:once|many)(?:pod)?|rw[ox])\b",
     re.I,
 )
 _EPHEMERAL = re.compile(
@@ -28,7 +27,7 @@ _EPHEMERAL = re.compile(
     r"\bnot persistent\b|\bnon-persistent\b",
     re.I,
 )
-_NOT_MOUNTS = re.compile(
+NOT_MOUNTS = re.compile(
     r"^/(?:healthz?|livez|readyz|ready|live|ping|status|metrics|api|v\d|actuator|graphql|"
     r"_health|up|login|admin|docs|swagger|openapi)(?:/|$)"
 )
@@ -42,82 +41,31 @@ _CONFIG_FILES = re.compile(r"\bconfig\s?maps?\b|\bsecrets?\b|\bcertificates?\b",
 _NOT_CLASSES = frozenset({"for", "the", "a", "with", "and", "of", "is", "to", "on"})
 
 
-def _nearest(text: str, start: int, end: int) -> str:
-    """Return 'memory', 'storage' or '' for the kind of size at text[start:end]."""
-    best, kind = 10_000, ""
-    for pattern, label in ((_MEMORY, "memory"), (_STORAGE, "storage")):
-        for match in pattern.finditer(text):
-            distance = start - match.end() if match.end() <= start else match.start() - end
-            if 0 <= distance < best and distance <= 40:
-                best, kind = distance, label
-    return kind
-
-
-_LIMIT = re.compile(
-    r"\blimit(?:s|ed)?\b|\bcap(?:ped)?\b|\bmax(?:imum)?\b|\bat most\b|\bno more than\b|"
-    r"\bup to\b|\bceiling\b",
-    re.I,
-)
-_REQUEST = re.compile(r"\brequests?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I)
-_CLAUSE = re.compile(r",\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+", re.I)
-
-
-def _mode(clause: str) -> tuple[bool, bool]:
-    """Return whether sizes in ``clause`` are (requests, limits); plain sizes are requests."""
-    limit, request = bool(_LIMIT.search(clause)), bool(_REQUEST.search(clause))
-    return (request or not limit, limit)
-
-
-def read_resources(doc: Doc, draft: Draft) -> list[tuple[int, str]]:
-    """Set CPU and memory requests and limits; return storage sizes as (position, quantity)."""
-    storage: list[tuple[int, str]] = []
-    c = draft.target
-    for span in doc.sentences:
-        sentence = doc.masked[span.start : span.end]
-        offset = 0
-        for clause in _CLAUSE.split(sentence):
-            start = sentence.find(clause, offset)
-            offset = start + len(clause)
-            request, limit = _mode(clause)
-            for match in SIZE.finditer(clause):
-                kind = _nearest(clause, match.start(), match.end()) or _nearest(
-                    sentence, start + match.start(), start + match.end()
-                )
-                quantity = size_quantity(match.group("n"), match.group("u"))
-                if kind == "storage":
-                    storage.append((span.start + start + match.start(), quantity))
-                elif kind == "memory" or (kind == "" and re.search(r"\bcpu\b", clause, re.I)):
-                    if request and not (limit and not _REQUEST.search(clause)):
-                        c.memory = c.memory or quantity
-                    if limit:
-                        c.limit_memory = c.limit_memory or quantity
-                else:
-                    draft.note(f"size {match.group(0)} is stated without saying what it is for")
-            for cpu in CPU.finditer(clause):
-                if re.match(r"\s*%", clause[cpu.end() :]):
-                    continue
-                quantity = cpu_quantity(cpu)
-                if request and not (limit and not _REQUEST.search(clause)):
-                    c.cpu = c.cpu or quantity
-                if limit:
-                    c.limit_cpu = c.limit_cpu or quantity
-                break
-    return storage
-
-
 def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
     """Add volumes from storage sentences, pairing each path with the nearest size."""
     text = doc.masked
     used: set[int] = set()
-    for span in doc.sentences:
+    topic: list[tuple[int, str]] = []
+    for index, span in enumerate(doc.sentences):
         sentence = text[span.start : span.end]
-        if not _STORAGE.search(sentence):
+        sized = any(span.start <= pos < span.end for pos, _ in sizes)
+        paths = _paths(sentence, span.start)
+        follows = index > 0 and (
+            "\n" not in text[doc.sentences[index - 1].end : span.start]
+            or bool(lead(text, span.start))
+        )
+        topic = paths or (topic if follows else [])
+        if not (STORAGE.search(sentence) or sized):
             continue
-        paths = [
-            (span.start + m.start(1), m.group(1).rstrip("/.,"))
-            for m in re.finditer(r"(?<![\w./:@-])(/(?:[\w.-]+/?)+)", sentence)
-            if not _NOT_MOUNTS.match(m.group(1)) and not negated(sentence, m.start())
-        ]
+        if not paths and sized:
+            paths = [
+                (pos, path.rstrip("/"))
+                for pos, path in _file_dirs(doc.text[span.start : span.end], span.start)
+            ]
+        if not paths and sized and len(topic) == 1:
+            # "`/media` is the library. It's on the NAS: a 2Ti claim": the path of the sentence
+            # before is what this one sizes.
+            paths = [(span.start, topic[0][1])]
         if paths and _CONFIG_FILES.search(sentence):
             draft.note(
                 "files at " + ", ".join(p for _, p in paths) + " come from a ConfigMap or "
@@ -127,7 +75,7 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
         here = [(pos, q) for pos, q in sizes if span.start <= pos < span.end]
         ephemeral = bool(_EPHEMERAL.search(sentence)) or (
             bool(re.search(r"\bcache\b", sentence, re.I))
-            and not re.search(r"persist|pvc", sentence, re.I)
+            and not re.search(r"persist|pvc|surviv|durable", sentence, re.I)
         )
         for pos, path in paths:
             size = ""
@@ -143,21 +91,67 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             known = _named_volume(draft, sentence)
             if known is not None:
                 known.size = known.size or quantity
+                # "... so it needs a ReadWriteMany volume:\n 100Gi on `cephfs`" reads on.
+                above = lead(text, span.start)
+                mode = access_mode(f"{above} {sentence}")
+                known.access_mode = mode if mode != "ReadWriteOnce" else known.access_mode
+                known.storage_class = known.storage_class or _class_in(f"{above} {sentence}")
                 continue
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
 
 
+def lead(text: str, start: int) -> str:
+    """The line before ``start`` when it ends with a colon: the sentence continues below it
+    ("`/srv/files` is shared, so make it ReadWriteMany:\n  10Gi on `nfs`")."""
+    before = text[:start].rstrip()
+    return before[before.rfind("\n") + 1 :] if before.endswith(":") else ""
+
+
+def _paths(sentence: str, offset: int) -> list[tuple[int, str]]:
+    """The directories a sentence names, with their positions in the document."""
+    return [
+        (offset + m.start(1), m.group(1).rstrip("/.,"))
+        for m in re.finditer(r"(?<![\w./:@-])(/(?:[\w.-]+/?)+)", sentence)
+        if not NOT_MOUNTS.match(m.group(1).rstrip("/.,")) and not negated(sentence, m.start())
+    ]
+
+
+def _file_dirs(sentence: str, offset: int) -> list[tuple[int, str]]:
+    """The directories of the files a sentence's settings name ("MP_DATABASE=/data/mp.db on
+    a 1Gi pvc" keeps its file on a volume at /data)."""
+    return [
+        (offset + m.start(1), m.group(1))
+        for m in re.finditer(r"=[`\"']?(/(?:[\w.-]+/)+)[\w.-]+\.\w{1,6}\b", sentence)
+        if m.group(1).rstrip("/") and not NOT_MOUNTS.match(m.group(1))
+    ]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", text)}
+
+
+def _volume_names(volume: Volume) -> set[str]:
+    """The words a request may call a volume by: its name and its path's parts."""
+    names = {p.lower().rstrip("s") for p in re.split(r"[/_-]", volume.name) if len(p) > 2}
+    names |= {p.lower().rstrip("s") for p in re.split(r"[/_-]", volume.mount_path) if p}
+    return names - {"opt", "var", "app", "usr", "src", "lib", "home", "srv", "etc"}
+
+
+def volume_words(c: ComponentDraft, clause: str) -> bool:
+    """Say whether a clause names one of the workload's volumes ("Media needs 50Gi")."""
+    words = _words(clause)
+    return any(_volume_names(v) & words for v in c.volumes if v.persistent)
+
+
 def _named_volume(draft: Draft, sentence: str) -> Volume | None:
     """The volume a size without a path is for: one the sentence names ("uploads volume
     5Gi" for /var/www/html/storage/upload), else the only persistent one without a size."""
     open_ = [v for v in draft.target.volumes if v.persistent and not v.size]
-    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", sentence)}
+    words = _words(sentence)
     for volume in open_:
-        names = {volume.name.lower().rstrip("s")}
-        names |= {p.lower().rstrip("s") for p in re.split(r"[/_-]", volume.mount_path) if p}
-        if names & words:
+        if (_volume_names(volume) | {volume.name.lower().rstrip("s")}) & words:
             return volume
     return open_[0] if len(open_) == 1 else None
 
@@ -165,39 +159,57 @@ def _named_volume(draft: Draft, sentence: str) -> Volume | None:
 AccessMode = Literal["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"]
 
 
+_MANY = re.compile(
+    r"\bReadWriteMany\b|\bRWX\b|\bshared (?:between|across|by|with)\b|\bshared "
+    r"(?:volume|filesystem|storage|disk)\b|\bnfs\b|\befs\b|\bazure files\b",
+    re.I,
+)
+
+
+def access_mode(sentence: str) -> AccessMode:
+    """The access mode a sentence about a volume states; an explicit mode wins over what a
+    file system suggests, and "NOT on nfs" suggests nothing."""
+    if re.search(r"\bReadWriteOnce\b|\bRWO\b(?!P)", sentence):
+        return "ReadWriteOnce"
+    if re.search(r"\bReadOnlyMany\b|\bROX\b", sentence):
+        return "ReadOnlyMany"
+    if re.search(r"\bReadWriteOncePod\b|\bRWOP\b", sentence):
+        return "ReadWriteOncePod"
+    many = [m for m in _MANY.finditer(sentence) if not negated(sentence, m.start())]
+    return "ReadWriteMany" if many else "ReadWriteOnce"
+
+
 def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> None:
-    mode: AccessMode = "ReadWriteOnce"
-    if re.search(
-        r"\bReadWriteMany\b|\bRWX\b|\bshared (?:between|across|by|with)\b|\bshared "
-        r"(?:volume|filesystem|storage|disk)\b|\bnfs\b|\befs\b|\bazure files\b",
-        sentence,
-        re.I,
-    ):
-        mode = "ReadWriteMany"
-    elif re.search(r"\bReadOnlyMany\b|\bROX\b", sentence):
-        mode = "ReadOnlyMany"
-    elif re.search(r"\bReadWriteOncePod\b|\bRWOP\b", sentence):
-        mode = "ReadWriteOncePod"
+    mode = access_mode(sentence)
     name = dns_name(path.rsplit("/", 1)[-1], 40) or "data"
     draft.target.add_volume(
         Volume(
             name=name,
             mount_path=path,
             size="" if ephemeral else size,
-            storage_class="",
+            storage_class=_class_in(sentence),
             access_mode=mode,
             persistent=not ephemeral,
         )
     )
 
 
+def _class_in(text: str) -> str:
+    """The storage class a text names ('' when none)."""
+    for match in _STORAGE_CLASS.finditer(text):
+        value = (match.group("c") or match.group("k")).lower()
+        if value not in _NOT_CLASSES:
+            return value
+    return ""
+
+
 def _storage_class(doc: Doc, draft: Draft) -> None:
-    match = _STORAGE_CLASS.search(doc.masked)
-    if not match or not draft.target.volumes:
+    """A storage class stated once holds for every persistent volume the sentences left
+    without one; several classes are each read where they are stated (``_add``)."""
+    classes = {_class_in(doc.masked[s.start : s.end]) for s in doc.sentences} - {""}
+    if len(classes) != 1:
         return
-    value = (match.group("c") or match.group("k")).lower()
-    if value in _NOT_CLASSES:
-        return
+    value = classes.pop()
     for volume in draft.target.volumes:
         if volume.persistent and not volume.storage_class:
             volume.storage_class = value

@@ -40,7 +40,8 @@ _CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alo
 
 NEGATION = re.compile(
     r"\b(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
-    r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except)\b"
+    r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except|"
+    r"nothing)\b"
     r"[\w\s/-]{0,24}$",
     re.I,
 )
@@ -69,6 +70,15 @@ WORD_NUMBERS = {
 NUMBER = (
     r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty)"
+)
+
+
+# An environment variable's name: SCREAMING_SNAKE, or the NAME__section__key convention of
+# apps configured by variables (GITEA__database__PASSWD, LISTMONK_db__password).
+ENV_VAR = (
+    r"[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*__[A-Za-z0-9]+(?:__?[A-Za-z0-9]+)*"
+    r"|[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+"
+    r"|[a-z][a-z0-9]*(?:__[a-z0-9]+)+"  # Ghost's database__connection__password
 )
 
 
@@ -135,6 +145,13 @@ def negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start]
     before = re.split(r"[,.;:\n()]", before)[-1]
     return bool(NEGATION.search(before))
+
+
+def in_code_span(text: str, pos: int) -> bool:
+    """Return True when ``pos`` is inside a backticked code span of its line: a word there is a
+    name ("the compose `command:`"), not the verb of a sentence."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count("`", line_start, pos) % 2 == 1
 
 
 @dataclass

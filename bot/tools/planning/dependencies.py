@@ -36,6 +36,14 @@ def pick_tag(dependency: Dependency, store: Datastore) -> tuple[str, str]:
         # A full version is specific already; keep the image flavour (e.g. -alpine).
         suffix = store.image.tag.split("-", 1)[1] if "-" in store.image.tag else ""
         return f"{wanted}-{suffix}" if suffix else wanted, ""
+    major = wanted.split(".")[0]
+    if major in store.tags:
+        # An unlisted minor release keeps the major version asked for.
+        return store.tags[major], (
+            f"{dependency.kind} {dependency.version} is not in the pinned-tag table: using "
+            f"{store.tags[major]} (same major version); set {dependency.kind}.image.tag to pin "
+            "another release"
+        )
     return store.image.tag, (
         f"{dependency.kind} {dependency.version} is not in the pinned-tag table: using "
         f"{store.image.tag}; set {dependency.kind}.image.tag to pin another release"

@@ -37,6 +37,9 @@ _MEMORY_REQUEST_FLOOR_MI = 64
 CPU_LIMIT_FACTOR = 4
 MEMORY_LIMIT_FACTOR = 1.5
 DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"]
+# The widest limit/request ratios the optimizer accepts (bot/tools/optimize/tables.py).
+_CPU_LIMIT_RATIO = 8.0
+_MEMORY_LIMIT_RATIO = 2.0
 
 
 def memory_limit_mi(request_mi: float) -> int:
@@ -86,9 +89,17 @@ def estimate_resources(
             why.append(f"{label} as stated, in every environment")
     if mem_req is not None and mem_req < analysis.typical_memory_mi / 2:
         why.append("stated memory is well below the runtime's typical footprint")
-    # With only a limit stated, the request follows the footprint but never exceeds the limit.
-    cpu = cpu_req or min(float(analysis.typical_cpu_m), cpu_lim or float("inf"))
-    memory = mem_req or min(float(analysis.typical_memory_mi), mem_lim or float("inf"))
+    # With only a limit stated, the request follows the footprint but never exceeds the limit,
+    # nor falls so far below it that the stated limit breaks the request/limit ratio policy
+    # (the optimizer would then lower a limit the request asked for).
+    cpu = cpu_req or min(
+        max(float(analysis.typical_cpu_m), (cpu_lim or 0) / _CPU_LIMIT_RATIO),
+        cpu_lim or float("inf"),
+    )
+    memory = mem_req or min(
+        max(float(analysis.typical_memory_mi), (mem_lim or 0) / _MEMORY_LIMIT_RATIO),
+        mem_lim or float("inf"),
+    )
     prod_memory = max(round_up(memory, 16), _MEMORY_REQUEST_FLOOR_MI)
     envs: dict[str, ResourceSpec] = {}
     for env in environments or environments_of(requirements):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.tools.datastores import DATASTORES
 from bot.tools.models import Image, Plan
 from bot.tools.planning.dependencies import connections_for
+from bot.tools.values_layout.claims import share_claims
 from bot.tools.values_layout.workload import (
     Part,
     Values,
@@ -251,6 +252,13 @@ def base_values(plan: Plan) -> Values:
     }
     values["persistence"] = workload.pop("persistence")
     values["extraVolumes"] = workload.pop("extraVolumes")
+    share_claims(
+        plan.chart_name,
+        [
+            ("", main.kind, main.w.volumes, values),
+            *((p.name, p.kind, p.w.volumes, components[p.name]) for p in others),
+        ],
+    )
     values["tests"] = {
         "enabled": service["enabled"] or bool(values["connections"]),
         "image": dict(_TEST_IMAGE),

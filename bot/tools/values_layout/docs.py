@@ -136,7 +136,8 @@ PARAMS: dict[str, str] = {
     "persistence.storageClass": "StorageClass (empty = cluster default)",
     "persistence.accessModes": "Access modes",
     "persistence.mountPath": "Where the volume is mounted",
-    "persistence.existingClaim": "Use an existing PersistentVolumeClaim instead of creating one",
+    "persistence.existingClaim": "Use an existing PersistentVolumeClaim instead of creating one "
+    "(a template: another workload's claim when they share the volume)",
     "extraVolumes": "Further persistent volumes (name, mountPath, size, storageClass, "
     "accessModes, existingClaim)",
     "tests.enabled": "Install the `helm test` connection test",

@@ -256,7 +256,10 @@ def connection_values(part: Part, deps: list[HelmDependency]) -> list[Values]:
         entry = grouped.setdefault(
             dep.name, {"name": dep.name, "port": dep.port, "scheme": "", "env": [], "urlPath": ""}
         )
-        entry["env"].append({"name": conn.env, "from": conn.part})
+        env: Values = {"name": conn.env, "from": conn.part}
+        if conn.with_port:
+            env["withPort"] = True
+        entry["env"].append(env)
         if conn.part == "url":
             entry["scheme"] = conn.url_scheme or DATASTORES[dep.kind].url_scheme
             entry["urlPath"] = conn.url_path

@@ -117,13 +117,13 @@ volumes:
   {{- if and $v.persistence.enabled .claim }}
   - name: data
     persistentVolumeClaim:
-      claimName: {{ default .name $v.persistence.existingClaim }}
+      claimName: {{ tpl (default .name $v.persistence.existingClaim) $root }}
   {{- end }}
   {{- range $v.extraVolumes }}
   {{- if or $ctx.claim .existingClaim }}
   - name: {{ .name }}
     persistentVolumeClaim:
-      claimName: {{ default (printf "%s-%s" $ctx.name .name | trunc 63 | trimSuffix "-") .existingClaim }}
+      claimName: {{ tpl (default (printf "%s-%s" $ctx.name .name | trunc 63 | trimSuffix "-") .existingClaim) $root }}
   {{- end }}
   {{- end }}
   {{- range $v.configMounts }}
@@ -169,7 +169,7 @@ so that a URL can use it through $(VAR) expansion.
 {{- range $c.env }}
 {{- if eq .from "host" }}
 - name: {{ .name }}
-  value: {{ $host | quote }}
+  value: {{ if .withPort }}{{ printf "%s:%v" $host $c.port | quote }}{{ else }}{{ $host | quote }}{{ end }}
 {{- else if eq .from "port" }}
 - name: {{ .name }}
   value: {{ $c.port | quote }}

@@ -71,20 +71,62 @@ def extract(text: str) -> tuple[list[dict[str, Any]], str]:
     return docs, rest
 
 
-def variables(text: str) -> dict[str, str]:
-    """Return the variables a request states beside its compose file (.env blocks, prose)."""
-    found: dict[str, str] = {}
+# The file name a writer puts before an env block: "`.importer.env`:", "and the .env (...):".
+_ENV_FILE_LABEL = re.compile(
+    r"(?P<file>[\w.-]*\.env(?:\.[\w-]+)?|[\w.-]+\.env)\b[^\n]*:?[ \t]*\n*$"
+)
+
+
+def _env_blocks(text: str) -> list[tuple[str, re.Match[str]]]:
+    """Return the fenced blocks made only of ``KEY=value`` lines, each with the env file name
+    written just before it ('' when none is)."""
+    blocks = []
     for match in _FENCE.finditer(text):
         body = match.group("body")
         lines = [
             line for line in body.splitlines() if line.strip() and not line.strip().startswith("#")
         ]
         if lines and all(_ENV_LINE.match(line) for line in lines):
-            for env in _ENV_LINE.finditer(body):
-                found.setdefault(env.group("k"), env.group("v").strip().strip("'\""))
+            before = text[max(0, match.start() - 200) : match.start()].rstrip("\n")
+            last = before.rsplit("\n", 1)[-1]
+            label = _ENV_FILE_LABEL.search(last)
+            blocks.append((label.group("file").lower() if label else "", match))
+    return blocks
+
+
+def _block_variables(match: re.Match[str]) -> dict[str, str]:
+    return {
+        env.group("k"): env.group("v").strip().strip("'\"")
+        for env in _ENV_LINE.finditer(match.group("body"))
+    }
+
+
+def variables(text: str) -> dict[str, str]:
+    """Return the variables a request states beside its compose file (.env blocks, prose)."""
+    found: dict[str, str] = {}
+    for _, match in _env_blocks(text):
+        for key, value in _block_variables(match).items():
+            found.setdefault(key, value)
     for match in _INLINE.finditer(_FENCE.sub("", text)):
         found.setdefault(match.group("k"), match.group("v").rstrip("."))
     return found
+
+
+def env_files(text: str) -> dict[str, dict[str, str]]:
+    """Return the variables of each env block named by its file ("`.importer.env`:")."""
+    files: dict[str, dict[str, str]] = {}
+    for label, match in _env_blocks(text):
+        if label:
+            files.setdefault(label, {}).update(_block_variables(match))
+    return files
+
+
+def without_env_blocks(text: str) -> str:
+    """Blank the env blocks beside a compose file: they feed its ``${VAR}`` references and the
+    services that load them, not the main workload's settings."""
+    for _, match in reversed(_env_blocks(text)):
+        text = text[: match.start()] + "\n" * match.group(0).count("\n") + text[match.end() :]
+    return text
 
 
 _REFERENCE = re.compile(r"^\$\{?(\w+)")
@@ -124,6 +166,20 @@ def _password_connections(
             c.connections.append(Connection(dependency=kind, env=variable, part="password"))
 
 
+def _remember_references(doc: dict[str, Any], name: str, draft: Draft) -> None:
+    """Keep which variable each setting of a service interpolates, for the request to say
+    later where that variable's value lives ("`ENCRYPTION_KEY` is in the Secret ...")."""
+    raw = next((s for s in spec.services(doc) if s.name == name), None)
+    key = dns_name(name, 30)
+    draft.env_files[key] = (
+        [f.replace("\\", "/").rsplit("/", 1)[-1] for f in raw.env_files] if raw else []
+    )
+    seen = draft.compose_env.setdefault(key, {})
+    for var, value in (raw.environment if raw else {}).items():
+        whole = re.fullmatch(r"\$\{?(\w+)(?::?[-?][^}]*)?\}?", str(value or "").strip())
+        seen[var] = whole.group(1) if whole else ""
+
+
 def _unmarked(value: Any) -> Any:
     """A redacted value reads as the YAML list ``[REDACTED]``: make it the string it stands for."""
     if isinstance(value, dict):
@@ -136,12 +192,19 @@ def _unmarked(value: Any) -> Any:
 
 
 def _used(doc: dict[str, Any]) -> set[str]:
-    """Names the compose file itself interpolates: host paths and versions, not app config."""
-    return set(re.findall(r"\$\{?(\w+)", yaml.safe_dump(doc)))
+    """Names the compose file itself interpolates: host paths and versions, not app config.
+    ``$$VAR`` is an escaped dollar, a variable of the container's shell."""
+    return set(re.findall(r"(?<!\$)\$\{?(\w+)", yaml.safe_dump(doc).replace("$$", "")))
 
 
-def apply(doc: dict[str, Any], draft: Draft, known: dict[str, str]) -> None:
-    """Add the workloads, datastores and ingress of one compose document to ``draft``."""
+def apply(
+    doc: dict[str, Any],
+    draft: Draft,
+    known: dict[str, str],
+    files: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """Add the workloads, datastores and ingress of one compose document to ``draft``;
+    ``known`` are the variables stated beside it, ``files`` those of each named env file."""
     doc = _unmarked(doc)
     problems = spec.schema_errors(doc)
     if problems:
@@ -153,6 +216,13 @@ def apply(doc: dict[str, Any], draft: Draft, known: dict[str, str]) -> None:
     interpolated = spec.interpolate(doc, known)
     every = spec.services(interpolated)
     stores = {s.name: kind for s in every if (kind := mapping.backing_kind(s))}
+    for svc in every:
+        if svc.name not in stores:
+            # A bare "- TOTP_VAULT_KEY" passes the project's variable through: the .env has it.
+            svc.environment = {
+                key: known.get(key) if value is None else value
+                for key, value in svc.environment.items()
+            }
     alone = len(every) - len(stores) <= 1
     apps = [
         s
@@ -177,19 +247,35 @@ def apply(doc: dict[str, Any], draft: Draft, known: dict[str, str]) -> None:
     image = parse_image(main.image) if main.image else None
     if image is not None:
         draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
-    env_files = {k: v for k, v in known.items() if k not in _used(doc)}
+    used = _used(doc)
     passwords = _password_variables(doc, stores)
     for svc in apps:
         with draft.focus(svc.name) as c:
-            for key, value in env_files.items() if svc.env_files else ():
-                svc.environment.setdefault(key, value)
+            for key, value in _loaded(svc, known, files or {}).items():
+                if key not in used:
+                    svc.environment.setdefault(key, value)
             mapping.workload(svc, c, draft, stores)
             _password_connections(doc, svc.name, passwords, c)
+            _remember_references(doc, svc.name, draft)
             if svc.name in one_shots:
                 c.workload = "Job"
                 c.hook = c.hook or "pre-install,pre-upgrade"
                 c.app_type = c.app_type or "migration"
     _ports_from_addresses(apps, draft)
+
+
+def _loaded(
+    svc: spec.Service, known: dict[str, str], files: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """The variables a service loads with ``env_file``: those of the blocks named after its
+    files, or every stated variable when the request names no block after them."""
+    if not svc.env_files:
+        return {}
+    names = {f.replace("\\", "/").rsplit("/", 1)[-1].lower() for f in svc.env_files}
+    named = [files[n] for n in names if n in files]
+    if not named:
+        return known
+    return {k: v for block in named for k, v in block.items()}
 
 
 def _ports_from_addresses(apps: list[spec.Service], draft: Draft) -> None:

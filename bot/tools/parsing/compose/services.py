@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.models import ConfigMount, Connection, HostMount, Probe, SecretMount, Volume
+from bot.tools.models import Probe, SecretMount
 from bot.tools.parsing import stack
-from bot.tools.parsing.compose.spec import Service, VolumeSpec
+from bot.tools.parsing.compose.environment import environment
+from bot.tools.parsing.compose.spec import Service
+from bot.tools.parsing.compose.volumes import volumes
 from bot.tools.parsing.draft import RANK_COMPOSE, RANK_IMAGE, RANK_WEAK, ComponentDraft, Draft
 from bot.tools.parsing.images import parse_image
 from bot.tools.parsing.lexicon import DEPENDENCIES
@@ -47,12 +49,6 @@ _GENERIC = frozenset(
 )
 _WORKER = re.compile(r"\b(?:celery|sidekiq|worker|queue|consumer|rq|beat|scheduler|jobs?)\b", re.I)
 # Paths only a node has: mounting them is a node agent's business, never app data.
-_NODE_PATHS = re.compile(
-    r"^/(?:var/log|var/lib/docker|proc|sys|dev|run/containerd|var/run/containerd|etc/machine-id|"
-    r"var/lib/kubelet|run/udev|lib/modules)(?:/|$)"
-)
-_SOCKETS = re.compile(r"docker\.sock$|containerd\.sock$|crio\.sock$")
-_TIME_FILES = ("/etc/localtime", "/etc/timezone")
 _HEALTH_URL = re.compile(
     r"(?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[\w.-]+)(?::(?P<port>\d+))"
     r"(?P<path>/[^\s'\"|;&]*)?|https?://[\w.\[\]:-]+?(?P<path2>/[^\s'\"|;&]*)?(?=[\s'\"|;&]|$)"
@@ -100,7 +96,17 @@ def score(svc: Service, services: list[Service], alone: bool) -> int:
         points -= 3
     if _WORKER.search(f"{svc.name} {' '.join(svc.command)}"):
         points -= 2
+    if _DATA_SERVICE.search(svc.image or ""):
+        points -= 3  # a store helm-bot does not bundle is still a store, not the app
     return points
+
+
+# Data services that are not among the bundled datastores: run as workloads, never the main one.
+_DATA_SERVICE = re.compile(
+    r"\b(?:clickhouse|cassandra|scylla|influxdb|minio|meilisearch|typesense|qdrant|weaviate|"
+    r"milvus|etcd|zookeeper|couchdb|neo4j|dragonfly|garage|seaweedfs)\b",
+    re.I,
+)
 
 
 def datastore_facts(svc: Service, kind: str, draft: Draft) -> None:
@@ -141,8 +147,8 @@ def workload(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str, st
         c.add_port(port.target, protocol=port.protocol)
     if svc.range_note:
         draft.note(f"compose service '{svc.name}': {svc.range_note}")
-    _environment(svc, c, draft, stores)
-    _volumes(svc, c, draft)
+    environment(svc, c, draft, stores)
+    volumes(svc, c, draft)
     for source, target in svc.secrets:
         directory = target.rsplit("/", 1)[0] or "/run/secrets"
         if not any(m.mount_path == directory for m in c.secret_mounts):
@@ -163,124 +169,6 @@ def workload(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str, st
     stack.read_stack(Doc(f"{' '.join(svc.entrypoint)} {' '.join(svc.command)}"), draft)
 
 
-def _environment(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str, str]) -> None:
-    for key, value in svc.environment.items():
-        if value is None:
-            draft.note(
-                f"{key} of '{svc.name}' takes its value from the host environment in compose"
-            )
-            c.add_env(key, "") if key.isupper() else None
-            continue
-        store = _names_datastore(value, stores)
-        if store and ("://" in value or _HOSTISH.search(key)):
-            _connect(c, key, value, store)
-            continue
-        if store and re.search(r"USER(?:NAME)?$", key):
-            _remember(draft, store, "user", value)
-        elif store is not None and re.search(r"(?:_DB|DATABASE|DB_?NAME)$", key):
-            _remember(draft, store, "database", value)
-        c.add_env(key, value)
-
-
-_HOSTISH = re.compile(r"HOST(?:NAME)?S?$|_ADDR(?:ESS)?$|_SERVERS?$|_ENDPOINT$|^[A-Z]+_URL$", re.I)
-
-
-def _remember(draft: Draft, kind: str, what: str, value: str) -> None:
-    """Keep the user or database an app variable names as the datastore's own."""
-    dep = draft.dependencies.get(kind)
-    if dep is not None and REDACTED not in value and not getattr(dep, what):
-        setattr(dep, what, value)
-
-
-def _names_datastore(value: str, stores: dict[str, str]) -> str:
-    """Return the datastore a value points at (its compose host name or a URL to it)."""
-    if value in stores:
-        return stores[value]
-    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?(?P<host>[\w.-]+)", value)
-    if url and url.group("host") in stores:
-        return stores[url.group("host")]
-    return ""
-
-
-def _connect(c: ComponentDraft, key: str, value: str, store: str) -> None:
-    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?[\w.-]+(?::\d+)?(?P<path>/\S*)?", value)
-    if url:
-        path = url.group("path") or ""
-        # /bookshelf names the database (the chart's own); /0 picks a Redis database.
-        path = path if re.fullmatch(r"/\d+", path) else ""
-        c.connections.append(
-            Connection(
-                dependency=store, env=key, part="url", url_scheme=url.group("scheme"), url_path=path
-            )
-        )
-    else:
-        c.connections.append(Connection(dependency=store, env=key, part="host"))
-
-
-def _volumes(svc: Service, c: ComponentDraft, draft: Draft) -> None:
-    for spec in svc.volumes:
-        _volume(svc, spec, c, draft)
-    tmpfs = svc.raw.get("tmpfs")
-    for target in [tmpfs] if isinstance(tmpfs, str) else tmpfs or []:
-        c.add_volume(_emptydir(str(target).split(":")[0]))
-    if svc.raw.get("shm_size"):
-        c.add_volume(_emptydir("/dev/shm"))
-
-
-def _emptydir(target: str) -> Volume:
-    name = dns_name(target.rsplit("/", 1)[-1], 40) or "scratch"
-    return Volume(name=name, mount_path=target, persistent=False)
-
-
-def _volume(svc: Service, spec: VolumeSpec, c: ComponentDraft, draft: Draft) -> None:
-    source, target = spec.source, spec.target
-    if spec.kind == "tmpfs" or (spec.kind == "volume" and not source):
-        c.add_volume(_emptydir(target))
-        return
-    if spec.kind != "bind":
-        name = dns_name(source, 40) or "data"
-        c.add_volume(Volume(name=name, mount_path=target, size="", persistent=True))
-        return
-    if source in _TIME_FILES or target in _TIME_FILES:
-        draft.note(f"'{svc.name}' mounts the host's {target}: set TZ instead")
-        return
-    if _SOCKETS.search(source):
-        draft.note(
-            f"compose mounts the container runtime's socket into '{svc.name}': not carried "
-            "over (nodes may not run Docker, and the socket is root on the node)"
-        )
-        return
-    if _NODE_PATHS.match(source):
-        if spec.read_only or source.startswith("/var/log"):
-            c.host_mounts.append(HostMount(host_path=source, mount_path=target, read_only=True))
-            c.workload = c.workload or "DaemonSet"
-        else:
-            draft.elevated.host_path.append(source)
-        return
-    file_like = re.search(r"\.[A-Za-z0-9]{1,6}$", source.rsplit("/", 1)[-1])
-    if file_like or spec.read_only:
-        stem = re.sub(r"\.[A-Za-z0-9]{1,6}$", "", source.rsplit("/", 1)[-1])
-        name = dns_name(f"{draft.component or svc.name}-{stem}", 53) or f"{svc.name}-config"
-        c.config_mounts.append(
-            ConfigMount(
-                config_map=name,
-                mount_path=target,
-                sub_path=source.rsplit("/", 1)[-1] if file_like else "",
-            )
-        )
-        draft.note(
-            f"bind mount {source} -> {target} of '{svc.name}': mounted from ConfigMap {name} "
-            "(create it from that file)"
-        )
-        return
-    name = dns_name(source.rsplit("/", 1)[-1], 40) or "data"
-    c.add_volume(Volume(name=name, mount_path=target, size="", persistent=True))
-    draft.note(
-        f"host directory {source} of '{svc.name}' becomes a persistent volume at {target}: copy "
-        "its data over before switching"
-    )
-
-
 def _health(svc: Service, c: ComponentDraft) -> None:
     if svc.health_disabled or not svc.healthcheck:
         return
@@ -288,11 +176,18 @@ def _health(svc: Service, c: ComponentDraft) -> None:
     path = re.search(
         r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[\w.-]+)(?::(?P<port>\d+))?(?P<path>/[^\s'\"|;&]*)?",
         test,
+    ) or re.search(  # curl's scheme-less "localhost:3000/health"
+        r"(?<![\w.-])(?:localhost|127\.0\.0\.1|0\.0\.0\.0):(?P<port>\d+)(?P<path>/[^\s'\"|;&]*)?",
+        test,
     )
     if path:
         c.health = c.health or Probe(
             kind="http", path=path.group("path") or "/", port=path.group("port") or "", command=[]
         )
+        local = re.search(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/]", test)
+        if local and path.group("port") and not c.ports:
+            # A check that calls the container itself on a port says it listens there.
+            c.add_port(int(path.group("port")))
     elif svc.healthcheck[0] not in ("NONE",):
         command = [t for t in svc.healthcheck if t not in ("CMD", "CMD-SHELL")]
         if svc.healthcheck[0] == "CMD-SHELL" or len(command) == 1:

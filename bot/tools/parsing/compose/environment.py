@@ -1,0 +1,77 @@
+"""A compose service's environment: its settings, and the ones that reach a datastore.
+
+``DB_HOST: db`` where ``db`` is the compose datastore, ``DATABASE_URL: postgres://...@db/app``
+and ``CACHE_SERVERS: cache:11211`` become connections to the bundled datastore (its host, a URL,
+an address); a user or database name given next to them is the datastore's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.models import Connection
+from bot.tools.parsing.compose.spec import Service
+from bot.tools.parsing.draft import ComponentDraft, Draft
+from bot.tools.parsing.secrets import REDACTED
+
+
+def environment(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str, str]) -> None:
+    for key, value in svc.environment.items():
+        if value is None:
+            draft.note(
+                f"{key} of '{svc.name}' takes its value from the host environment in compose"
+            )
+            c.add_env(key, "") if key.isupper() else None
+            continue
+        store = _names_datastore(value, stores)
+        if store and ("://" in value or _HOSTISH.search(key) or _ADDRESS.fullmatch(value)):
+            _connect(c, key, value, store)
+            continue
+        if store and re.search(r"USER(?:NAME)?$", key):
+            _remember(draft, store, "user", value)
+        elif store is not None and re.search(r"(?:_DB|DATABASE|DB_?NAME)$", key):
+            _remember(draft, store, "database", value)
+        c.add_env(key, value, pasted=True)
+
+
+_HOSTISH = re.compile(r"HOST(?:NAME)?S?$|_ADDR(?:ESS)?$|_SERVERS?$|_ENDPOINT$|^[A-Z]+_URL$", re.I)
+
+
+def _remember(draft: Draft, kind: str, what: str, value: str) -> None:
+    """Keep the user or database an app variable names as the datastore's own."""
+    dep = draft.dependencies.get(kind)
+    if dep is not None and REDACTED not in value and not getattr(dep, what):
+        setattr(dep, what, value)
+
+
+def _names_datastore(value: str, stores: dict[str, str]) -> str:
+    """Return the datastore a value points at (its compose host name or a URL to it)."""
+    if value in stores:
+        return stores[value]
+    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?(?P<host>[\w.-]+)", value)
+    if url and url.group("host") in stores:
+        return stores[url.group("host")]
+    address = _ADDRESS.fullmatch(value)
+    if address and address.group("host") in stores:
+        return stores[address.group("host")]
+    return ""
+
+
+# "zammad-memcached:11211": a datastore's address, its host and port.
+_ADDRESS = re.compile(r"(?P<host>[A-Za-z][\w.-]*):(?P<port>\d{2,5})")
+
+
+def _connect(c: ComponentDraft, key: str, value: str, store: str) -> None:
+    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?[\w.-]+(?::\d+)?(?P<path>/\S*)?", value)
+    if url:
+        path = url.group("path") or ""
+        # /bookshelf names the database (the chart's own); /0 picks a Redis database.
+        path = path if re.fullmatch(r"/\d+", path) else ""
+        c.connections.append(
+            Connection(
+                dependency=store, env=key, part="url", url_scheme=url.group("scheme"), url_path=path
+            )
+        )
+    else:
+        address = bool(_ADDRESS.fullmatch(value))
+        c.connections.append(Connection(dependency=store, env=key, part="host", with_port=address))

@@ -1,0 +1,80 @@
+"""What a request says that is context, not a fact of the chart.
+
+People paste logs and stack traces to show what went wrong, and they tell the story of what
+they tried ("I tried to copy the compose command into a Deployment with 2 replicas, and both
+pods raced"). An experienced engineer reads both as background: the two replicas that raced are
+not the replica count being asked for. Code blocks made mostly of log lines, and sentences that
+narrate an attempt or a suggestion someone made, are blanked (offsets kept) before the facts are
+read. A sentence that turns from the story to the request ("..., so please give it 1Gi") keeps
+its request.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CODE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
+_LOG_LINE = re.compile(
+    r"^\s*(?:\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
+    r"FATAL|TRACE|CRITICAL)\b|Traceback|\s+at\s+[\w.$<>]+\s*\(|File \"|\w*(?:Error|Exception)\b|"
+    r"[-=]{10,}\s*$|"
+    r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[|"
+    # syslog/Apache dates, kubectl tables, shell errors
+    r"\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) |"
+    r"NAME\s+(?:READY|STATUS|TYPE|CLASS)\b|[\w.-]+\s+\d+/\d+\s+[A-Z][A-Za-z:]+\s+\d+|"
+    r"[\w./-]+: line \d+:|.*\b(?:Permission denied|No such file or directory|command not found)\b)"
+)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def without_logs(text: str) -> str:
+    """Blank code blocks that are logs, stack traces or shell sessions: context, not facts.
+
+    Settings, Dockerfiles, manifests and ``docker run`` lines stay: they state facts.
+    """
+
+    def keep(match: re.Match[str]) -> str:
+        body = match.group(0)
+        lines = [ln for ln in body.splitlines()[1:-1] if ln.strip()]
+        noisy = [ln for ln in lines if _LOG_LINE.match(ln)]
+        if lines and len(noisy) >= 0.4 * len(lines):
+            return "\n" * body.count("\n")
+        return body
+
+    return _CODE.sub(keep, text)
+
+
+# "I tried ...", "we've attempted ...", "it was suggested to ...": the story of an attempt.
+_ATTEMPT = re.compile(
+    r"\b(?:I|we)(?:'ve|'d| have| had)?\s+(?:already\s+|just\s+|also\s+|first\s+)?"
+    r"(?:tried|attempted)\b|\b(?:it\s+)?was\s+suggested\b|\bsomeone\s+suggested\b",
+    re.I,
+)
+# Where the story turns back to the request.
+_TURN = re.compile(
+    r"[,;]\s*(?:so|instead|therefore|hence|now)\b|\bbut\s+(?:now|please|we\s+(?:need|want)|"
+    r"it\s+should)\b",
+    re.I,
+)
+# A sentence ends at . ! ? ; followed by space, at a blank line, or where a list item starts.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])[ \t])|:\s*\n")
+
+
+def without_attempts(text: str) -> str:
+    """Blank the sentences that narrate what someone tried or suggested before the request."""
+    out = list(text)
+    start = 0
+    ends = [m for m in _SENTENCE.finditer(text)] + [None]
+    for end_match in ends:
+        end = end_match.start() if end_match else len(text)
+        sentence = text[start:end]
+        attempt = _ATTEMPT.search(sentence)
+        if attempt and "```" not in sentence:
+            turn = _TURN.search(sentence, attempt.end())
+            stop = start + (turn.start() if turn else len(sentence))
+            out[start:stop] = _blank(text[start:stop])
+        start = end_match.end() if end_match else len(text)
+    return "".join(out)

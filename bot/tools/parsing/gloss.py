@@ -1,0 +1,115 @@
+"""Requests written in another language, read by the English readers.
+
+A platform engineer who reads German, French, Spanish, Portuguese, Chinese or Japanese reads
+"eine Replik", "une réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the
+same, only the words around them change. The readers of this package key on English words
+("port", "replica", "existing Secret", "limit"), so a request in one of those languages gets its
+technical vocabulary glossed into English first: names, values and code spans stay as written.
+
+Chinese and Japanese need two more steps: their full-width punctuation ("：", "（", "，", "。")
+becomes the ASCII the readers split on, and a space separates Han or kana from Latin letters and
+digits, because those scripts do not put spaces between words ("镜像用`nacos`", "端口8848").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.gloss_words import (
+    CHINESE,
+    FRENCH,
+    GERMAN,
+    JAPANESE,
+    MARKERS,
+    PORTUGUESE,
+    SPANISH,
+    Lexicon,
+)
+
+# Full-width punctuation as ASCII, with the space a Latin writer puts after it.
+_FULLWIDTH = str.maketrans(
+    {
+        "\uff1a": ": ",
+        "\uff08": " (",
+        "\uff09": ") ",
+        "\uff0c": ", ",
+        "\u3001": ", ",
+        "\uff1b": "; ",
+        "\u3002": ". ",
+        "\uff01": "! ",
+        "\uff1f": "? ",
+        "\uff1d": "=",
+        "\u3000": " ",
+        "\u3010": "[",
+        "\u3011": "] ",
+        "\u300a": '"',
+        "\u300b": '" ',
+        "\u300c": '"',
+        "\u300d": '" ',
+        "\uff0f": "/",
+    }
+)
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_THEN_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9`/$])")
+_LATIN_THEN_CJK = re.compile(rf"(?<=[A-Za-z0-9`%)])(?=[{_CJK}])")
+_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
+
+_LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "pt": PORTUGUESE}
+
+
+def language(text: str) -> str:
+    """Return the language of a request: en, de, fr, es, pt, zh or ja."""
+    prose = _CODE.sub(" ", text)
+    latin = len(re.findall(r"[A-Za-z]", prose))
+    kana = len(re.findall(r"[\u3040-\u30ff]", prose))
+    han = len(re.findall(r"[\u4e00-\u9fff]", prose))
+    # A few CJK characters in mostly Latin text (a name, a quote) do not make it CJK.
+    if kana >= 3 and kana + han >= 0.15 * (kana + han + latin):
+        return "ja"
+    if han >= 4 and han >= 0.15 * (han + latin):
+        return "zh"
+    words = re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", prose.lower())
+    counts = {
+        lang: sum(1 for w in words if re.fullmatch(pattern, w)) for lang, pattern in MARKERS.items()
+    }
+    best = max((lang for lang in counts if lang != "en"), key=lambda lang: counts[lang])
+    return best if counts[best] >= 3 and counts[best] > 1.5 * counts["en"] else "en"
+
+
+def _replace(prose: str, lexicon: Lexicon, words: bool) -> str:
+    for pattern, english in lexicon:
+        bounded = rf"(?<!\w)(?:{pattern})(?!\w)" if words else pattern
+        prose = re.sub(bounded, english, prose, flags=re.I)
+    return prose
+
+
+def gloss(text: str) -> str:
+    """Return ``text`` with its technical vocabulary in English; English text is unchanged."""
+    lang = language(text)
+    if lang == "en":
+        return text
+    lexicon = {"zh": CHINESE, "ja": JAPANESE}.get(lang) or _LEXICONS[lang]
+    # Code spans are kept as written: each stands in the prose as a numbered `\0n\0` token,
+    # so the words around it still see its backticks.
+    codes: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        codes.append(match.group(0))
+        return f"`\0{len(codes) - 1}\0`"
+
+    glossed = _prose(_CODE.sub(hold, text), lexicon, lang)
+    glossed = re.sub(r"`\0(\d+)\0`", lambda m: codes[int(m.group(1))], glossed)
+    if lang in ("zh", "ja"):
+        glossed = _LATIN_THEN_CJK.sub(" ", _CJK_THEN_LATIN.sub(" ", glossed))
+    return glossed
+
+
+def _prose(prose: str, lexicon: Lexicon, lang: str) -> str:
+    if lang in ("zh", "ja"):
+        prose = prose.translate(_FULLWIDTH)
+        # Punctuation already made ASCII (by redaction) still lacks the space after it.
+        prose = re.sub(r"([;,)]|(?<!\d):(?!//))(?=\S|$)", r"\1 ", prose)
+        prose = re.sub(r"(?<=\S)\(", " (", prose)
+        prose = _replace(prose, lexicon, words=False)
+        return re.sub(r"[ \t]{2,}", " ", prose)
+    return _replace(prose, lexicon, words=True)

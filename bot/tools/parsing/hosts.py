@@ -1,0 +1,195 @@
+"""Where the application is reached: ingress host names and the paths routed to components.
+
+A host is a domain that is not an image registry, a file name, a label or taint key, or a
+service the app calls out to ("sends mail via smtp.example.com"); "ingress a.example.com", an
+https URL and "UI at a.example.com" name one. "`/api` goes to the backend" routes a path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.text import Doc
+
+_HOST = re.compile(
+    r"(?<![\w@.-])(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}"
+    r"[a-z0-9])?\.)+[a-z]{2,24})(?::\d+)?(?P<path>/[\w/.-]*)?(?![\w-]|\.[a-z0-9])",
+    re.I,
+)
+_NOT_TLDS = frozenset(
+    """
+py js ts go rb java json yaml yml toml ini cfg conf txt md sh bash sql env lock xml html htm
+css php jar war log pem crt key tar gz tgz zip csv pid sock tpl properties dll exe bin so ex exs
+rs kt cs vue jsx tsx mjs cjs svc local internal localhost lan cluster test invalid example
+example_com dockerfile gradle pom mod sum tf hcl lua pl swift dart scala clj erl hs ml r jl
+""".split()
+)
+_LABELLED_TLDS = frozenset({"example", "test", "internal", "lan", "local", "home"})
+_TECH = frozenset(
+    {
+        "asp.net",
+        "node.js",
+        "next.js",
+        "vue.js",
+        "express.js",
+        "nest.js",
+        "socket.io",
+        "cert-manager.io",
+        "kubernetes.io",
+        "k8s.io",
+        "helm.sh",
+        "docker.io",
+        "ghcr.io",
+        "gcr.io",
+        "quay.io",
+        "registry.k8s.io",
+        "ecr.aws",
+        "letsencrypt.org",
+        "nginx.org",
+        "nginx.ingress.kubernetes.io",
+        "traefik.io",
+        "fluentbit.io",
+        "github.com",
+        "gitlab.com",
+        "hub.docker.com",
+        "mcr.microsoft.com",
+        "public.ecr.aws",
+        "hooks.slack.com",
+        "api.github.com",
+    }
+)
+_REGISTRY = re.compile(r"(?:\.dkr\.ecr\.|\.azurecr\.io$|\.pkg\.dev$|^registry\.|\.gcr\.io$)")
+_OUTBOUND = re.compile(
+    r"\b(?:calls?|calling|talks? to|connects? to|connecting to|sends?|sending|fetch(?:es|ing)?|"
+    r"pulls?|pulling|downloads?|downloading|uploads?|uploading|push(?:es|ing)?|posts? to|"
+    r"quer(?:y|ies|ying)|reads? from|writes? to|ships?|shipping|forwards?|forwarding|scrapes?|"
+    r"webhooks?\s+(?:to|url)|notif\w+|e-?mails?|smtp|from|upstream|proxies to|proxy to|consum\w+|"
+    r"publish\w*|integrates? with|uses|using|via the|relay\w*|sync\w* (?:with|to)|"
+    r"depends on|logs to|sink|output)\b[^.,;\n]{0,40}$",
+    re.I,
+)
+_HOST_LABEL = re.compile(
+    r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
+    r"exposed (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|served (?:at|on|from)|"
+    r"public(?:ly)? (?:at|on)|url)\s*(?:[:=]|is|at|on|of|under|->)?\s*(?:https?://)?"
+    r"(?P<raw>[^\s,;()'\"`]+)",
+    re.I,
+)
+
+
+def hostlike(raw: str) -> bool:
+    """Return True when a token after "host:" looks meant as a host name, even a broken one."""
+    raw = raw.rstrip(".:")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", raw):
+        return True  # an IP where a host name belongs: kept so validation can say so
+    if not re.search(r"[a-z]", raw, re.I) or raw.lower() in _TECH:
+        return False
+    if "." not in raw and "_" not in raw:
+        return False
+    # "ingress recipes.home.example": a name under a reserved TLD is a host when labelled one.
+    return raw.rsplit(".", 1)[-1].lower() not in _NOT_TLDS - _LABELLED_TLDS
+
+
+def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
+    """A host named in the part about a further component, in a clause naming it, is that
+    component's ("importer at import.example.com")."""
+    if not draft.focused:
+        return
+    span = doc.clause_at(pos)
+    clause = doc.text[span.start : span.end]
+    names = "|".join(re.escape(w) for w in draft.focused.split("-") if len(w) > 2)
+    if names and re.search(rf"\b(?:{names})", clause, re.I):
+        draft.host_routes.setdefault(host, draft.focused)
+
+
+_PATHS = re.compile(
+    r"(?P<paths>`/[^`\s]*`(?:\s*(?:,|and|&|/|or)\s*`/[^`\s]*`)*)(?:\s*\))?\s*"
+    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es)?|is\s+routed|are\s+routed|routes?|→|->|=>|"
+    r"points?)\s+(?:to\s+)?(?P<rest>[^.;\n]{0,60})",
+    re.I,
+)
+
+
+def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
+    """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
+    each way of writing a component (a regex alternation) to its name."""
+    for match in _PATHS.finditer(text):
+        rest = match.group("rest")
+        target = ""
+        best = len(rest) + 1
+        for pattern, name in names.items():
+            found = re.search(rf"(?<![\w/.-])(?:{pattern})s?(?![\w/]|\.\w)", rest, re.I)
+            if found and found.start() < best:
+                best, target = found.start(), name
+        if not target:
+            continue
+        for path in re.findall(r"`(/[^`\s]*)`", match.group("paths")):
+            path = re.sub(r"/?\*+$", "", path) or "/"
+            draft.routes.setdefault(path, target)
+
+
+_KEY_CONTEXT = re.compile(
+    r"\b(?:taints?|tolerat\w+|labels?|annotations?|node\s?selector|selector|resources?|limits?|"
+    r"gpus?|affinity)\b",
+    re.I,
+)
+
+
+# "NEXTAUTH_URL=https://a.example.com, ingress on that host": the URL just named.
+_THAT_HOST = re.compile(
+    r"\b(?:ingress|expose[sd]?|serve[sd]?|public(?:ly)?)\b[^.\n]{0,40}?\b(?:on|at|under)\s+"
+    r"(?:that|the\s+same|this)\s+(?:host(?:name)?|domain|url|address)\b",
+    re.I,
+)
+
+
+def _host_referred_to(doc: Doc, draft: Draft) -> None:
+    """Add the host of the URL a sentence names before saying "ingress on that host"."""
+    for match in _THAT_HOST.finditer(doc.text):
+        span = doc.sentence_at(match.start())
+        urls = re.findall(
+            r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)+)", doc.text[span.start : match.start()]
+        )
+        if urls:
+            draft.add_host(urls[-1].lower())
+
+
+def read_hosts(doc: Doc, draft: Draft) -> None:
+    """Add ingress hosts (and ingress path / TLS implied by an https URL)."""
+    _host_referred_to(doc, draft)
+    text = doc.masked
+    for match in _HOST.finditer(text):
+        host, scheme = match.group("host").lower(), (match.group("scheme") or "").lower()
+        if scheme and scheme not in ("http://", "https://"):
+            doc.mask(match.start(), match.end())
+            continue
+        if host in _TECH or _REGISTRY.search(host) or host.rsplit(".", 1)[-1] in _NOT_TLDS:
+            continue
+        if re.match(r"/[\w.-]+[`\"']?\s*[:=]", text[match.end("host") :]):
+            continue  # an annotation or label key ("networking.gke.io/load-balancer-type: x")
+        clause = doc.clause_at(match.start())
+        if (
+            match.group("path")
+            and not scheme
+            and _KEY_CONTEXT.search(text[clause.start : clause.end])
+        ):
+            continue  # a taint, label or resource key ("tolerate the `nvidia.com/gpu` taint")
+        clause = doc.clause_at(match.start())
+        before = text[clause.start : match.start()]
+        if _OUTBOUND.search(before) and not re.search(r"\b(?:ingress|host|domain)\b", before, re.I):
+            if scheme:
+                doc.mask(match.start(), match.end())  # its "https" says nothing about our TLS
+            continue
+        draft.add_host(host)
+        _route_host(doc, draft, host, match.start())
+        if scheme == "https://":
+            draft.tls = True if draft.tls is None else draft.tls
+        if match.group("path") and match.group("path") != "/" and not draft.path:
+            draft.path = match.group("path").rstrip("/.")
+        doc.mask(match.start(), match.end())
+    for match in _HOST_LABEL.finditer(doc.masked):
+        raw = match.group("raw").rstrip(".,:")
+        if hostlike(raw):
+            draft.add_host(raw.split("/")[0])
+            doc.mask(match.start("raw"), match.end("raw"))

@@ -1,0 +1,163 @@
+"""How the ingress is set up: wanted or not, TLS, its class, cert-manager issuer, TLS Secret.
+
+"ingress-nginx", "the nginx class", "Klasse `nginx`" and "Ingress (nginx)" all name the class;
+"ClusterIssuer `letsencrypt-prod`" the issuer; "the certificate is in the Secret `x`" the TLS
+Secret, which turns TLS on whatever else the request says about cert-manager.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.text import Doc, negated
+
+_INGRESS = re.compile(
+    r"\bingress\b|\bexpose[ds]?\s+(?:it\s+)?(?:publicly|externally|to the internet|on the "
+    r"internet)\b|\bpublic(?:ly)? (?:reachable|accessible|available)\b|\binternet[\s-]facing\b",
+    re.I,
+)
+NO_INGRESS = re.compile(
+    r"\b(?:no|without)\s+ingress\b|\binternal[\s-]only\b|\bnot (?:be )?exposed\b|\bcluster[\s-]"
+    r"internal\b|\bonly (?:inside|within|in) the cluster\b|\bno public\b",
+    re.I,
+)
+_TLS = re.compile(
+    r"\b(?:tls|https|ssl|cert-manager|certificates?|let'?s[\s-]?encrypt|letsencrypt[\w-]*|"
+    r"acme)\b",
+    re.I,
+)
+_TLS_OFF = re.compile(
+    r"\b(?:tls|https|ssl)\s*[:=]\s*(?:no|false|off|disabled?|none)\b|\b(?:tls|https|ssl)\s+"
+    r"(?:is\s+)?(?:disabled|off|not needed|not required)\b|\bplain[\s-]http\b|\bhttp[\s-]only\b",
+    re.I,
+)
+_CLASSES = (
+    "nginx",
+    "traefik",
+    "haproxy",
+    "contour",
+    "kong",
+    "istio",
+    "alb",
+    "gce",
+    "cilium",
+    "ambassador",
+    "emissary",
+    "skipper",
+    "apisix",
+    "azure-application-gateway",
+)
+_CLASS_NAMED = re.compile(
+    r"\bingress[\s-]?class(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?|should be|will be)\s*)?"
+    r"[`\"']?(?P<c>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)",
+    re.I,
+)
+_CONTROLLERS = (
+    r"nginx|traefik|haproxy|contour|kong|istio|alb|gce|gke|cilium|ambassador|emissary|skipper|"
+    r"apisix"
+)
+# A controller named as the class: "nginx ingress", "the nginx class", "class nginx",
+# "Ingress (nginx)", "ingress-nginx", or a controller that is only ever an ingress (Traefik).
+_CLASS_WORD = re.compile(
+    rf"\b(?P<c>{_CONTROLLERS}|aws load balancer controller|application gateway)(?:[\s-]+ingress|"
+    r"[\s-]+controller)\b|\bingress[\s-](?P<d>nginx)\b|"
+    rf"\b(?P<f>{_CONTROLLERS})[`\"']?\s+(?:ingress\s*)?class\b|"
+    rf"\bclass(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?)\s*)?[`\"']?(?P<g>{_CONTROLLERS})\b|"
+    rf"\bingress\s*\(\s*[`\"']?(?P<h>{_CONTROLLERS})\b|"
+    r"\b(?P<e>traefik|haproxy|contour|kong|aws alb|alb)\b",
+    re.I,
+)
+_INGRESS_PATH = re.compile(
+    r"\b(?:ingress\s+|url\s+|sub)?path\s*(?:[:=]|is|of|uses?|under)?\s*[`\"']?(?P<p>/[\w./-]*)",
+    re.I,
+)
+_ISSUER_NAMED = re.compile(
+    r"\b(?:cluster[\s-]?issuer|issuer|cert-manager\.io/cluster-issuer)\s*(?:[:=]|is|named|"
+    r"called)?\s*[`\"']?(?P<i>[a-z0-9][a-z0-9.-]*)",
+    re.I,
+)
+_ISSUER_TOKEN = re.compile(r"\b(?P<i>letsencrypt(?:-[a-z0-9]+)*)\b", re.I)
+_TLS_SECRET = re.compile(
+    r"\b(?:tls|certificate|cert)\s+secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<s>[a-z0-9]"
+    r"(?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
+    # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
+    r"\b(?:tls|https|ssl|cert-manager|certificates?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
+    r"(?:its\s+|the\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
+    r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,40}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
+    r"our\s+)?(?:existing\s+)?(?:kubernetes\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?"
+    r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    re.I,
+)
+_NOT_ISSUERS = frozenset(
+    {
+        "from",
+        "for",
+        "the",
+        "a",
+        "an",
+        "with",
+        "and",
+        "to",
+        "of",
+        "is",
+        "named",
+        "called",
+        "via",
+        "using",
+        "on",
+        "in",
+        "that",
+        "which",
+    }
+)
+
+
+def read_ingress(doc: Doc, draft: Draft) -> None:
+    """Set ingress, TLS, ingress class, cert-manager issuer and TLS secret facts."""
+    text = doc.masked
+    if NO_INGRESS.search(text):
+        draft.note("the request keeps the service inside the cluster (no ingress)")
+    elif any(not negated(text, m.start()) for m in _INGRESS.finditer(text)):
+        draft.ingress = True
+    if _TLS_OFF.search(text):
+        draft.tls = False
+    else:
+        said = [negated(text, m.start()) for m in _TLS.finditer(text)]
+        if said:
+            # "No cert-manager here: the certificate is in the TLS Secret" still asks for TLS.
+            draft.tls = not all(said)
+    for pattern, group in ((_CLASS_NAMED, ("c",)), (_CLASS_WORD, ("c", "d", "f", "g", "h", "e"))):
+        named = pattern.search(text)
+        if named and not draft.class_name:
+            word = next(named.group(g) for g in group if named.group(g)).lower()
+            draft.class_name = {
+                "gke": "gce",
+                "aws alb": "alb",
+                "application gateway": "azure-application-gateway",
+                "aws load balancer controller": "alb",
+            }.get(word, word)
+    for span in doc.sentences:
+        sentence = text[span.start : span.end]
+        path = _INGRESS_PATH.search(sentence)
+        if path and _INGRESS.search(sentence) and not draft.path:
+            draft.path = path.group("p").rstrip("/") or "/"  # "Ingress ..., path `/nacos`"
+    issuer = _ISSUER_NAMED.search(text)
+    if issuer and issuer.group("i").lower() not in _NOT_ISSUERS:
+        draft.issuer = issuer.group("i").lower()
+    elif token := _ISSUER_TOKEN.search(text):
+        draft.issuer = token.group("i").lower()
+    elif re.search(r"\blet'?s[\s-]encrypt\b", text, re.I):
+        draft.issuer = "letsencrypt-prod"
+        draft.note("Let's Encrypt requested: cert-manager ClusterIssuer letsencrypt-prod assumed")
+    if draft.issuer:
+        draft.tls = True if draft.tls is None else draft.tls
+    # Read unmasked: "in the Secret `x`" was taken for an env source by then.
+    found = list(_TLS_SECRET.finditer(doc.text))
+    # "Ingress host / TLS secret: a.example.com, TLS secret `a-tls`": a quoted name is meant.
+    quoted = [m for m in found if doc.text[m.start(m.lastindex or 0) - 1] in "`\"'"]
+    secret = (quoted or found or [None])[0]
+    if secret and not draft.tls_secret:
+        draft.tls_secret = next(g for g in secret.groups() if g).lower()
+        draft.tls = True  # a TLS Secret is only ever the ingress's certificate

@@ -1,0 +1,240 @@
+"""How a request refers to the components of an app: names, aliases, roles, counts, headings.
+
+"immich-machine-learning" is also "machine learning" and "ML"; "hoppscotch-migrate" is also "the
+migration"; "2 celery workers" counts the worker; "in scheduler and worker" states one fact for
+both; "1. **web** - runs `gunicorn`" is a list item about web. ``segments`` uses these to cut a
+request into the parts about each component.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.text import dns_name, to_int
+
+# Words that name a further workload by its role, and the component name each one gets.
+ROLE_NAMES: tuple[tuple[str, str], ...] = (
+    (r"(?:celery |sidekiq |rq |queue |background |async |job )?workers?", "worker"),
+    (r"(?:celery )?beat|scheduler|clock", "scheduler"),
+    (r"migrations?|migrate|db migrations?|database migrations?", "migrate"),
+    (r"front[\s-]?end|ui|web ui", "frontend"),
+    (r"back[\s-]?end", "backend"),
+)
+_ROLE_WORDS = {
+    name: re.compile(rf"(?<![\w./:@`-])(?:{pattern})(?![\w/@`-])", re.I)
+    for pattern, name in ROLE_NAMES
+}
+
+
+def role_name(text: str) -> str:
+    """Return the component name a role phrase stands for ('a celery worker' -> worker)."""
+    for pattern, name in ROLE_NAMES:
+        if re.search(rf"\b(?:{pattern})\b", text, re.I):
+            return name
+    return ""
+
+
+def aliases(name: str) -> list[str]:
+    """How a request refers to a component: its name, spaced, the parts after its app prefix
+    (immich-machine-learning: "machine learning"), or their initials ("ML")."""
+    parts = name.split("-")
+    spelled = [name, " ".join(parts), "_".join(parts)]
+    for i in range(1, len(parts)):
+        tail = parts[i:]
+        if len("".join(tail)) > 2:
+            spelled += ["-".join(tail), " ".join(tail)]
+        if len(tail) >= 2:
+            spelled.append("".join(p[0] for p in tail))
+    return list(dict.fromkeys(spelled))
+
+
+def alias_pattern(name: str) -> str:
+    """A regex alternation of the ways a request writes a component's name."""
+    spelled = {re.sub(r"[\s_-]+", " ", a).strip() for a in aliases(name)}
+    return "|".join(
+        r"[\s_-]?".join(re.escape(w) for w in a.split(" "))
+        for a in sorted(spelled, key=len, reverse=True)
+    )
+
+
+def mentions(line: str, names: list[str]) -> list[str]:
+    """Return the known component names ``line`` mentions as words (not inside hosts/paths);
+    the one component with a role ("hoppscotch-migrate") is also named by the role's words
+    ("the migration")."""
+    found = []
+    roles = [role_name(n.replace("-", " ")) for n in names]
+    for name, role in zip(names, roles, strict=True):
+        pattern = alias_pattern(name)
+        if re.search(rf"(?<![\w./:@-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I):
+            found.append(name)
+        elif role and roles.count(role) == 1 and _ROLE_WORDS[role].search(line):
+            found.append(name)
+    return found
+
+
+_COUNT = re.compile(
+    r"^\W*(?:exactly\s+|just\s+|only\s+)?(?P<n>\d+|one|two|three|four|five|six|eight|ten)\s+"
+    r"(?:[a-z]+\s+){0,2}?(?P<word>[a-z][\w-]*)",
+    re.I,
+)
+
+
+def count_of(text: str, name: str) -> int | None:
+    """Return N when a clause says "2 celery workers" / "exactly one beat" of a component."""
+    match = _COUNT.match(text)
+    if not match:
+        return None
+    # The name may follow up to two words ("2 celery workers", "3 background job workers").
+    words = re.findall(r"[a-z][\w-]*", text[match.end("n") :], re.I)[:3]
+    spelled = {a.lower().rstrip("s") for a in aliases(name) if " " not in a}
+    if any(w.lower().rstrip("s") in spelled for w in words):
+        return to_int(match.group("n"))
+    return None
+
+
+def restricted(line: str, names: list[str], least: int = 1) -> bool:
+    """Say whether a line states its fact for the components it lists ("in scheduler and
+    worker"), ``least`` of them at least."""
+    alternatives = "|".join(alias_pattern(n) for n in names)
+    more = "+" if least > 1 else "*"
+    one = rf"`?(?:{alternatives})s?`?"
+    listed = rf"{one}(?:\s*(?:,|and|&)\s*(?:the\s+)?{one}){more}"
+    return bool(
+        re.search(
+            rf"\b(?:in|for|on|to|by|of|both)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)", line, re.I
+        )
+    )
+
+
+def for_each(line: str, names: list[str]) -> bool:
+    """Say whether a line states one fact for several components ("in scheduler and worker")."""
+    return restricted(line, names, least=2)
+
+
+_HEAD_NAME = re.compile(
+    r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)?(?:\*\*|__|`)?"
+    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)?"
+    r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\)(?:\*\*|__)?)?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$)"
+)
+
+
+_NOT_COMPONENTS = frozenset(
+    {
+        "image",
+        "images",
+        "port",
+        "ports",
+        "env",
+        "environment",
+        "note",
+        "notes",
+        "ingress",
+        "routing",
+        "storage",
+        "resources",
+        "database",
+        "secrets",
+        "secret",
+        "config",
+        "tls",
+        "https",
+        "dns",
+        "domain",
+        "host",
+        "hosts",
+        "name",
+        "service",
+        "services",
+        "components",
+        "context",
+        "background",
+        "requirements",
+        "summary",
+        "description",
+        "deployment",
+        "networking",
+        "monitoring",
+        "logs",
+        "logging",
+        "security",
+        "replicas",
+        "scaling",
+        "health",
+        "probes",
+        "volumes",
+        "persistence",
+        "redis",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "mongodb",
+        "cache",
+        "broker",
+        "the",
+        "a",
+        "an",
+        "and",
+        "ticket",
+        "update",
+        "edit",
+        "why",
+        "what",
+        "how",
+        "todo",
+        "e.g",
+        "eg",
+        "ps",
+        "p.s",
+    }
+)
+
+
+def head_component(line: str, known: list[str], listing: bool) -> str:
+    """Return the component a heading or list item is about ('' if it is about none)."""
+    match = _HEAD_NAME.match(line)
+    if not match:
+        return ""
+    raw = match.group("name").strip(".")
+    name = dns_name(raw, 30)
+    if not name or raw.lower() in _NOT_COMPONENTS or name in _NOT_COMPONENTS:
+        return ""
+    if name in known:
+        return name
+    if raw.isupper() and "_" in raw:
+        return ""
+    decorated = bool(
+        re.match(r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)", line)
+    ) or bool(re.match(r"^[ \t]*(?:\*\*|__|`)", line))
+    # "**frontend** — image ..." arrives normalised as "frontend - image ...": a definition.
+    decorated = decorated or match.group("sep").strip() in ("-", "\u2014", "\u2013")
+    rest = line[match.end() :]
+    quoted = re.findall(r"`([^`\n]+)`", rest)
+    workload_words = any(re.search(r"[\s:/]", q) and not q.startswith("/") for q in quoted) or bool(
+        re.search(
+            r"\b(?:runs?|running|listens?|port|image|replicas?|command|cron|every|job|hook|"
+            r"deployment|daemonset|statefulset)\b",
+            re.sub(r"`[^`\n]*`", " ", rest),
+            re.I,
+        )
+    )
+    if listing and decorated and workload_words:
+        return name
+    # "**Archiver (CronJob)**", "## Mailer (worker)": a heading that says what kind it is.
+    alone = match.group("sep") == "" and not rest.strip()
+    if (decorated or alone) and _KIND_NOTE.search(match.group("note") or ""):
+        return name
+    return ""
+
+
+def noted_kind(line: str) -> bool:
+    """Whether a heading says in parentheses what kind of workload it is ("Archiver (CronJob)")."""
+    match = _HEAD_NAME.match(line)
+    return bool(match and _KIND_NOTE.search(match.group("note") or ""))
+
+
+_KIND_NOTE = re.compile(
+    r"^\s*(?:a\s+)?(?:cron\s?job|job|deployment|statefulset|daemonset|worker|scheduler|"
+    r"consumer|migration|hook)s?\s*$",
+    re.I,
+)

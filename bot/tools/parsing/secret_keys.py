@@ -1,0 +1,226 @@
+"""Which Secret and key each secret variable reads, however the request pairs them.
+
+"DB_PASSWORD (key `password`)", "`A` and `B` from Secret `s`, keys `a` and `b`", "the same key
+names", "the two passwords come from `p` (keys `user` and `admin`)", "the JWT secret and the DB
+password live in `s`" and a sentence that points back at the variables of the one before ("read
+both from our existing secret") all say where a value lives; the variable reads it from there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import ComponentDraft
+from bot.tools.parsing.secrets import is_secret_name
+from bot.tools.parsing.text import ENV_VAR, Doc, in_code_span
+
+_SECRET_KEY = re.compile(
+    r"`?(?P<env>[A-Z][A-Z0-9_]{2,})`?\s*\(\s*key\s+[`\"']?(?P<key>[\w.-]+)[`\"']?\s*\)|"
+    r"`?(?P<env2>[A-Z][A-Z0-9_]{2,})`?\s+(?:from|in)\s+(?:the\s+)?(?:existing\s+)?secret\s+"
+    r"[`\"']?(?P<secret2>[a-z0-9][a-z0-9.-]*)[`\"']?\s*(?:,|under|with)?\s*key\s+[`\"']?"
+    r"(?P<key2>[\w.-]+)",
+)
+# A variable's name; a one-word name counts when it is written as code ("`ADMINPASS`").
+_ENV_NAME_RE = re.compile(rf"(?<![\w$])(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])")
+_KEYS = re.compile(
+    r"\bkeys?\s*(?:(?:[:=]|\bis\b|\bare\b)\s*)?(?:named\s+|called\s+)?(?!(?:are|is|was|and|or|the|"
+    r"an?|of|in|for|to|from|with|names?)\b)(?P<keys>(?:`[^`]+`|[\w.-]+)(?:\s*(?:,|and|&)\s*"
+    r"(?:`[^`]+`|[\w.-]+))*)",
+    re.I,
+)
+_SAME_KEYS = re.compile(
+    r"\bsame\s+(?:key\s*)?names?\b|\bkeys?\s+(?:named|called)\s+(?:like|after)\s+the|"
+    r"\bkeys?\s+(?:named\s+)?(?:as|like)\s+the\s+variables?\b",
+    re.I,
+)
+
+
+def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
+    """Keys inside the Secrets the request names: "(key `fernet-key`)", "with keys `a` and
+    `b`" (in the order of the variables), "with the same key names"."""
+    text = doc.text
+    for match in _SECRET_KEY.finditer(text):
+        env = match.group("env") or match.group("env2")
+        key = match.group("key") or match.group("key2")
+        c.add_secret(env, match.group("secret2") or "", key)
+    _arrow_pairs(doc, c)
+    _one_secret_key(doc, c)
+    _counted_secrets(doc, c)
+    _described_secrets(doc, c)
+    previous: list[str] = []
+    for index, span in enumerate(doc.sentences):
+        sentence = text[span.start : span.end]
+        in_secret = bool(_secret_names(sentence))  # "`KEY` and `SECRET` are in the secret x"
+        named = [
+            n for n in dict.fromkeys(_ENV_NAME_RE.findall(sentence)) if n in c.secrets or in_secret
+        ]
+        follows = index > 0 and "\n" not in text[doc.sentences[index - 1].end : span.start]
+        envs = named or (previous if follows and _BACK.search(sentence) else [])
+        previous = named
+        if not envs or not re.search(r"\bkeys?\b|\bsame\s+names\b", sentence, re.I):
+            continue
+        if _SAME_KEYS.search(sentence):
+            for name in envs:
+                c.add_secret(name, "", name)
+            continue
+        for listed in _key_lists(sentence):
+            names = _key_names(listed)
+            if len(names) == len(envs):
+                secrets = _secret_names(sentence)
+                secret = next(iter(secrets)) if len(secrets) == 1 else ""
+                for env, key in zip(envs, names, strict=True):
+                    c.add_secret(env, secret, key)
+                break
+
+
+# "Please read both from our existing secret": the variables of the sentence before.
+_BACK = re.compile(r"\b(?:both|them|these|those|each|all three|all of them)\b", re.I)
+_IN_SECRET = re.compile(
+    r"\bsecret\s+(?:existing\s+)?(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?",
+    re.I,
+)
+_ONE_KEY = re.compile(
+    r"\bkey\s*(?:[:=]\s*|\s+(?:named\s+|called\s+)?)[`\"']?(?P<key>[\w.-]+)[`\"']?", re.I
+)
+_FROM_NAMED = re.compile(r"\bfrom\s+`([a-z0-9][a-z0-9.-]*[a-z0-9])`")
+_NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", "that", "which"})
+
+
+# "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
+_ARROW = re.compile(r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>)\s*(?:key\s+)?`(?P<key>[\w.-]+)`")
+
+
+def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
+    """A sentence naming one Secret and listing "`VAR` → `key`" pairs: each var, its key."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        pairs = list(_ARROW.finditer(sentence))
+        secrets = _secret_names(sentence)
+        if pairs and len(secrets) == 1:
+            name = next(iter(secrets))
+            for pair in pairs:
+                c.add_secret(pair.group("env"), name, pair.group("key"))
+
+
+def _secret_names(sentence: str) -> set[str]:
+    return {
+        m.group("name")
+        for m in _IN_SECRET.finditer(sentence)
+        if m.group("name").lower() not in _NOT_NAMES
+    }
+
+
+def _one_secret_key(doc: Doc, c: ComponentDraft) -> None:
+    """A sentence that names one secret variable, one Secret and one key ("DB_PASSWORD is in
+    our Secret `immich-db`, key `password`") says where that variable's value lives."""
+    stated = _secret_names(doc.text)
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        secrets = _secret_names(sentence)
+        # "`ADMIN_PASSWORD` from `directus-keys` too": a Secret named elsewhere, by its name.
+        secrets |= {m.group(1) for m in _FROM_NAMED.finditer(sentence) if m.group(1) in stated}
+        keys = {m.group("key").rstrip(".") for m in _ONE_KEY.finditer(sentence)}
+        envs = [
+            n
+            for n in dict.fromkeys(_ENV_NAME_RE.findall(sentence))
+            if n in c.secrets or is_secret_name(n)
+        ]
+        if len(secrets) == 1 and len(keys) == 1 and len(envs) == 1:
+            c.add_secret(envs[0], secrets.pop(), keys.pop())
+
+
+_COUNTED = re.compile(
+    r"\b(?:the\s+)?(?P<n>two|three|four|both|\d)\s+(?P<kind>passwords|secrets|tokens|keys)\b", re.I
+)
+
+
+def _counted_secrets(doc: Doc, c: ComponentDraft) -> None:
+    """ "The two passwords come from the Secret `neko-passwords` (keys `user` and `admin`)":
+    the workload's secret variables of that kind, in order, read those keys of that Secret."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        counted = _COUNTED.search(sentence)
+        secrets = {m.group("name") for m in _IN_SECRET.finditer(sentence)} - _NOT_NAMES
+        if not counted or len(secrets) != 1 or _ENV_NAME_RE.search(sentence):
+            continue
+        number = {"two": 2, "both": 2, "three": 3, "four": 4}.get(counted.group("n").lower())
+        number = number or int(counted.group("n"))
+        kind = counted.group("kind").lower().rstrip("s")
+        open_ = [
+            name
+            for name, ref in c.secrets.items()
+            if not ref.secret_name and (kind in ("secret", "key") or kind in name.lower())
+        ]
+        listed = next(
+            (k for m in _KEYS.finditer(sentence) if len(k := _key_names(m)) == number), []
+        )
+        if len(open_) == number and listed:
+            secret = secrets.pop()
+            for name, key in zip(open_, listed, strict=True):
+                c.add_secret(name, secret, key)
+
+
+# "the JWT secret and the DB password live in the Secret `x`": what each value is, then where.
+_DESCRIBED = re.compile(
+    r"^\W*(?P<subject>[^`.;:]{3,80}?)\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b"
+    r"[^.;]*?\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    re.I,
+)
+_SAME = {
+    "db": ("db", "database"),
+    "database": ("db", "database"),
+    "password": ("password", "passwd", "pass", "pwd"),
+    "pass": ("password", "passwd", "pass", "pwd"),
+}
+_FILLERS = frozenset({"the", "our", "a", "an", "its", "their", "my", "both", "and", "value"})
+
+
+def _described_secrets(doc: Doc, c: ComponentDraft) -> None:
+    """Pair values described in words ("the JWT secret", "the DB password") with the
+    workload's secret variables whose names say the same (VIKUNJA_SERVICE_JWTSECRET,
+    VIKUNJA_DATABASE_PASSWORD), and with the keys listed in that order."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        match = _DESCRIBED.search(sentence)
+        if not match or _ENV_NAME_RE.search(match.group("subject")):
+            continue
+        phrases = [p for p in re.split(r",|\band\b", match.group("subject")) if p.strip()]
+        found = [_variable_for(p, c) for p in phrases]
+        if not found or any(f is None for f in found) or len(set(found)) != len(found):
+            continue
+        keys = next(
+            (k for m in _KEYS.finditer(sentence) if len(k := _key_names(m)) == len(found)), []
+        )
+        for i, variable in enumerate(found):
+            assert variable is not None
+            c.add_secret(variable, match.group("name"), keys[i] if keys else "")
+
+
+def _variable_for(phrase: str, c: ComponentDraft) -> str | None:
+    """The one secret variable of ``c`` whose name carries every word of ``phrase``."""
+    words = [w for w in re.findall(r"[a-z0-9]+", phrase.lower()) if w not in _FILLERS]
+    if not words:
+        return None
+    fits = [
+        name
+        for name in c.secrets
+        if all(any(s in name.lower() for s in _SAME.get(w, (w,))) for w in words)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _key_lists(sentence: str) -> list[re.Match[str]]:
+    """The "keys `a` and `b`" lists of a sentence; the word inside a code span ("`KEY`",
+    "`directus-keys`") names a variable or a Secret, not keys."""
+    found = []
+    for word in re.finditer(r"\bkeys?\b", sentence, re.I):
+        if not in_code_span(sentence, word.start()):
+            listed = _KEYS.match(sentence, word.start())
+            if listed:
+                found.append(listed)
+    return found
+
+
+def _key_names(match: re.Match[str]) -> list[str]:
+    keys = re.findall(r"`([^`]+)`|\b([\w.-]+)\b", match.group("keys"))
+    return [a or b for a, b in keys if (a or b).lower() not in ("and", "or")]

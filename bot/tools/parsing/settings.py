@@ -1,0 +1,224 @@
+"""Environment variables and Secret references, in every way a request writes them.
+
+``NAME=value`` and ``NAME: value`` lines, "set NAME to value", lowercase code spans in a list
+of variables ("`url=https://blog.example`"), variables named in a sentence about secrets
+("`API_KEY` comes from the Secret `app`"), and values pasted in prose ("the admin password is
+...", already redacted), named by what the sentence says they are for. Spans read here are
+blanked, so later readers do not take a value for a port or a host.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.secrets import REDACTED, is_secret_name
+from bot.tools.parsing.text import ENV_VAR, Doc
+
+_NOT_ENV = frozenset(
+    {
+        "TLS",
+        "HTTPS",
+        "SSL",
+        "REPLICAS",
+        "CPU",
+        "MEMORY",
+        "RAM",
+        "IMAGE",
+        "INGRESS",
+        "SCHEDULE",
+        "NAME",
+        "CRON",
+        "TYPE",
+        "KIND",
+        "WORKLOAD",
+    }
+)
+_ASSIGN = re.compile(
+    r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9]+_[A-Za-z0-9_]*[A-Za-z0-9]|"
+    r"[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9_]*?__[\w]+)"
+    # "SCOPES=openid,email,profile" keeps its commas; "A=1,B=2" is two settings.
+    r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
+)
+_COLON = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*:[ \t]*"
+    r"(?P<value>[^\n]*?)[ \t]*$",
+    re.M,
+)
+_SET_TO = re.compile(r"\bset\s+(?P<name>[A-Z][A-Z0-9_]+)\s+to\s+(?P<value>\"[^\"\n]*\"|\S+)")
+_UPPER_NAME = re.compile(rf"(?<![\w.$-])(?:{ENV_VAR}|[A-Z][A-Z0-9]{{5,}})\b")
+_CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
+_SECRET_SOURCE = re.compile(
+    r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
+    r"(?:kubernetes\s+|k8s\s+)?"
+    r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:create|created|manage|keep|own)"
+    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*:\s*|named\s+|called\s+)?"
+    r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
+    r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
+    r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    re.I,
+)
+_NOT_SECRET_NAMES = frozenset(
+    {
+        "named",
+        "called",
+        "the",
+        "with",
+        "and",
+        "for",
+        "from",
+        "that",
+        "which",
+        "keys",
+        "key",
+        "values",
+        "value",
+    }
+)
+
+
+def _clean(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
+        return value[1:-1]
+    return value.rstrip(".,)")
+
+
+def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
+    """Add env vars and Secret references; blank their spans so values are not read again."""
+    text = doc.masked
+    spans: list[tuple[int, int]] = []
+    for pattern in (_ASSIGN, _COLON, _SET_TO):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):
+                continue
+            draft.target.add_env(name, _clean(match.group("value")))
+            spans.append((match.start(), match.end()))
+    if env_section:
+        for match in re.finditer(
+            r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9_]*)[ \t]*[:=][ \t]*"
+            r"(?P<value>[^\n]*?)[ \t]*$",
+            text,
+            re.M,
+        ):
+            if not any(s <= match.start() < e for s, e in spans):
+                draft.target.add_env(match.group("name"), _clean(match.group("value")))
+                spans.append((match.start(), match.end()))
+    spans += _code_assignments(doc, draft, spans)
+    for start, end in spans:
+        doc.mask(start, end)
+    _pasted_secrets(doc, draft)
+    _secret_names(doc, draft, env_section)
+
+
+# "`url=https://blog.example`" in a list of environment variables: apps configured by variables
+# name them as they like (Ghost's `url`, `database__client`).
+_CODE_ASSIGN = re.compile(r"`(?P<name>[a-z][A-Za-z0-9_]*)=(?P<value>[^`\n]*)`")
+_ENV_WORDS = re.compile(r"\benv(?:ironment)?\b|\bvariables?\b|\bvars?\b", re.I)
+
+
+def _code_assignments(
+    doc: Doc, draft: Draft, taken: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Read the lowercase ``name=value`` code spans of sentences about environment variables."""
+    spans = []
+    for match in _CODE_ASSIGN.finditer(doc.masked):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        sentence = doc.sentence_at(match.start())
+        if _ENV_WORDS.search(doc.masked[sentence.start : sentence.end]):
+            draft.target.add_env(match.group("name"), match.group("value").strip())
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+# What a value pasted in prose was for: "the admin password is [REDACTED]" → ADMIN_PASSWORD.
+_PASTED_KIND = re.compile(
+    r"(?:(?P<q>[A-Za-z][A-Za-z0-9]*)[ _-])?(?P<kw>password|passwd|passphrase|pw|pwd|secret[ _-]key|"
+    r"secret|api[ _-]?key|access[ _-]?key|access[ _-]?token|auth[ _-]?token|token|signing[ _-]key|"
+    r"encryption[ _-]key|client[ _-]secret|webhook[ _-]secret|creds|credentials|login|key)\b",
+    re.I,
+)
+_PASTED_QUALIFIERS = frozenset(
+    {
+        "admin", "root", "db", "database", "smtp", "mail", "email", "redis", "postgres",
+        "postgresql", "mysql", "mariadb", "mongo", "mongodb", "rabbitmq", "api", "app", "jwt",
+        "session", "s3", "aws", "github", "gitlab", "slack", "stripe", "oauth", "ldap", "superuser",
+        "master", "django", "rails", "bot", "discord", "telegram", "openai", "sentry", "minio",
+    }
+)  # fmt: skip
+_PASTED_WORDS = {"PW": "PASSWORD", "PWD": "PASSWORD", "PASSWD": "PASSWORD", "CREDS": "PASSWORD",
+                 "CREDENTIALS": "PASSWORD", "LOGIN": "PASSWORD", "KEY": "API_KEY"}  # fmt: skip
+_URL_ENV = {"postgres": "DATABASE_URL", "postgresql": "DATABASE_URL", "mysql": "DATABASE_URL",
+            "mariadb": "DATABASE_URL", "redis": "REDIS_URL", "rediss": "REDIS_URL",
+            "mongodb": "MONGODB_URI", "mongodb+srv": "MONGODB_URI", "amqp": "AMQP_URL",
+            "amqps": "AMQP_URL"}  # fmt: skip
+
+
+def _pasted_secrets(doc: Doc, draft: Draft) -> None:
+    """Name the env var for each value pasted in prose, so the app reads it from a Secret.
+
+    Values assigned to a variable were read above; what is left is a password in a sentence or
+    a connection string, named by what the sentence says it is for.
+    """
+    text = doc.masked
+    for marker in re.finditer(re.escape(REDACTED), text):
+        span = doc.sentence_at(marker.start())
+        before = text[max(span.start, marker.start() - 80) : marker.start()]
+        after = text[marker.end() : min(span.end, marker.end() + 60)]
+        url = re.search(r"([a-z][a-z0-9+.-]*)://[^\s]*$", before, re.I)
+        if url and url.group(1).lower() in _URL_ENV:
+            name = _URL_ENV[url.group(1).lower()]
+        elif url:  # "our slack webhook https://hooks..." → SLACK_WEBHOOK_URL
+            words = re.findall(r"[A-Za-z][A-Za-z0-9]+", before[: url.start()])[-2:]
+            words = [w for w in words if w.lower() not in ("our", "the", "my", "is", "at", "a")]
+            name = "_".join([*(w.upper() for w in words), "URL"])
+        else:
+            kinds = [(before, k) for k in _PASTED_KIND.finditer(before)] or [
+                (after, k) for k in _PASTED_KIND.finditer(after)
+            ][:1]
+            if not kinds:
+                continue
+            where, kind = kinds[-1]
+            word = re.sub(r"[ -]", "_", kind.group("kw")).upper()
+            word = _PASTED_WORDS.get(word, word)
+            qualifier = (kind.group("q") or "").lower()
+            purpose = re.match(r"\s+for\s+(?:the\s+)?([A-Za-z0-9]+)", where[kind.end() :])
+            if purpose and purpose.group(1).lower() in _PASTED_QUALIFIERS:
+                qualifier = purpose.group(1).lower()  # "pw for smtp is ..."
+            name = f"{qualifier.upper()}_{word}" if qualifier in _PASTED_QUALIFIERS else word
+        draft.target.add_secret(re.sub(r"[^A-Z0-9_]", "_", name))
+        doc.mask(marker.start(), marker.end())
+
+
+def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
+    text = doc.masked
+    sources = [
+        m
+        for m in _SECRET_SOURCE.finditer(text)
+        if (m.group("a") or m.group("b") or m.group("c")).lower() not in _NOT_SECRET_NAMES
+    ]
+    for match in _UPPER_NAME.finditer(text):
+        name = match.group(0)
+        if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
+            continue
+        span = doc.sentence_at(match.start())
+        sentence = text[span.start : span.end]
+        secret_words = re.search(r"secret|credential|sensitive|password|token", sentence, re.I)
+        if is_secret_name(name) or secret_words:
+            here = [s for s in sources if span.start <= s.start() < span.end]
+            source = here[0] if here else (sources[0] if len(sources) == 1 else None)
+            secret_name = (
+                (source.group("a") or source.group("b") or source.group("c")).lower()
+                if source
+                else ""
+            )
+            draft.target.add_secret(name, secret_name)
+            doc.mask(match.start(), match.end())
+        elif env_section or re.search(
+            r"\benv(?:ironment)?\b|\bvariables?\b|\bvars?\b", sentence, re.I
+        ):
+            draft.note(f"environment variable {name} is named without a value")
+    for source in sources:
+        doc.mask(source.start(), source.end())

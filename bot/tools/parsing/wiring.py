@@ -1,0 +1,170 @@
+"""How a workload is wired to what exists around it: ConfigMaps and Secrets it mounts, the
+ConfigMap a compose bind mount becomes, and the variables through which it reaches a datastore.
+
+"the config.json is in the ConfigMap `renovate-config`; mount it at `/opt/renovate`", "the
+`./configuration` directory becomes the ConfigMap `netbox-config`", "the app finds Postgres
+through DB_HOST": each is read where it is said. Secret keys are read by ``secret_keys``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.models import ConfigMount, Connection, ConnectionPart, SecretMount
+from bot.tools.parsing.draft import ComponentDraft, Draft
+from bot.tools.parsing.lexicon import DEPENDENCIES
+from bot.tools.parsing.text import ENV_VAR, Doc, dns_name
+
+_NAME = r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?"
+_PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
+_CONFIGMAP = re.compile(
+    r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
+    + _NAME
+    + r"[^.\n]{0,80}?\bmount(?:ed)?\s+(?:it\s+)?(?:at|in|under|to|on)\s+"
+    + _PATH
+    + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
+    + _NAME.replace("name", "name2")
+    + r"\s+(?:at|in|under|to|on)\s+"
+    + _PATH.replace("path", "path2"),
+    re.I,
+)
+_SECRET_MOUNT = re.compile(
+    r"\bsecret\s+"
+    + _NAME
+    + r"[^.\n]{0,120}?\bmount(?:ed)?\s+(?:it\s+)?(?:at|in|under|to|on)\s+"
+    + _PATH,
+    re.I,
+)
+_CONNECT = re.compile(
+    r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
+    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its)\b",
+    re.I,
+)
+_ENV_NAME = re.compile(rf"`?(?<![\w$])(?P<env>{ENV_VAR})`?")
+
+
+def read_mounts(text: str, c: ComponentDraft) -> None:
+    for match in _CONFIGMAP.finditer(text):
+        name = match.group("name") or match.group("name2")
+        quoted = re.search(r"`([a-z0-9][a-z0-9.-]*[a-z0-9])`", match.group(0))
+        if quoted and f"`{name}`" not in match.group(0):
+            name = quoted.group(1)  # "a ConfigMap we already manage, `policy`": the code span
+        path = (match.group("path") or match.group("path2")).rstrip(".,")
+        if not any(m.mount_path == path for m in c.config_mounts):
+            c.config_mounts.append(ConfigMount(config_map=name, mount_path=path))
+    for match in _SECRET_MOUNT.finditer(text):
+        path = match.group("path").rstrip(".,")
+        known = next((m for m in c.secret_mounts if m.mount_path == path), None)
+        if known is None:
+            c.secret_mounts.append(SecretMount(secret_name=match.group("name"), mount_path=path))
+        elif not known.secret_name:
+            known.secret_name = match.group("name")
+
+
+# "The `./configuration` directory becomes the ConfigMap `netbox-config`."
+_CONFIG_SOURCE = re.compile(
+    r"[`\"']?(?:\./)?(?P<src>[\w.-]+(?:/[\w.-]+)*)/?[`\"']?\s+(?:directory\s+|folder\s+|dir\s+|"
+    r"file\s+)?(?:becomes|is|goes\s+into|lives\s+in|is\s+in|will\s+be|turns\s+into|->|=>)\s+"
+    r"(?:already\s+)?(?:the\s+|a\s+|an\s+|our\s+)?(?:existing\s+)?config\s?map\s+(?:named\s+|"
+    r"called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    re.I,
+)
+
+
+def read_config_sources(text: str, draft: Draft) -> None:
+    """A compose bind mount the request turns into a named ConfigMap ("the `./configuration`
+    directory becomes the ConfigMap `netbox-config`") is that ConfigMap, in every workload."""
+    for match in _CONFIG_SOURCE.finditer(text):
+        stem = re.sub(r"\.[A-Za-z0-9]{1,6}$", "", match.group("src").rsplit("/", 1)[-1])
+        derived = dns_name(stem, 53)
+        for c in [draft.main, *draft.components.values()]:
+            for mount in c.config_mounts:
+                if derived and (
+                    mount.config_map == derived or mount.config_map.endswith(f"-{derived}")
+                ):
+                    mount.config_map = match.group("name")
+
+
+def part_of(env: str) -> ConnectionPart | None:
+    """Return which part of a connection an env var's name says it holds, if any."""
+    upper = env.upper()
+    if re.search(r"_(?:URL|URI|DSN)$|CONN(?:ECTION)?(?:_STRING)?$", upper):
+        return "url"
+    if re.search(r"HOST(?:NAME)?$|_ADDR(?:ESS)?$|_SERVER$", upper):
+        return "host"
+    if upper.endswith("PORT"):
+        return "port"
+    if re.search(r"USER(?:NAME)?$", upper):
+        return "user"
+    if re.search(r"PASS(?:WORD)?$|PASSWD$", upper):
+        return "password"
+    if re.search(r"_DB$|DATABASE$|_NAME$", upper):
+        return "database"
+    return None  # LOG_LEVEL beside "Postgres" is not a connection
+
+
+def store_for(env: str, sentence: str, stores: list[str]) -> str:
+    """Return the datastore an env var names, by its own name or the sentence around it."""
+    upper = env.upper()
+    by_name = (
+        ("redis", r"REDIS|VALKEY|CACHE"),
+        ("rabbitmq", r"AMQP|RABBIT"),
+        ("mongodb", r"MONGO"),
+        ("elasticsearch", r"ELASTIC|_ES_|^ES_"),
+        ("memcached", r"MEMCACHE"),
+        ("nats", r"NATS"),
+        ("postgresql", r"POSTGRES|_PG|^PG|DATABASE|_DB|^DB|SQL"),
+        ("mysql", r"MYSQL|DATABASE|_DB|^DB|SQL"),
+        ("mariadb", r"MARIA|MYSQL|DATABASE|_DB|^DB|SQL"),
+    )
+    for kind, pattern in by_name:
+        if kind in stores and re.search(pattern, upper):
+            return kind
+    if "BROKER" in upper:
+        return next((k for k in ("redis", "rabbitmq") if k in stores), "")
+    mentioned = [k for k in stores if _mentions_store(sentence, k)]
+    return mentioned[0] if len(mentioned) == 1 else ""
+
+
+def _mentions_store(sentence: str, kind: str) -> bool:
+    backing = next((d for d in DEPENDENCIES if d.kind == kind), None)
+    return bool(backing and backing.pattern.search(sentence))
+
+
+# "`REDMINE_DB_POSTGRES` (host)": what a variable holds, said right after it.
+_SAID_PART = re.compile(r"`?\s*\(?\s*(?P<part>host(?:name)?|server|address)\b", re.I)
+
+
+def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
+    """The variables through which the workload reaches a bundled datastore, in sentences
+    about connecting to it; a user or database name given to such a variable is the
+    datastore's own, so both ends agree."""
+    # A datastore managed elsewhere is reached with the values the request gives, as plain env.
+    stores = [k for k, d in draft.dependencies.items() if not d.purpose.startswith("external")]
+    if not stores:
+        return
+    text = doc.text
+    for span in doc.sentences:
+        sentence = text[span.start : span.end]
+        if not _CONNECT.search(sentence):
+            continue
+        for match in _ENV_NAME.finditer(sentence):
+            env = match.group("env")
+            if env in c.env and "://" in c.env[env]:
+                continue
+            kind = store_for(env, sentence, stores)
+            named = any(_mentions_store(sentence, k) for k in stores) or bool(
+                store_for(env, "", stores)
+            )
+            if not kind or not named or any(x.env == env for x in c.connections):
+                continue
+            said = _SAID_PART.match(sentence, match.end())
+            part = part_of(env) or ("host" if said else None)
+            if part is None or part == "password":
+                continue
+            stated = c.env.pop(env, None)
+            dep = draft.dependencies[kind]
+            if stated and part in ("user", "database") and not getattr(dep, part):
+                setattr(dep, part, stated)
+            c.secrets.pop(env, None) if part == "url" else None
+            c.connections.append(Connection(dependency=kind, env=env, part=part))
