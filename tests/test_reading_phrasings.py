@@ -249,3 +249,57 @@ def test_compose_pass_through_variables_take_the_pasted_env_files_values() -> No
     assert env["MAIL_FROM"] == "stats@acme.dev" and env["LISTEN_PORT"] == "8000"
     assert [p.port for p in requirements.ports] == [8000]
     assert env["SITE_URL"] == "https://stats.acme.dev"  # what the request says wins
+
+
+# --------------------------------------------------------------------------- ports, placement
+
+
+def test_ports_written_as_code_in_a_list() -> None:
+    requirements = read("ERP, image ghcr.io/acme/erp:17.0. Ports: `8069` (web) and `8072` (chat).")
+    assert [p.port for p in requirements.ports] == [8069, 8072]
+    # A number after the port that starts something else is not a second port.
+    assert [p.port for p in read("API, image a/b:1.0.0, port 3000, 2-10 replicas").ports] == [3000]
+
+
+def test_a_well_known_node_label_is_a_node_selector() -> None:
+    requirements = read(
+        "Renderer, image ghcr.io/acme/render:1.4.0, port 8080; arm64 only "
+        "(kubernetes.io/arch: arm64)."
+    )
+    assert requirements.node_selector == {"kubernetes.io/arch": "arm64"}
+
+
+def test_a_path_that_holds_a_configmap_is_no_volume_of_its_own() -> None:
+    requirements = read(
+        "ERP, image ghcr.io/acme/erp:17.0, port 8069. Its settings file is in the existing "
+        "ConfigMap `erp-settings`; mount it at `/etc/erp`. Files on a 10Gi volume at `/srv/erp`."
+    )
+    assert [(m.config_map, m.mount_path) for m in requirements.config_mounts] == [
+        ("erp-settings", "/etc/erp")
+    ]
+    assert [v.mount_path for v in requirements.volumes] == ["/srv/erp"]
+
+
+def test_a_one_word_variable_in_code_points_at_the_bundled_datastore() -> None:
+    requirements = read(
+        "ERP, image ghcr.io/acme/erp:17.0, port 8069. PostgreSQL 15 in the chart; `HOST` must "
+        "point at that Postgres and `USER=erp`."
+    )
+    assert [(c.env, c.part, c.dependency) for c in requirements.connections][:1] == [
+        ("HOST", "host", "postgresql")
+    ]
+
+
+def test_spanish_mount_and_existing_secret() -> None:
+    requirements = read(
+        "Imagen `ghcr.io/acme/erp:17.0`, puerto 8069. La `PASSWORD` sale del Secret que ya "
+        "existe `erp-db`, clave `password`. Nuestro `erp.conf` está en el ConfigMap existente "
+        "`erp-conf`; montarlo en `/etc/erp`."
+    )
+    assert {s.env: (s.secret_name, s.key) for s in requirements.secrets}["PASSWORD"] == (
+        "erp-db",
+        "password",
+    )
+    assert [(m.config_map, m.mount_path) for m in requirements.config_mounts] == [
+        ("erp-conf", "/etc/erp")
+    ]

@@ -47,7 +47,10 @@ _GRACE = re.compile(
 _SELECTOR = re.compile(
     r"\bnode\s?selector\b[^`\n]{0,20}?[`\"']?(?P<k>[\w./-]+)\s*[:=]\s*[\"']?(?P<v>[\w.-]+)[\"']?[`]?|"
     r"\bnodes?\s+(?:labell?ed|with\s+(?:the\s+)?label)\s+[`\"']?(?P<k2>[\w./-]+)\s*[:=]\s*"
-    r"(?P<v2>[\w.-]+)",
+    r"(?P<v2>[\w.-]+)|"
+    # "amd64 nodes only (kubernetes.io/arch: amd64)": a well-known node label, stated as such.
+    r"(?P<k3>(?:kubernetes\.io|node\.kubernetes\.io|topology\.kubernetes\.io)/[\w.-]+)"
+    r"\s*[:=]\s*[`\"']?(?P<v3>[\w.-]+)",
     re.I,
 )
 _TAINT = re.compile(
@@ -221,7 +224,8 @@ def _grace(text: str, c: ComponentDraft) -> None:
 
 def _placement(text: str, c: ComponentDraft) -> None:
     for match in _SELECTOR.finditer(text):
-        key, value = match.group("k") or match.group("k2"), match.group("v") or match.group("v2")
+        key = match.group("k") or match.group("k2") or match.group("k3")
+        value = (match.group("v") or match.group("v2") or match.group("v3")).rstrip(".")
         c.node_selector.setdefault(key, value)
     for match in _TAINT.finditer(text):
         toleration = Toleration(

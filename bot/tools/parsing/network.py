@@ -26,10 +26,12 @@ _NOT_A_PORT = (
     r"minutes?|hours?|seconds?|days?|users|requests))"
 )
 _TAIL = r"\b(?::\d{1,6}\b)?(?:/(?:tcp|udp|sctp))?(?:\s*\([^)]{1,30}\)|\s+for\s+[a-z]+)?"
+# "Ports: `8069` (HTTP) and `8072` (websocket)": a number may be written as code.
+_FIRST = rf"`?:?\d{{1,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"
+_MORE = rf"`?:?\d{{2,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"  # "port 3000, 2-10 replicas": not 2
 _PORT_LIST = re.compile(
     rf"\b(?:container\s+|http\s+|app\s+|service\s+|target\s+)?ports?\b(?:\s+numbers?)?\s*"
-    rf"(?:is|are|=|:|of|on|at|#)?\s*(?P<list>:?\d{{1,6}}{_TAIL}{_NOT_A_PORT}(?:\s*(?:,|and|&|\+|/)"
-    rf"?\s*:?\d{{2,6}}{_TAIL}{_NOT_A_PORT})*)",
+    rf"(?:is|are|=|:|of|on|at|#)?\s*(?P<list>{_FIRST}(?:\s*(?:,|and|&|\+|/)?\s*{_MORE})*)",
     re.I,
 )
 _NAMES = "|".join(sorted(PORT_WORDS, key=len, reverse=True))

@@ -40,7 +40,8 @@ _CONNECT = re.compile(
     r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its)\b",
     re.I,
 )
-_ENV_NAME = re.compile(rf"`?(?<![\w$])(?P<env>{ENV_VAR})`?")
+# A variable: a NAME_WITH_PARTS, or one upper-case word written as code ("`HOST`").
+_ENV_NAME = re.compile(rf"`?(?<![\w$])(?P<env>{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))`?")
 
 
 def read_mounts(text: str, c: ComponentDraft) -> None:

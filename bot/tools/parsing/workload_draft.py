@@ -210,6 +210,10 @@ class ComponentDraft:
         high = self.high if self.high is not None else low
         return ReplicaRange(min=max(0, low), max=max(0, high))
 
+    def _mounted_files(self) -> set[str]:
+        """Paths a ConfigMap or Secret is mounted at: no volume of their own."""
+        return {m.mount_path for m in [*self.config_mounts, *self.secret_mounts]}
+
     def fields(self) -> dict[str, Any]:
         """Return the gathered facts as ``Workload`` fields."""
         stated = [self.env.get(name, "") for name in _LISTEN_PORT_VARIABLES]
@@ -237,7 +241,8 @@ class ComponentDraft:
             connections=self.connections,
             config_mounts=self.config_mounts,
             secret_mounts=self.secret_mounts,
-            volumes=self.volumes,
+            # "the ConfigMap `conf`; mount it at `/etc/app`": that path holds the ConfigMap.
+            volumes=[v for v in self.volumes if v.mount_path not in self._mounted_files()],
             host_mounts=self.host_mounts,
             sidecars=self.sidecars,
             init_containers=self.init_containers,
