@@ -574,6 +574,16 @@ def open_chart(
     return context
 
 
+def forget(chart_dir: str | Path) -> None:
+    """Drop the contexts of a chart directory that is going away (and stop their scans)."""
+    root = str(Path(chart_dir).resolve())
+    with _contexts_lock:
+        keys = [key for key in _contexts if key[0] == root]
+        contexts = [_contexts.pop(key) for key in keys]
+    for context in contexts:
+        context.close()
+
+
 def close_all() -> None:
     """Drop every cached context (and stop anything running for them)."""
     with _contexts_lock:

@@ -7,11 +7,8 @@ which keeps the dicts in a ``ChartDraft`` and the files made from them in step.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,16 +181,3 @@ def write_chart(draft: ChartDraft, directory: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     return chart_dir
-
-
-@contextlib.contextmanager
-def workspace(draft: ChartDraft) -> Iterator[tuple[str, list[str]]]:
-    """Write the draft to a scratch directory; yield the chart dir and its env values files."""
-    with tempfile.TemporaryDirectory(prefix="helm-bot-") as scratch:
-        chart_dir = write_chart(draft, Path(scratch))
-        env_files = sorted(
-            str(chart_dir / name)
-            for name in draft.files
-            if name.startswith("values-") and name.endswith(".yaml") and "/" not in name
-        )
-        yield str(chart_dir), env_files

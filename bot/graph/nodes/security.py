@@ -12,7 +12,7 @@ from bot.graph.state import ChartState, Review, ReviewOption, attempts_after, bu
 from bot.policy.base import Policy
 from bot.tools.models import ChartDraft, Finding, Requirements, SecurityReport
 from bot.tools.validate import failing
-from bot.tools.values import workspace
+from bot.tools.workspace import workspace
 
 
 def _same_finding(a: Finding, b: dict[str, object]) -> bool:

@@ -12,7 +12,7 @@ from bot.policy.base import Policy
 from bot.tools import values
 from bot.tools.models import ChartDraft
 from bot.tools.validate import failing
-from bot.tools.values import workspace
+from bot.tools.workspace import workspace
 
 
 def validator(state: ChartState, *, policy: Policy) -> Command[str]:

@@ -20,7 +20,7 @@ from bot.policy.llm import guards, prompts
 from bot.policy.llm.turn import Turn
 from bot.tools import security, validate
 from bot.tools.models import ChartDraft, Finding, Plan, ValueChange
-from bot.tools.values import workspace
+from bot.tools.workspace import workspace
 
 MAX_FILE_BYTES = 20_000
 MAX_EXTRA_FILES = 3
