@@ -473,6 +473,19 @@ def _check_datastores(facts: Obj, objects: list[Obj]) -> Iterator[Result]:
             yield Result(f"datastores.{kind}.version", tag.startswith(str(version)), image)
 
 
+def _check_not_bundled(kinds: list[str], objects: list[Obj]) -> Iterator[Result]:
+    """A datastore the request keeps outside the chart (a managed database, a shared
+    instance) runs nowhere in it."""
+    for kind in kinds:
+        running = [
+            o["metadata"]["name"]
+            for o in objects
+            if o.get("kind") in ("StatefulSet", "Deployment")
+            and kind in o["metadata"].get("labels", {}).get("app.kubernetes.io/name", "")
+        ]
+        yield Result(f"not_bundled.{kind}", not running, str(running))
+
+
 def check(facts: Obj, objects: list[Obj]) -> list[Result]:
     """Check every stated fact of one request against its chart's rendered objects."""
     workloads = app_workloads(objects)
@@ -491,4 +504,5 @@ def check(facts: Obj, objects: list[Obj]) -> list[Result]:
         results += list(_check_component(key, stated or {}, workload, objects))
     results += list(_check_ingress(facts.get("ingress") or {}, objects, workloads, expected))
     results += list(_check_datastores(facts.get("datastores") or {}, objects))
+    results += list(_check_not_bundled(facts.get("not_bundled") or [], objects))
     return results

@@ -171,3 +171,52 @@ def test_the_app_logs_in_with_what_the_datastore_reads(graph: tuple[Graph, Path]
     assert db["POSTGRES_USER"]["value"] == "shop" and db["POSTGRES_DB"]["value"] == "shop"
     tests = {d["metadata"]["name"] for d in docs if d["kind"] == "Pod"}
     assert {"shop-test-postgresql-connection", "shop-test-redis-connection"} <= tests
+
+
+def test_what_a_node_agent_states_on_purpose_goes_through_without_a_human(
+    graph: tuple[Graph, Path],
+) -> None:
+    outcome = generate(
+        graph,
+        "node-agent",
+        "A DaemonSet of grafana/promtail:3.0.0 on every node, port 3101. It reads the node's "
+        "`/var/log/pods` read-only. It needs its service account token and a ClusterRole with "
+        "`get`, `list`, `watch` on `nodes`, `services` and `pods`.",
+    )
+    findings = outcome.state["security"]["findings"]
+    accepted = {f["rule"]: f["explanation"] for f in findings if f["accepted"]}
+    assert "on purpose" in accepted["HB-PSS-003"]
+    docs = rendered(outcome)
+    volumes = [v for _, spec in pod_specs(docs) for v in spec.get("volumes", [])]
+    assert {v["hostPath"]["path"] for v in volumes if "hostPath" in v} == {"/var/log/pods"}
+    role = next(d for d in docs if d["kind"] == "ClusterRole")
+    assert set(role["rules"][0]["resources"]) == {"nodes", "services", "pods"}
+
+
+def test_a_switch_named_like_a_password_is_no_pasted_secret(graph: tuple[Graph, Path]) -> None:
+    # The bundled MySQL sets MYSQL_RANDOM_ROOT_PASSWORD=yes: a finding of the chart's own making.
+    outcome = generate(
+        graph, "mysql-app", "PHP app kimai, image kimai/kimai2:2.24.0, port 8001, MySQL 8"
+    )
+    findings = outcome.state["security"]["findings"]
+    assert not [f for f in findings if f["rule"] == "HB-SECRET-002"], findings
+
+
+def test_a_datastore_kept_outside_the_chart_is_not_bundled_but_reachable(
+    graph: tuple[Graph, Path],
+) -> None:
+    outcome = generate(
+        graph,
+        "external-db",
+        "Deploy ghcr.io/acme/shop:2.3.1 on port 8080. Postgres is our managed RDS instance: "
+        "`DATABASE_URL` comes from the existing secret `shop-db`, key `url`. Redis 7 runs in "
+        "the chart.",
+    )
+    docs = rendered(outcome)
+    names = [d["metadata"]["name"] for d in docs if d["kind"] == "StatefulSet"]
+    assert not [n for n in names if "postgresql" in n] and [n for n in names if "redis" in n]
+    policy = next(
+        d for d in docs if d["kind"] == "NetworkPolicy" and "redis" not in d["metadata"]["name"]
+    )
+    ports = [p["port"] for rule in policy["spec"]["egress"] for p in rule.get("ports", [])]
+    assert 5432 in ports

@@ -72,7 +72,7 @@ def test_european_requests_name_replicas_databases_and_existing_secrets() -> Non
     )
     assert req.image is not None and req.image.tag == "3.1.0"
     assert req.replicas is not None and req.replicas.max == 1
-    assert all(d.purpose.startswith("external") for d in req.dependencies)
+    assert req.dependencies and all(d.external for d in req.dependencies)
     assert secrets(req)["DB_PASSWORD"] == ("tienda-db", "password")
 
 

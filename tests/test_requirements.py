@@ -37,7 +37,7 @@ def _facts(req: Requirements) -> dict[str, Any]:
         "replicas": req.replicas.model_dump() if req.replicas else None,
         "hosts": sorted(ingress.hosts) if ingress else [],
         "tls": bool(ingress and ingress.tls),
-        "dependencies": sorted(d.kind for d in req.dependencies),
+        "dependencies": sorted(d.kind for d in req.dependencies if not d.external),
         "volumes": {v.mount_path: v.size for v in req.volumes},
         "schedule": req.schedule,
         "env": {e.name: e.value for e in req.env},

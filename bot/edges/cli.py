@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="look up each image tag's digest in its registry and pin it (needs the network; "
         "an image that cannot be looked up keeps its tag, and the report says why)",
     )
+    gen.add_argument(
+        "--allow",
+        action="append",
+        dest="allowed",
+        default=[],
+        metavar="POWER",
+        help="an elevated power the security gate may grant, as a refusal names it "
+        "('hostPath /var/lib/vector', 'capability NET_ADMIN', 'hostNetwork'; repeatable)",
+    )
     _common_flags(gen)
 
     res = sub.add_parser("resume", help="answer a thread that waits for a human decision")
@@ -176,6 +185,7 @@ def _generate(graph: Graph, args: argparse.Namespace, settings: Settings) -> int
         "out_dir": str(Path(args.out).resolve()),
         "kube_versions": args.kube_versions or list(settings.kube_versions),
         "pin_digests": args.pin_digests,
+        "allowed_exceptions": list(args.allowed),
     }
     progress = None if args.quiet else console.Progress(sys.stderr)
     console.say(args, f"thread {thread_id}")

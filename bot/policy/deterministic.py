@@ -43,7 +43,65 @@ def _accept_stated_needs(report: SecurityReport, requirements: Requirements) -> 
         if finding.rule == "HB-IMG-001" and any(ref in finding.message for ref in unpinned):
             finding.accepted = True
             finding.explanation = _UNPINNED
+        if finding.rule == "KSV013" and unpinned and '":latest"' in finding.message:
+            finding.accepted = True  # Trivy's word for the same stated tag
+            finding.explanation = _UNPINNED
+    _accept_stated_host_paths(report, requirements)
+    _accept_stated_rbac(report, requirements)
     report.passed = not validate.failing(report.findings) and not report.refused
+
+
+def _accept_stated_host_paths(report: SecurityReport, requirements: Requirements) -> None:
+    """A node path the request mounts on purpose (a log shipper's /var/log, an exporter's /proc)
+    is what it asked for: read-only as stated, or writable because the repository allows it
+    (a writable one is refused before this otherwise). Trivy's findings on the same workload
+    go with them once every node path it mounts was asked for."""
+    asked = {m.host_path for w in requirements.workloads() for m in w.host_mounts}
+    places: dict[tuple[str, str], list[bool]] = {}
+    for finding in report.findings:
+        if finding.rule != "HB-PSS-003":
+            continue
+        path = finding.message.rsplit("mounts the node's ", 1)[-1].strip()
+        stated = path in asked
+        places.setdefault((finding.resource, finding.values_file), []).append(stated)
+        if stated:
+            finding.accepted = True
+            finding.explanation = f"the request mounts the node's {path} on purpose"
+    for finding in report.findings:
+        if finding.rule in _HOST_PATH_RULES and all(
+            places.get((finding.resource, finding.values_file)) or [False]
+        ):
+            finding.accepted = True
+            finding.explanation = "every node path this workload mounts is one the request asks for"
+
+
+def _accept_stated_rbac(report: SecurityReport, requirements: Requirements) -> None:
+    """The chart's Role or ClusterRole holds only the rules the request states; a finding on one
+    of them is a permission the app was said to need, named in the report for the reviewer."""
+    rules = [r for w in requirements.workloads() if w.rbac for r in w.rbac.rules]
+    resources = {x for r in rules for x in r.resources}
+    verbs = {v for r in rules for v in r.verbs}
+    for finding in report.findings:
+        if finding.file != "templates/rbac.yaml" or not rules:
+            continue
+        needed = _RBAC_NEEDS.get(finding.rule)
+        if needed is not None and not needed(resources, verbs):
+            continue
+        if needed is None and finding.source != "trivy":
+            continue
+        finding.accepted = True
+        finding.explanation = "the request states this permission; the reviewer sees it here"
+
+
+_HOST_PATH_RULES = frozenset({"KSV023", "KSV121"})
+_RBAC_NEEDS = {
+    "HB-RBAC-002": lambda res, verbs: "*" in res or "*" in verbs,
+    "HB-RBAC-003": lambda res, verbs: bool({"secrets", "*"} & res),
+    "HB-RBAC-004": lambda res, verbs: bool({"escalate", "bind", "impersonate"} & verbs),
+    "HB-RBAC-005": lambda res, verbs: bool(
+        {"pods/exec", "pods/attach", "nodes/proxy", "pods/portforward"} & res
+    ),
+}
 
 
 _UNPINNED = (

@@ -88,7 +88,8 @@ def _workload_facts(w: Workload, prefix: Path_) -> Iterator[tuple[str, Any, Path
         yield f"Secret mounted at {smount.mount_path}", smount.mount_path, path
     for host in w.host_mounts:
         path = (*prefix, "hostMounts", ("hostPath", host.host_path), "readOnly")
-        yield f"host path {host.host_path} read-only", host.read_only, path
+        access = "read-only" if host.read_only else "writable"
+        yield f"host path {host.host_path} {access}", host.read_only, path
     for volume in w.volumes:
         if volume.persistent and volume.size:
             yield f"volume at {volume.mount_path}", volume.size, (*prefix, "@volume", volume)
@@ -159,7 +160,7 @@ def stated_facts(req: Requirements) -> Iterator[tuple[str, Any, Path_]]:
             path = ("ingress", "tls", ("secretName", ingress.tls_secret), "secretName")
             yield "TLS Secret", ingress.tls_secret, path
     for dep in req.dependencies:
-        if dep.purpose.startswith("external"):
+        if dep.external:
             continue  # managed elsewhere: the app reaches it, the chart does not bundle it
         yield f"bundled {dep.kind}", True, (dep.kind, "enabled")
         for field, key in (

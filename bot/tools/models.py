@@ -124,6 +124,11 @@ class Dependency(Model):
     user: str = Field("", description="User the app connects as, e.g. bookshelf")
     existing_secret: str = Field("", description="Existing Secret holding the password")
     password_key: str = Field("", description="Key of the password in that Secret")
+    external: bool = Field(
+        False,
+        description="Managed outside this chart (a cloud database, a shared instance): not "
+        "bundled; the app reaches it with the settings the request gives",
+    )
 
 
 ConnectionPart = Literal["host", "port", "user", "password", "database", "url"]
@@ -445,8 +450,16 @@ class HelmDependency(Model):
     reason: str
 
 
+class ExternalStore(Model):
+    """A datastore the request places outside the chart: not bundled, but reachable."""
+
+    kind: str
+    port: int
+
+
 class DependencyPlan(Model):
     helm_dependencies: list[HelmDependency] = Field(default_factory=list)
+    external: list[ExternalStore] = Field(default_factory=list)
     init_containers: list[ExtraContainer] = Field(default_factory=list)
     sidecars: list[ExtraContainer] = Field(default_factory=list)
     egress_ports: list[int] = Field(default_factory=list)

@@ -71,7 +71,11 @@ def _factors(req: Requirements) -> list[tuple[int, str]]:
 
 def _review_reasons(req: Requirements) -> list[str]:
     reasons = [f"elevated access requested: {power}" for power in req.elevated.requested()]
-    if req.needs_service_account_token:
+    # With its rules stated, the permissions are the request's own (listed in the report);
+    # without them, a human says what the app may do.
+    if any(
+        w.needs_service_account_token and not (w.rbac and w.rbac.rules) for w in req.workloads()
+    ):
         reasons.append("the app calls the Kubernetes API: confirm the RBAC permissions it needs")
     if any(note.startswith(INSTRUCTION_NOTE) for note in req.notes):
         reasons.append("the request contains instructions addressed to the bot")

@@ -217,6 +217,10 @@ def read_access(doc: Doc, draft: Draft) -> None:
             draft.elevated.capabilities.append(cap)
     read_host_paths(doc, draft)
     for match in _API_ACCESS.finditer(text):
+        if match.group(0).lower() == "kubectl" and re.search(
+            r"(?:`|\$ ?|^ *)\Z", text[: match.start()], re.M
+        ):
+            continue  # "`kubectl -n backup create job ...`": what an operator runs, not the app
         if not negated(text, match.start()):
             draft.target.sa_token = True
             break

@@ -83,7 +83,7 @@ def fill(text: str, draft: Draft) -> None:
             said.append(f"bundled {kind}")
     for kind, env in (entry.get("datastores") or {}).items():
         dep = draft.dependencies.get(kind)
-        if dep is not None and not dep.purpose.startswith("external"):
+        if dep is not None and not dep.external:
             _connect(main, dep, env)  # an external one is reached with the values given
     for component, spec in (entry.get("components") or {}).items():
         key = dns_name(component, 30)

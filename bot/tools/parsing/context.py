@@ -53,6 +53,26 @@ _ATTEMPT = re.compile(
     r"(?:tried|attempted)\b|\b(?:it\s+)?was\s+suggested\b|\bsomeone\s+suggested\b",
     re.I,
 )
+# "First, I scaled everything to 2 replicas and now every sync job runs twice": what was done,
+# told for what went wrong after it.
+_DONE = re.compile(
+    r"\b(?:I|we)\s+(?:just\s+|first\s+|then\s+|also\s+)?(?:scaled|set|left|changed|added|removed|"
+    r"moved|put|ran|bumped|raised|lowered|gave|configured|switched|copied|disabled|enabled|"
+    r"turned|deleted|dropped|skipped|forgot)\b",
+    re.I,
+)
+_WENT_WRONG = re.compile(
+    r"\b(?:and|but)\s+now\b|\bwhich\s+(?:broke|breaks)\b|\bbroke\b|\bwent\s+wrong\b|"
+    r"\b(?:crash|fail)(?:es|ed|s)?\b|\b404\b|\brun(?:s)?\s+twice\b",
+    re.I,
+)
+
+
+def _mishap(sentence: str) -> re.Match[str] | None:
+    done = _DONE.search(sentence)
+    return done if done and _WENT_WRONG.search(sentence, done.end()) else None
+
+
 # Where the story turns back to the request.
 _TURN = re.compile(
     r"[,;]\s*(?:so|instead|therefore|hence|now)\b|\bbut\s+(?:now|please|we\s+(?:need|want)|"
@@ -71,7 +91,7 @@ def without_attempts(text: str) -> str:
     for end_match in ends:
         end = end_match.start() if end_match else len(text)
         sentence = text[start:end]
-        attempt = _ATTEMPT.search(sentence)
+        attempt = _ATTEMPT.search(sentence) or _mishap(sentence)
         if attempt and "```" not in sentence:
             turn = _TURN.search(sentence, attempt.end())
             stop = start + (turn.start() if turn else len(sentence))

@@ -74,7 +74,7 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
         if len(named) != 1:
             continue
         dep = draft.dependencies[named[0]]
-        if dep.purpose.startswith("external"):
+        if dep.external:
             continue
         # Read after the datastore's name: what comes before it is about the app.
         start = DEPENDENCY_BY_KIND[named[0]].pattern.search(sentence)

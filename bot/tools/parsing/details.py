@@ -18,13 +18,22 @@ from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.schedule import ZONE
 from bot.tools.parsing.text import Doc, in_code_span, negated, to_int
 
-_PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
+# A probe's path, with its query if it has one ("/healthz?js-server-only=true").
+_PATH = r"[`\"']?(?P<path>/[\w./-]*(?:\?[\w.=&-]+)?)[`\"']?"
 _PROBE = re.compile(
     r"\b(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)"
     r"(?:\s+probes?)?\s*(?:check\s*)?(?:(?:is|are|on|at|via|to|hits?|uses?|=|:|->|against)\s+)*"
     r"(?:(?:an?\s+)?(?:http\s+)?(?:get\s+)?)?(?:https?://[\w.-]+(?::\d+)?)?"
+    r"(?![`\"']?/(?:readiness|liveness|startup)\b)"  # "readiness/liveness" is two kinds
     + _PATH
     + r"(?:[^.\n;]{0,30}?\bport\s+(?P<port>\d{2,5}))?",
+    re.I,
+)
+# The path first, the probes after: "I found `/api/v1/status` in the docs, use that for
+# readiness/liveness".
+_PROBE_BEFORE = re.compile(
+    r"`(?P<path>/[\w./-]*)`[^.\n`]{0,60}?\buse\s+(?:that|it|this)\s+(?:for|as)\s+(?:the\s+)?"
+    r"(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)",
     re.I,
 )
 _TARGET = re.compile(
@@ -39,14 +48,15 @@ _PDB = re.compile(
     re.I,
 )
 _GRACE = re.compile(
-    r"\bterminationGracePeriodSeconds\s*[:=]?\s*(?P<s>\d+)|\b(?:termination\s+)?grace(?:ful)?"
+    r"\bterminationGracePeriodSeconds`?\s*(?:[:=]|of|to)?\s*(?P<s>\d+)|\b(?:termination\s+)?grace(?:ful)?"
     r"(?:\s+shutdown)?(?:\s+period)?\s*(?:of|:|=|is)?\s*(?P<n>\d+)\s*(?P<u>s|sec(?:ond)?s?|"
     r"m|min(?:ute)?s?)\b",
     re.I,
 )
 _SELECTOR = re.compile(
     r"\bnode\s?selector\b[^`\n]{0,20}?[`\"']?(?P<k>[\w./-]+)\s*[:=]\s*[\"']?(?P<v>[\w.-]+)[\"']?[`]?|"
-    r"\bnodes?\s+(?:labell?ed|with\s+(?:the\s+)?label)\s+[`\"']?(?P<k2>[\w./-]+)\s*[:=]\s*"
+    r"\b(?:nodes?|(?:node\s?)?pool|node\s?group)\s+(?:is\s+|are\s+)?(?:labell?ed|with\s+(?:the\s+)?"
+    r"label)\s+(?:with\s+)?[`\"']?(?P<k2>[\w./-]+)\s*[:=]\s*"
     r"(?P<v2>[\w.-]+)|"
     # "amd64 nodes only (kubernetes.io/arch: amd64)": a well-known node label, stated as such.
     r"(?P<k3>(?:kubernetes\.io|node\.kubernetes\.io|topology\.kubernetes\.io)/[\w.-]+)"
@@ -54,9 +64,10 @@ _SELECTOR = re.compile(
     re.I,
 )
 _TAINT = re.compile(
-    r"\b(?:toleration|tolerate|taint)s?\b[^`\n]{0,40}?[`\"']?(?P<key>[\w./-]+)"
-    r"(?:\s*=\s*(?P<value>[\w.-]+))?(?:\s*:\s*|[`\"']?\s+)(?:(?:with|and)\s+)?(?:the\s+)?"
-    r"(?:effect\s*[:=]?\s*)?[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|NoExecute)",
+    r"\b(?:toleration|tolerate|taint(?:ed)?)s?\b[^`\n]{0,40}?[`\"']?(?P<key>[\w./-]+)"
+    r"(?:\s*=\s*(?P<value>[\w.-]+))?(?:\s*:\s*|[`\"']?\s+)(?:taint\s+)?(?:(?:with|and)\s+)?(?:the\s+)?"
+    r"(?:effect\s*[:=]?\s*)?[`\"'(]?(?:effect\s*[:=]?\s*)?(?P<effect>NoSchedule|PreferNoSchedule|"
+    r"NoExecute)",
     re.I,
 )
 _GPU = re.compile(
@@ -71,6 +82,7 @@ _CONCURRENCY = re.compile(
     r"(?:don'?t|do\s+not)\s+(?:let\s+)?(?:runs?\s+)?overlap)",
     re.I,
 )
+_SCHEDULE_WORDS = re.compile(r"\b(?:cron\w*|schedul\w*|time\s?zone)\b", re.I)
 _HISTORY = re.compile(
     r"\b(?:keep|retain)\s+(?:the\s+last\s+)?(?P<a>\d+)\s+successful[^.\n]{0,30}?(?P<b>\d+)\s+failed|"
     r"\bsuccessfulJobsHistoryLimit\s*[:=]?\s*(?P<s>\d+)|\bfailedJobsHistoryLimit\s*[:=]?\s*(?P<f>\d+)",
@@ -114,7 +126,7 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
 
 _RUNS = re.compile(
     r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+)?with|executes?|entrypoint|"
-    r"process)\b\s*"
+    r"process|arguments|args)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
     re.I,
 )
@@ -159,17 +171,34 @@ def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         match = _WITH_EXECUTABLE.search(text)
     if match is None and focused:
         match = _LEAD_COMMAND.search(text)
-    if match and _looks_like_command(match.group("cmd")):
+    if match and (_looks_like_command(match.group("cmd")) or _executable(match)):
         c.args = split_command(match.group("cmd"))
+    elif match and focused and _subcommand(match, c):
+        c.args = [match.group("cmd")]
     elif named := _NAMED_COMMAND.search(text):
         c.args = [named.group("cmd")]
 
 
+def _executable(match: re.Match[str]) -> bool:
+    """ "runs `/start-worker`": a path said to be run is the executable, not a directory."""
+    said = re.match(r"(?:runs?|running|command|cmd|entrypoint|executes?)\b", match.group(0), re.I)
+    return bool(said) and bool(re.fullmatch(r"/[\w./-]*[\w]", match.group("cmd").strip()))
+
+
+def _subcommand(match: re.Match[str], c: ComponentDraft) -> bool:
+    """In a part about one workload, "runs `worker`" is the argument that selects its role (one
+    image, several roles); the image's own name ("runs `nginx`") is no argument."""
+    word = match.group("cmd")
+    said = re.match(r"(?:runs?|command|cmd)\b", match.group(0), re.I)
+    own = c.image.repository.rsplit("/", 1)[-1] if c.image else ""
+    return bool(said) and bool(re.fullmatch(r"[a-z][\w:-]*", word)) and word != own
+
+
 def _probes(text: str, c: ComponentDraft) -> None:
-    for match in _PROBE.finditer(text):
+    for match in [*_PROBE.finditer(text), *_PROBE_BEFORE.finditer(text)]:
         if negated(text, match.start()):
             continue
-        port = match.group("port") or ""
+        port = match.groupdict().get("port") or ""
         probe = Probe(kind="http", path=match.group("path").rstrip(".,"), port=port, command=[])
         kinds = match.group("kinds").lower()
         for kind in ("readiness", "liveness", "startup"):
@@ -243,10 +272,23 @@ def _placement(text: str, c: ComponentDraft) -> None:
         c.gpu = to_int(count) or 1
 
 
+def _zone(text: str) -> re.Match[str] | None:
+    """The schedule's time zone: the one said to be the timeZone, else a Region/City one, else
+    any ("nodes are UTC, so set the timeZone `Europe/Berlin`")."""
+    zones = list(ZONE.finditer(text))
+    labelled = [z for z in zones if _ZONE_LABEL.search(text[max(0, z.start() - 24) : z.start()])]
+    regional = [z for z in zones if "/" in z.group(1)]
+    return next(iter(labelled or regional or zones), None)
+
+
+_ZONE_LABEL = re.compile(r"\btime\s?zone\s*[:=]?\s*(?:to\s+|of\s+|is\s+)?[`\"']?$", re.I)
+
+
 def _cron(text: str, c: ComponentDraft) -> None:
-    if not (c.schedule or c.workload == "CronJob"):
-        return
-    zone = ZONE.search(text)
+    """Read the CronJob settings; in text that may precede the schedules ("They must never
+    overlap" under a list of jobs), a time zone counts only beside words about schedules."""
+    scheduled = bool(c.schedule or c.workload == "CronJob")
+    zone = _zone(text) if scheduled or _SCHEDULE_WORDS.search(text) else None
     if zone and "/" in zone.group(1):
         c.cron.setdefault("time_zone", zone.group(1))
     elif zone and zone.group(1) in ("UTC", "GMT"):
@@ -282,10 +324,20 @@ def _hook(text: str, c: ComponentDraft) -> None:
     c.workload = "Job"
 
 
+_COMPOSE_VERSION = re.compile(r"[ \t]*version\s*:\s*[\"']?\d", re.I)
+
+
+def _line_start(text: str, match: re.Match[str]) -> int:
+    return text.rfind("\n", 0, match.start()) + 1
+
+
 def _pinned_tag(text: str, c: ComponentDraft) -> None:
     if c.image is None:
         return
-    match = _PIN.search(text)
+    match = next(
+        (m for m in _PIN.finditer(text) if not _COMPOSE_VERSION.match(text, _line_start(text, m))),
+        None,
+    )  # a pasted compose file's "version: '2.1'" is its format, not the app's version
     if match and (not c.image.tag or c.image.tag in ("latest", "stable", "release")):
         c.image = c.image.model_copy(update={"tag": match.group("tag")})
     elif match and re.search(r"\bpin", match.group(0), re.I):

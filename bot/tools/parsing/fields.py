@@ -41,8 +41,18 @@ def _image(label: str, value: str, draft: Draft) -> None:
     draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
 
 
+_PORT_LINE = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])\s*(\d{1,5}(?:/(?:tcp|udp))?)\b\s*[-:]?\s*([^(\n]*)", re.I | re.M
+)
+
+
 def _ports(label: str, value: str, draft: Draft) -> None:
-    network.read_ports(Doc(f"ports {value}"), draft)
+    # "- 1883 - MQTT" per line: the list the port reader knows ("1883 (MQTT), 9001 (...)").
+    listed = [
+        f"{m.group(1)} ({m.group(2).strip()[:30]})" if m.group(2).strip() else m.group(1)
+        for m in _PORT_LINE.finditer(value)
+    ]
+    network.read_ports(Doc(f"ports {', '.join(listed) if listed else value}"), draft)
 
 
 def _replicas(label: str, value: str, draft: Draft) -> None:
@@ -160,7 +170,7 @@ def _schedule(label: str, value: str, draft: Draft) -> None:
     if found.invalid:
         draft.invalid(f"schedule {found.invalid}")
     elif found.cron:
-        draft.target.schedule = draft.target.schedule or found.cron
+        draft.target.set_schedule(found.cron, True)
         for note in found.notes:
             draft.note(note)
     else:

@@ -21,6 +21,18 @@ GERMAN: Lexicon = (
     (r"(?:Arbeits)?speicher(?=\s*(?:RAM|\d))|Hauptspeicher", "memory"),
     (r"persistente[snmr]?", "persistent"),
     (r"Umgebungsvariablen?", "environment variables"),
+    (
+        r"(?:soll|sollte|muss)\s+das\s+Chart\s+selbst\s+(?:mitbringen|betreiben|enthalten|starten)",
+        "should be part of the chart",
+    ),
+    (r"Prozesse?", "processes"),
+    (r"(?:Standard-?|Default-?)Kommando", "default command"),
+    (r"Kommando|Befehl", "command"),
+    (r"startet\s+mit|gestartet\s+mit", "started with"),
+    (r"Ressourcen", "resources"),
+    (r"Beide", "Both"),
+    (r"beide", "both"),
+    (r"(?<![\w-])Speicher(?![\w-])", "memory"),
     (r"bestehende[nrsm]?|vorhandene[nrsm]?|existierende[nrsm]?", "existing"),
     (r"externe[nrsm]?", "external"),
     (r"Datenbank(?:en)?", "database"),
@@ -85,6 +97,8 @@ FRENCH: Lexicon = (
     (r"trois", "three"),
 )
 SPANISH: Lexicon = (
+    (r"secreto\s+TLS", "TLS secret"),
+    (r"secretos?", "secret"),
     (r"una?(?=\s+(?:r[ée]plica|instancia|pod))", "one"),
     (r"r[ée]plicas?", "replica"),
     (r"instancias?", "instance"),
@@ -123,6 +137,10 @@ SPANISH: Lexicon = (
     (r"tres", "three"),
 )
 PORTUGUESE: Lexicon = (
+    (r"que\s+j[áa]\s+existe", "that already exists"),
+    (r"tem\s+que\s+vir\s+do", "comes from the"),
+    (r"na\s+porta", "on port"),
+    (r"tolerar", "tolerate"),
     (r"uma?(?=\s+(?:r[ée]plica|inst[âa]ncia|pod))", "one"),
     (r"r[ée]plicas?", "replica"),
     (r"imagem", "image"),
@@ -185,6 +203,22 @@ CHINESE: Lexicon = (
     (r"不要|不需要|不", " not "),
 )
 JAPANESE: Lexicon = (
+    # A code span stands here as a `\0n\0` token ("`blocky-config` を `/app/config` にマウント").
+    (r"を\s*(`\x00\d+\x00`)\s*にマウント", r" mounted at \1 "),
+    # "既存の Secret `s` のキー `k` から `VAR` として": the variable, then where it comes from.
+    (
+        r"既存の\s*Secret\s*(`\x00\d+\x00`)\s*の\s*キー\s*(`\x00\d+\x00`)\s*から\s*"
+        r"(`\x00\d+\x00`)\s*として",
+        r" \3 from the existing Secret \1, key \2 ",
+    ),
+    (r"起動引数", " arguments "),
+    (r"は?\s*上と同じ\s*Secret\s*から", " from the same secret "),
+    (r"Secret\s*名", " Secret name "),
+    (r"クラス", " class "),
+    (r"(\d+)\s*番を?\s*UDP\s*と\s*TCP\s*の?両方で?", r" \1/udp, \1/tcp "),
+    (r"(\d+)\s*番を?\s*TCP\s*と\s*UDP\s*の?両方で?", r" \1/tcp, \1/udp "),
+    (r"(\d+)\s*番", r" \1 "),
+    (r"マウント", " mount "),
     (r"(\d+)\s*(?:つ|台|個)", r"\1 "),
     (r"レプリカ数?", " replicas "),
     (r"ポート", " port "),

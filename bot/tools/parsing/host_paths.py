@@ -2,7 +2,8 @@
 
 "tails `/var/log` from every node", "the host's `/proc` read-only at `/host/proc`", "mount the
 node's `/` read-only at `/rootfs`": a read-only host path becomes a hostPath mount at the path
-the request gives; a writable one is recorded as an elevated power for the security review.
+the request gives; a writable one is mounted as asked too, and recorded as an elevated power for
+the security review, which refuses it unless the repository allows it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ _READS = re.compile(
 _LOG_PATHS = re.compile(r"^/(?:var/log|var/lib/docker/containers)(?:/|$)")
 
 
+# A path the sentence places in the container, or backs with a volume of the pod's own.
+_IN_CONTAINER = re.compile(
+    r"[`\"']?\s*(?:\(|,\s*)?(?:in|inside|within)\s+the\s+(?:container|pod)\b", re.I
+)
+_POD_VOLUME = re.compile(r"\bempty\s?dir\b|\bmemory[\s-]backed\b|\btmpfs\b|\bin[\s-]memory\b", re.I)
+
 # Where a host path is mounted in the container: "host `/proc` read-only at `/host/proc`".
 _MOUNTED_AT = re.compile(
     r"[`\"']?\s*(?:\((?:ro|read[\s-]?only)\)\s*)?(?:read[\s-]?only\s+)?(?:(?:mounted|mount it)\s+)?"
@@ -45,8 +52,31 @@ _HOST_ROOT = re.compile(
 )
 
 
+# Two host paths mounted at two targets, respectively: "the host's `/proc` and `/sys`
+# read-only at `/host/proc` and `/host/sys`".
+_RESPECTIVELY = re.compile(
+    r"[`\"']?(?P<a>/[\w./-]*[\w/])[`\"']?\s+and\s+[`\"']?(?P<b>/[\w./-]*[\w/])[`\"']?\s+"
+    r"(?:\((?:ro|read[\s-]?only)\)\s*)?(?:read[\s-]?only\s+)?(?:(?:mounted|mount them)\s+)?"
+    r"(?:at|to|under|into|as)\s+[`\"']?(?P<ta>/[\w./-]*[\w/])[`\"']?\s+and\s+[`\"']?"
+    r"(?P<tb>/[\w./-]*[\w/])"
+)
+# Where the container sees a path the sentence gave before the host path: "Checkpoints go to
+# `/vector-data-dir` in the container, backed by the hostPath `/var/lib/vector`".
+_CONTAINER_PATH = re.compile(
+    r"[`\"']?(?P<p>/[\w./-]*[\w/])[`\"']?\s*(?:\(|,\s*)?(?:in|inside|within)\s+the\s+"
+    r"(?:container|pod)\b",
+    re.I,
+)
+
+
 def read_host_paths(doc: Doc, draft: Draft) -> None:
     """Node paths: read-only ones are mounts a node agent needs; writable ones are powers."""
+    targets: dict[int, str] = {}
+    for match in _RESPECTIVELY.finditer(doc.masked):
+        targets[match.start("a")] = match.group("ta")
+        targets[match.start("b")] = match.group("tb")
+        for group in ("ta", "tb"):
+            doc.mask(match.start(group), match.end(group))
     found = [(m.start(1), m.end(1), m.group(1).rstrip("/.")) for m in _PATH.finditer(doc.masked)]
     found += [
         (m.start(g), m.end(g), "/")
@@ -57,10 +87,10 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
     for start, end, path in sorted(found):
         if doc.masked[start:end].strip() == "":
             continue  # the target of a mount read before
-        _host_path(doc, draft, start, end, path)
+        _host_path(doc, draft, start, end, path, targets.get(start, ""))
 
 
-def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str) -> None:
+def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str) -> None:
     """Read the node path at ``doc.masked[start:end]``: a read-only mount, or a power."""
     span = doc.clause_at(start)
     sentence = doc.sentence_at(start)
@@ -71,20 +101,25 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str) -> None:
     )
     if not (_HOST_ONLY_PATHS.match(path) or host_context) or negated(doc.masked, start):
         return
+    if _IN_CONTAINER.match(doc.masked, end) or _POD_VOLUME.search(clause):
+        return  # "`/vector-data-dir` in the container", "`/dev/shm` as a memory-backed emptyDir"
     read_only = bool(_READ_ONLY.search(said)) or bool(
         _LOG_PATHS.match(path) and _READS.search(said)
     )
-    if read_only and not re.search(r"docker\.sock|containerd\.sock", path):
-        mounts = draft.target.host_mounts
-        target = _MOUNTED_AT.match(doc.masked, end)
-        if target is not None:
-            doc.mask(target.start("target"), target.end("target"))
-        mount_path = target.group("target") if target else path
-        known = next((m for m in mounts if m.host_path == path), None)
-        if known is None:
-            mounts.append(HostMount(host_path=path, mount_path=mount_path, read_only=True))
-        elif known.mount_path == path:
-            known.mount_path = mount_path  # "... `/proc` read-only at `/host/proc`" says where
-    elif path not in draft.elevated.host_path:
-        draft.elevated.host_path.append(path)
+    socket = bool(re.search(r"docker\.sock|containerd\.sock", path))
+    if not read_only or socket:
+        # A power the security review decides on; mounted as asked if the repository allows it.
+        if path not in draft.elevated.host_path:
+            draft.elevated.host_path.append(path)
+    target = None if at else _MOUNTED_AT.match(doc.masked, end)
+    if target is not None:
+        doc.mask(target.start("target"), target.end("target"))
+    before = [m.group("p") for m in _CONTAINER_PATH.finditer(said[: start - sentence.start])]
+    mount_path = at or (target.group("target") if target else before[-1] if before else path)
+    mounts = draft.target.host_mounts
+    known = next((m for m in mounts if m.host_path == path), None)
+    if known is None:
+        mounts.append(HostMount(host_path=path, mount_path=mount_path, read_only=read_only))
+    elif known.mount_path == path:
+        known.mount_path = mount_path  # "... `/proc` read-only at `/host/proc`" says where
     doc.mask(start, end)

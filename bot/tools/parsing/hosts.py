@@ -72,7 +72,7 @@ _OUTBOUND = re.compile(
 _HOST_LABEL = re.compile(
     r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
     r"exposed (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|served (?:at|on|from)|"
-    r"public(?:ly)? (?:at|on)|url)\s*(?:[:=]|is|at|on|of|under|->)?\s*(?:https?://)?"
+    r"public(?:ly)? (?:at|on)|url)(?![\w-])\s*(?:[:=]|is|at|on|of|under|->)?\s*(?:https?://)?"
     r"(?P<raw>[^\s,;()'\"`]+)",
     re.I,
 )

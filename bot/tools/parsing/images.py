@@ -27,6 +27,10 @@ _IMAGE_WORD = re.compile(
     re.I,
 )
 _LOOSE_WORD = re.compile(r"\b(?:runs?|uses?|using|with|deploy|ship|tag)\s+[`\"'(]?$", re.I)
+# A list item that defines a workload and opens with its image: "- nginx - `nginx:stable` on 80".
+_ITEM_LEAD = re.compile(
+    r"(?:^|\n)[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+(?:[\w.-]{1,40}[ \t]*)?[-:\u2014\u2013][ \t]*`$"
+)
 # What a tag looks like when nothing says "image": a version, or a well-known tag word.
 _TAG_LIKE = re.compile(
     r"\d|^(?:latest|stable|alpine|slim|edge|lts|main|master|nightly|beta|bookworm|bullseye|"
@@ -44,6 +48,8 @@ a an the for of with from and to is in on at that which tag tags name registry p
 will must size pull policy repository repo scanning scan build builds built digest version
 updates update we it this our your my its has have needs need uses use runs run should be
 docs documentation honours honors supports reads expects accepts listens exposes ships provides
+everywhere anywhere across too also as per both all each every same only here there used via by
+they them but or so if when than then was were are
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)
@@ -51,7 +57,7 @@ _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on
 
 def parse_image(reference: str) -> Image | None:
     """Split an image reference into registry, repository, tag and digest (None if invalid)."""
-    reference = reference.strip().strip("`\"'").rstrip(".,;)")
+    reference = reference.strip().strip("`\"'.,;:()[]")
     match = REFERENCE.fullmatch(reference)
     if not match or not re.search(r"[a-z]", match.group("repo"), re.I):
         return None
@@ -99,7 +105,7 @@ def find_images(text: str) -> list[Found]:
         if not has_path and "." in repo:
             continue  # a host name, maybe with a port
         pinned = bool(tag or match.group("digest"))
-        loose = keyword or bool(_LOOSE_WORD.search(before))
+        loose = keyword or bool(_LOOSE_WORD.search(before) or _ITEM_LEAD.search(before))
         if loose and not keyword and not has_path and tag and not _TAG_LIKE.search(tag):
             continue  # "run `core:archive`", "`cache:clear`": a console command, not an image
         if pinned and not (has_path or loose or base):
@@ -131,3 +137,19 @@ def with_stated_version(text: str, image: Image, names: list[str] | None = None)
         re.I,
     )
     return image.model_copy(update={"tag": version.group(1)}) if version else image
+
+
+def pinned_in(text: str, image: Image) -> Image:
+    """An image the request names with a version elsewhere ("pin changedetection to
+    `ghcr.io/dgtlmoon/changedetection.io:0.47.03`") takes that version over a pasted file's
+    untagged or latest one."""
+    if image.digest or image.tag not in ("", "latest"):
+        return image
+    path = re.escape(image.repository)
+    for match in re.finditer(
+        rf"(?<![\w./-])(?:[\w.-]+(?::\d+)?/)?{path}:(?P<tag>[\w][\w.-]*)", text
+    ):
+        tag = match.group("tag").rstrip(".-")
+        if tag.lower() != "latest" and _TAG_LIKE.search(tag):
+            return image.model_copy(update={"tag": tag})
+    return image

@@ -79,15 +79,19 @@ _ISSUER_NAMED = re.compile(
 )
 _ISSUER_TOKEN = re.compile(r"\b(?P<i>letsencrypt(?:-[a-z0-9]+)*)\b", re.I)
 _TLS_SECRET = re.compile(
-    r"\b(?:tls|certificate|cert)\s+secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<s>[a-z0-9]"
-    r"(?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
+    r"\b(?:tls|certificate|cert)[\s-]secret\s*(?:name\s*)?(?:[:=]|named|called|is)?\s*[`\"']?"
+    r"(?P<s>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
     # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
     r"\b(?:tls|https|ssl|cert-manager|certificates?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
-    r"(?:its\s+|the\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    r"(?:its\s+|the\s+)?secret\s+(?:name\s*[:=]?\s*|named\s+|called\s+)?[`\"']?"
+    r"(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
-    r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,40}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
+    r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,80}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
     r"our\s+)?(?:existing\s+)?(?:kubernetes\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?"
-    r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "TLS with our existing wildcard secret `x`", "HTTPS using the secret x"
+    r"\b(?:tls|https|ssl)\s+(?:with|using|from|via)\s+(?:our\s+|the\s+|an?\s+)?(?:existing\s+)?"
+    r"(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])",
     re.I,
 )
 _NOT_ISSUERS = frozenset(

@@ -159,6 +159,23 @@ _NOT_COMPONENTS = frozenset(
         "security",
         "replicas",
         "scaling",
+        "autoscaling",
+        "hpa",
+        "pdb",
+        "poddisruptionbudget",
+        "pod-disruption-budget",
+        "disruption-budget",
+        "limits",
+        "requests",
+        "rbac",
+        "tolerations",
+        "nodeselector",
+        "node-selector",
+        "affinity",
+        "scheduling",
+        "availability",
+        "networkpolicy",
+        "configmap",
         "health",
         "probes",
         "volumes",
@@ -213,7 +230,8 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
     workload_words = any(re.search(r"[\s:/]", q) and not q.startswith("/") for q in quoted) or bool(
         re.search(
             r"\b(?:runs?|running|listens?|port|image|replicas?|command|cron|every|job|hook|"
-            r"deployment|daemonset|statefulset)\b",
+            r"deployment|daemonset|statefulset|start(?:s|ed)?\s+with|workers?|consumer|hpa|server)\b|"
+            r"\bon\s+(?:port\s+)?\d{2,5}\b",
             re.sub(r"`[^`\n]*`", " ", rest),
             re.I,
         )

@@ -37,7 +37,8 @@ _PORT_LIST = re.compile(
 _NAMES = "|".join(sorted(PORT_WORDS, key=len, reverse=True))
 _NAMED = re.compile(
     rf"\b(?P<name>{_NAMES})\b\s*(?:traffic\s+|endpoint\s+|server\s+|api\s+)?(?:port\s*)?"
-    r"(?:on|at|:|=|is|via)?\s*(?:port\s*)?:?(?P<n>\d{2,6})\b(?:/(?P<proto>tcp|udp))?(?!\.\d|%)",
+    r"(?:on|at|:|=|is|via)?\s*(?:port\s*)?:?(?P<n>\d{2,6})\b(?:/(?P<proto>tcp|udp))?(?!\.\d|%)"
+    r"(?P<both>\s+(?:tcp|udp)\s+(?:and|&|\+|/)\s+(?:tcp|udp)\b)?",
     re.I,
 )
 _VERB = re.compile(
@@ -96,6 +97,34 @@ def _add(doc: Doc, draft: Draft, pos: int, number: int, name: str = "", proto: s
     draft.target.add_port(number, name, (proto or "TCP").upper())
 
 
+# "Listens on 4180 (HTTP) and 44180 (metrics)": the ports that follow the first one.
+_AND_MORE = re.compile(
+    r"\s*(?:\((?P<first>[^)\n]{1,30})\))?(?P<more>(?:\s*(?:,|and|&)\s*(?:port\s*)?\d{2,5}\b"
+    + _NOT_A_PORT
+    + r"(?:/(?:tcp|udp))?(?:\s*\([^)\n]{1,30}\))?)+)",
+    re.I,
+)
+
+
+def _more_after(doc: Doc, draft: Draft, end: int) -> None:
+    match = _AND_MORE.match(doc.masked, end)
+    if not match or not match.group("more"):
+        return
+    for item in re.finditer(
+        r"(?P<n>\d{2,5})(?:/(?P<proto>tcp|udp))?(?:\s*\((?P<label>[^)\n]{1,30})\))?",
+        match.group("more"),
+        re.I,
+    ):
+        _add(
+            doc,
+            draft,
+            match.start("more"),
+            int(item.group("n")),
+            item.group("label") or "",
+            item.group("proto") or "",
+        )
+
+
 def read_ports(doc: Doc, draft: Draft) -> None:
     """Add the container ports stated in ``doc``."""
     text = doc.masked
@@ -112,6 +141,10 @@ def read_ports(doc: Doc, draft: Draft) -> None:
         name = match.group("name").lower()
         if name in ("http", "https") and number in _HTTP_STATUS:
             continue
+        if match.group("both"):  # "sync 22000 tcp AND udp": the one port, both protocols
+            _add(doc, draft, match.start(), number, name, "tcp")
+            _add(doc, draft, match.start(), number, f"{name}-udp", "udp")
+            continue
         _add(doc, draft, match.start(), number, name, match.group("proto") or "")
     for pattern in (_VERB, _SLASH_PROTO, _ON_NUMBER):
         for match in pattern.finditer(text):
@@ -123,6 +156,8 @@ def read_ports(doc: Doc, draft: Draft) -> None:
                 "",
                 match.groupdict().get("proto") or "",
             )
+            if pattern is _VERB:
+                _more_after(doc, draft, match.end())
     for match in _EXPOSE.finditer(doc.text):
         for number, proto in re.findall(r"(\d+)(?:/(tcp|udp))?", match.group("list")):
             _add(doc, draft, match.start(), int(number), "", proto)

@@ -125,6 +125,7 @@ _AFTER = re.compile(
     r"(?!\s*sidecar)",
     re.I,
 )
+_COORDINATED = re.compile(r"(?:\b(?:and|or)|[,&/])\s*$", re.I)
 _LEADING = re.compile(
     r"^\s*(?:[#>*-]+\s*)?(?P<n>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)\s*(?:[:,(]|-\s|$)", re.I | re.M
 )
@@ -176,6 +177,8 @@ def read_name(doc: Doc, draft: Draft) -> None:
     for pattern in (_QUOTED, _LEADING, _BEFORE, _AFTER):
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 25) : match.start()]
+            if pattern is _AFTER and _COORDINATED.search(before):
+                continue  # "the log and host-metrics agent": what it does, not its name
             if _acceptable(match.group("n")) and not _OWNED_BY_OTHERS.search(before):
                 rank = RANK_EXPLICIT if pattern is _QUOTED else RANK_PATTERN
                 draft.set_name(match.group("n"), rank)

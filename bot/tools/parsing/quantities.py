@@ -50,12 +50,12 @@ _NOT_COUNT = (
     r"minutes?|hours?|days?|gb|mb|gi|mi|cores?|v?cpus?|x\b|times|per\s+node))"
 )
 _RANGE = re.compile(
-    rf"\b(?P<a>{_NUM})\s*(?:-|to|\.\.)\s*(?P<b>{_NUM})\s*(?:{_REPL}|replicated)\b|"
+    rf"\b(?P<a>{_NUM})\s*(?:-|to|\.\.|→|->|–)\s*(?P<b>{_NUM})\s*(?:{_REPL}|replicated)\b|"
     rf"\b(?:hpa|autoscal\w*|scal(?:e|es|ing))\s*(?:between|from|:)?\s*(?P<c>\d+)\s*"
-    rf"(?:-|to|\.\.)\s*(?P<d>\d+)\b|\bbetween\s+(?P<e>{_NUM})\s+and\s+(?P<f>{_NUM})"
+    rf"(?:-|to|\.\.|→|->|–)\s*(?P<d>\d+)\b|\bbetween\s+(?P<e>{_NUM})\s+and\s+(?P<f>{_NUM})"
     rf"\s*{_REPL}?{_NOT_COUNT}|\bfrom\s+(?P<g>{_NUM})\s+(?:up\s+)?to\s+(?P<h>{_NUM})\s*"
     rf"{_REPL}?{_NOT_COUNT}|\b(?:replicas?|replica\s?count|pods|instances)\s*(?:[:=]|of)?\s*"
-    r"(?P<i>\d+)\s*(?:-|to|\.\.)\s*(?P<j>\d+)\b",
+    r"(?P<i>\d+)\s*(?:-|to|\.\.|→|->|–)\s*(?P<j>\d+)\b",
     re.I,
 )
 _MAX = re.compile(

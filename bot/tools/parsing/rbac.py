@@ -17,12 +17,13 @@ _RBAC_CONTEXT = re.compile(
     r"\b(?:rbac|role|clusterrole|permissions?|access|allowed|needs? to|must be able|read|rights)\b",
     re.I,
 )
+_VERB = r"`?(?:" + "|".join(_VERBS) + r")\b`?"  # "get" or "`get`"
 _RBAC = re.compile(
-    r"\b(?P<verbs>(?:"
-    + "|".join(_VERBS)
-    + r")(?:\s*(?:,|/|and|&|\+|or)\s*(?:"
-    + "|".join(_VERBS)
-    + r"))*)\b(?:\s+(?:access|permissions?|rights))?\s+(?:on\s+|to\s+|for\s+)?(?:the\s+)?"
+    r"(?<![\w-])(?P<verbs>"
+    + _VERB
+    + r"(?:\s*(?:,|/|and|&|\+|or)\s*"
+    + _VERB
+    + r")*)(?:\s+(?:access|permissions?|rights))?\s+(?:on\s+|to\s+|for\s+)?(?:the\s+)?"
     r"(?P<resources>`?(?:[a-z]+(?:/[a-z]+)?)`?(?:\s*(?:,|/|and|&|\+)\s*`?(?!(?:"
     + "|".join(_VERBS)
     + r")\b)[a-z]+(?:/[a-z]+)?`?)*)",

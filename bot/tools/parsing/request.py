@@ -11,7 +11,9 @@ workloads that run the same image.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from bot.tools.models import Volume
 from bot.tools.parsing import (
     catalogue,
     compose,
@@ -27,10 +29,12 @@ from bot.tools.parsing.context import without_attempts, without_logs
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.fields import apply_field, field_for
 from bot.tools.parsing.gloss import gloss
+from bot.tools.parsing.images import pinned_in
 from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
 from bot.tools.parsing.prose import read_prose
 from bot.tools.parsing.secrets import REDACTED, redact_secrets
-from bot.tools.parsing.text import dns_name, normalize, unwrap
+from bot.tools.parsing.tables import tables_as_lines
+from bot.tools.parsing.text import dns_name, in_code_span, normalize, unwrap
 
 
 def read(user_input: str) -> tuple[Draft, int]:
@@ -47,29 +51,43 @@ def read(user_input: str) -> tuple[Draft, int]:
         compose.apply(doc, draft, known, files)
     if docs:
         rest = compose.without_env_blocks(rest)
-    text = without_attempts(gloss(normalize(without_logs(rest))))
+    text = without_attempts(gloss(tables_as_lines(normalize(without_logs(rest)))))
     # What the request's text says, labelled or not, is shared with the main image's workloads.
     before = _settings(draft.main)
+    had = {v.mount_path for v in draft.main.volumes}
     form = issue_form.sections(text)
     if form is not None:
         for label, value in form:
             if label:
                 apply_field(label, value, draft)
-        text = "\n".join(f"{label}: {value}" if label else value for label, value in form if value)
+        text = "\n\n".join(_section(label, value) for label, value in form if value)
     else:
         pairs, _ = issue_form.labelled_lines(text, lambda label: field_for(label) is not None)
         for label, value in pairs:
             apply_field(label, value, draft)
-    _read_parts(text, draft, before)
+    _read_parts(text, draft, before, had)
+    for c in [draft.main, *draft.components.values()]:
+        c.image = pinned_in(text, c.image) if c.image is not None else None
     wiring.read_config_sources(text, draft)
     catalogue.fill(text, draft)
     finish(draft)
     return draft, count
 
 
-def _read_parts(text: str, draft: Draft, before: Names) -> None:
+def _section(label: str, value: str) -> str:
+    """A form section as a labelled line; a section that is a list keeps its list items."""
+    if not label:
+        return value
+    return f"{label}:\n{value}" if _LIST_START.match(value) else f"{label}: {value}"
+
+
+_LIST_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     """Read the prose part by part: each workload's parts, then the rest for the main one;
-    ``before`` are the main workload's settings before the request's text was read."""
+    ``before`` are the main workload's settings and ``had`` its volumes' paths before the
+    request's text was read."""
     known = [name for name in draft.components]
     reading = segments.read(text, known, draft.component)
     if not draft.component and reading.listed:
@@ -81,11 +99,17 @@ def _read_parts(text: str, draft: Draft, before: Names) -> None:
                 general[i] = " "
     read_prose(unwrap("".join(general)), draft)
     said = _settings(draft.main, before)
+    # Said of the app as a whole: the CronJob settings, and scratch space ("both schedules are in
+    # Europe/Amsterdam", "an emptyDir at /cache") hold for every workload of its image.
+    common_cron = dict(draft.main.cron)
+    scratch = [v for v in draft.main.volumes if not v.persistent and v.mount_path not in had]
     known_names = [*draft.components, *({draft.component} - {""})]
     for segment in reading.segments:
         for name in segment.names:
-            with draft.focus(name):
+            with draft.focus(name) as c:
                 read_prose(unwrap(_unnamed(segment.text, known_names)), draft, whole=False)
+                if _SAME_VOLUMES.search(segment.text) and name != draft.component:
+                    _mount_main_volumes(draft, c)
     for name, command in reading.commands.items():
         with draft.focus(name) as c:
             if not (c.command or c.args):
@@ -98,8 +122,23 @@ def _read_parts(text: str, draft: Draft, before: Names) -> None:
         with draft.focus(name) as c:
             c.set_replicas(count, count)
     _share(draft, said)
+    _share_common(draft, common_cron, scratch)
     names = {mentions.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
     hosts.read_routes(unwrap(text), draft, names)
+
+
+# "Same image, same database settings, both volumes mounted": the app's claims, mounted here too.
+_SAME_VOLUMES = re.compile(
+    r"\b(?:both|all(?:\s+the)?|the\s+same|its|the\s+app'?s)\s+(?:two\s+|three\s+)?"
+    r"(?:persistent\s+)?volumes\s+(?:are\s+|also\s+)?(?:mounted|too|as\s+well)\b",
+    re.I,
+)
+
+
+def _mount_main_volumes(draft: Draft, c: Any) -> None:
+    for volume in draft.main.volumes:
+        if volume.persistent and not any(v.mount_path == volume.mount_path for v in c.volumes):
+            c.volumes.append(volume.model_copy())
 
 
 def _unnamed(text: str, names: list[str]) -> str:
@@ -111,6 +150,11 @@ def _unnamed(text: str, names: list[str]) -> str:
         before = text[max(0, match.start() - 30) : match.start()]
         if _OBJECT_NAMED.search(before):
             return match.group(0)  # "the Secret `open-webui`" names a Secret, not the workload
+        word = match.group(0)
+        if word.startswith("`") != word.endswith("`") or (
+            not word.startswith("`") and in_code_span(text, match.start())
+        ):
+            return word  # a word of a command ("`backup /data`"), not the workload's name
         return " " * len(match.group(0))
 
     return re.sub(rf"(?<![\w/.-])`?(?:{pattern})`?(?![\w/-]|\.\w)", blank, text, flags=re.I)
@@ -177,6 +221,25 @@ def _share(draft: Draft, said: Names) -> None:
                 c.env[variable] = main.env[variable]
         taken = {*c.env, *c.secrets, *(x.env for x in c.connections)}
         c.connections += [x for x in main.connections if x.env in reached and x.env not in taken]
+
+
+def _share_common(draft: Draft, cron: dict[str, Any], scratch: list[Volume]) -> None:
+    """Give the CronJob settings and scratch volumes said of the whole app to each workload of
+    the main image that runs on a schedule (cron) or lacks that path (scratch)."""
+    main = draft.main
+    for c in draft.components.values():
+        if (
+            c.image is not None
+            and main.image is not None
+            and c.image.repository != (main.image.repository)
+        ):
+            continue
+        if c.schedule:
+            for key, value in cron.items():
+                c.cron.setdefault(key, value)
+        for volume in scratch:
+            if not any(v.mount_path == volume.mount_path for v in c.volumes):
+                c.volumes.append(volume.model_copy())
 
 
 def _shared_volumes(draft: Draft) -> None:

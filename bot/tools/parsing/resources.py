@@ -35,7 +35,7 @@ _LIMIT = re.compile(
     re.I,
 )
 _REQUEST = re.compile(r"\brequests?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I)
-_CLAUSE = re.compile(r",\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+", re.I)
+_CLAUSE = re.compile(r",\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+|\s+[·•]\s+", re.I)
 
 
 # "cpu 1", "cpu: 500m": a number labelled CPU, without a unit.
@@ -66,6 +66,12 @@ _OBSERVED = re.compile(
     r"\b(?:idl(?:e|es|ing)|peak(?:s|ing)?|hover(?:s|ing)?|sits?|consum(?:es|ing)|"
     r"(?:currently|typically|usually|normally)\s+(?:uses?|needs?|takes?)|uses?\s+(?:about|around|"
     r"roughly))\b[^.;,/]{0,20}$",
+    re.I,
+)
+# "The mini PC `nuc-01` has 32GB": what a machine has, not what to give the app.
+_MACHINE_HAS = re.compile(
+    r"\b(?:pc|node|machine|box|server|host|nas|vm|nuc|laptop|workstation)\b[^.;]{0,24}?"
+    r"\b(?:has|have|with)\s+(?:only\s+|about\s+|around\s+)?$",
     re.I,
 )
 _SIZED = re.compile(r"\bcpu\b|\blimit(?:s|ed)?\b|\brequests?\b", re.I)
@@ -107,7 +113,9 @@ def read_resources(doc: Doc, draft: Draft) -> list[tuple[int, str]]:
                     or _stored_below(lead(doc.masked, span.start))
                 )
                 quantity = size_quantity(match.group("n"), match.group("u"))
-                if _OBSERVED.search(clause[: match.start()]):
+                if _OBSERVED.search(clause[: match.start()]) or _MACHINE_HAS.search(
+                    clause[: match.start()]
+                ):
                     continue  # "it idles around 180MB": what it uses, not what to set
                 # "request 250m / 256Mi": the second of a pair goes where the first goes.
                 pair = re.search(r"(\d+(?:\.\d+)?\s?[a-z]*)\s*/\s*$", clause[: match.start()], re.I)

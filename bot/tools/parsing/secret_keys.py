@@ -22,8 +22,12 @@ _SECRET_KEY = re.compile(
 )
 # A variable's name; a one-word name counts when it is written as code ("`ADMINPASS`").
 _ENV_NAME_RE = re.compile(rf"(?<![\w$])(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])")
+# "the API key is `TYPESENSE_API_KEY`" names a credential and its variable, not a Secret's key.
+_CREDENTIAL_KEY = r"(?<!api )(?<!license )(?<!access )(?<!signing )(?<!encryption )"
 _KEYS = re.compile(
-    r"\bkeys?\s*(?:(?:[:=]|\bis\b|\bare\b)\s*)?(?:named\s+|called\s+)?(?!(?:are|is|was|and|or|the|"
+    _CREDENTIAL_KEY
+    + r"\bkeys?\s*(?:(?:[:=]|\bis\b|\bare\b)\s*)?(?:named\s+|called\s+)?"
+    + r"(?!(?:are|is|was|and|or|the|"
     r"an?|of|in|for|to|from|with|names?)\b)(?P<keys>(?:`[^`]+`|[\w.-]+)(?:\s*(?:,|and|&)\s*"
     r"(?:`[^`]+`|[\w.-]+))*)",
     re.I,
@@ -44,6 +48,7 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
         key = match.group("key") or match.group("key2")
         c.add_secret(env, match.group("secret2") or "", key)
     _arrow_pairs(doc, c)
+    _clause_pairs(doc, c)
     _one_secret_key(doc, c)
     _counted_secrets(doc, c)
     _described_secrets(doc, c)
@@ -80,7 +85,10 @@ _IN_SECRET = re.compile(
     re.I,
 )
 _ONE_KEY = re.compile(
-    r"\bkey\s*(?:[:=]\s*|\s+(?:named\s+|called\s+)?)[`\"']?(?P<key>[\w.-]+)[`\"']?", re.I
+    _CREDENTIAL_KEY
+    + r"\bkey\s*(?:[:=]\s*|\s+(?:named\s+|called\s+)?)"
+    + r"[`\"']?(?P<key>[\w.-]+)[`\"']?",
+    re.I,
 )
 _FROM_NAMED = re.compile(r"\bfrom\s+`([a-z0-9][a-z0-9.-]*[a-z0-9])`")
 _NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", "that", "which"})
@@ -100,6 +108,33 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
             name = next(iter(secrets))
             for pair in pairs:
                 c.add_secret(pair.group("env"), name, pair.group("key"))
+
+
+_CLAUSE = re.compile(r",\s+(?![^()]*\))|;\s+")
+_THAT_SECRET = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b|\bfrom\s+it\b", re.I)
+
+
+def _clause_pairs(doc: Doc, c: ComponentDraft) -> None:
+    """Pairs stated clause by clause in a longer sentence: "`A` from that secret, `B` and `C`
+    from the secret `s` (keys `b` and `c`), `D=1`": "that secret" is the one (and its key) the
+    sentence before named."""
+    last: tuple[str, str] = ("", "")
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        for clause in _CLAUSE.split(sentence):
+            envs = list(dict.fromkeys(_ENV_NAME_RE.findall(re.sub(r"`[^`]*=[^`]*`", "", clause))))
+            secrets = _secret_names(clause)
+            keys = next((k for m in _key_lists(clause) if (k := _key_names(m))), [])
+            if len(secrets) == 1 and envs and len(keys) == len(envs):
+                secret = next(iter(secrets))
+                for env, key in zip(envs, keys, strict=True):
+                    c.add_secret(env, secret, key)
+            elif not secrets and len(envs) == 1 and last[0] and _THAT_SECRET.search(clause):
+                c.add_secret(envs[0], last[0], keys[0] if len(keys) == 1 else last[1])
+        named = _secret_names(sentence)
+        if len(named) == 1:
+            keys = next((k for m in _key_lists(sentence) if (k := _key_names(m))), [])
+            last = (next(iter(named)), keys[0] if len(keys) == 1 else "")
 
 
 def _secret_names(sentence: str) -> set[str]:

@@ -34,7 +34,7 @@ def referenced_secrets(draft: Draft) -> None:
 def password_variables(draft: Draft) -> None:
     """A secret variable whose name says it is the password of a datastore the workload
     reaches ("DB_PASSWORD" beside DB_HOST) is that datastore's password: one per datastore."""
-    bundled = [k for k, d in draft.dependencies.items() if not d.purpose.startswith("external")]
+    bundled = [k for k, d in draft.dependencies.items() if not d.external]
     for c in [draft.main, *draft.components.values()]:
         reached = {x.dependency for x in c.connections}
         with_password = {x.dependency for x in c.connections if x.part == "password"}

@@ -42,7 +42,7 @@ def _is_name_like(value: str) -> bool:
     # A kebab-case word with digits ("bookshelf-pw-2024") is far more often a password than the
     # name of a Secret; redacting a name by mistake costs little, leaking a password a lot.
     return bool(_IDENTIFIER.match(bare)) or (
-        bool(re.fullmatch(r"[a-z]+(?:[-_][a-z]+)+", bare)) and is_secret_name(bare)
+        bool(re.fullmatch(r"[a-z]+(?:(?:[-_]|__)[a-z]+)+", bare)) and is_secret_name(bare)
     )
 
 
@@ -55,7 +55,19 @@ def not_a_value(value: str) -> bool:
         or bool(_PLACEHOLDER.match(bare))
         or _is_name_like(bare)
         or bare.startswith(("/", "./", "secretKeyRef", "valueFrom"))
+        or bare.lower() in _EXAMPLE_VALUES
+        or bool(_PLAIN_URL.fullmatch(bare))
     )
+
+
+# The example values projects' compose files and docs ship ("POSTGRES_PASSWORD: changeme"):
+# known to everyone, so nothing to rotate. The variable still reads from a Secret in the chart.
+_EXAMPLE_VALUES = frozenset(
+    """password passw0rd changeme change-me change_me changeit secret mysecretpassword
+    admin root postgres mysql test default pass""".split()
+)
+# A URL with no user or password in it ("MAILER_DSN=smtp://127.0.0.1"): an address.
+_PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s@:/'\"]+(?::\d+)?(?:/[^\s@'\"]*)?", re.I)
 
 
 def prose_word(value: str) -> bool:
@@ -96,7 +108,8 @@ POINTS_TO_STORE = re.compile(
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_WORDY = re.compile(r"(?:[A-Z]?[a-z]{3,}|[A-Z]{3,}(?![a-z]))+|\d{1,8}|[a-z]{1,2}\d{0,2}")
+# Words, with a small version glued on ("oauth2", "python3"), small numbers and short tags.
+_WORDY = re.compile(r"(?:[A-Z]?[a-z]{3,}|[A-Z]{3,}(?![a-z]))+\d{0,2}|\d{1,8}|[a-z]{1,2}\d{0,2}")
 
 
 def entropy(value: str) -> float:
@@ -119,6 +132,8 @@ def looks_random(match: re.Match[str]) -> bool:
     token = match.group(0)
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{5,10}-[a-z0-9]{5}", token):
         return False  # a pod's generated name (deployment-replicaset-pod)
+    if _UUID.search(token):
+        return False  # "pvc-5b1f0c2e-8d5e-...": an object's generated name
     classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"\d"))
     if (
         classes < 2

@@ -247,6 +247,9 @@ def _prose(match: re.Match[str]) -> bool:
     if not_a_value(value) or prose_word(value) or between_spans(value):
         return True
     before = match.string[max(0, match.start("kw") - 16) : match.start("kw")]
+    glued_to = match.string[match.start("kw") - 1] if match.start("kw") else ""
+    if value.startswith("@") or glued_to in ("=", "<", ":", "&", "?"):
+        return True  # "postgres://app:password@db", "&p=password", "<password>": not prose
     if (
         match.group("kw").lower() == "secret"
         and _TLS_LABEL.search(before)
@@ -285,7 +288,7 @@ def redact_secrets(text: str) -> tuple[str, int]:
     _issue_answers(r)
     r.sub(_TOKENS)
     r.sub(_SLACK_WEBHOOK, 1)
-    r.sub(_URL_PASSWORD, "v")
+    r.sub(_URL_PASSWORD, "v", keep=lambda m: not_a_value(m.group("v")))
     r.sub(_BARE_PASSWORD, "v", keep=lambda m: m.group(0).lower().startswith("mailto:"))
     r.sub(_FLAG, "v", keep=lambda m: not_a_value(m.group("v")))
     r.sub(

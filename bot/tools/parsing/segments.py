@@ -28,8 +28,9 @@ _BULLET = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+")
 # A sentence that introduces a further workload with the command it runs.
 _INTRO = re.compile(
     r"\b(?:an?|the|one|plus|with|and|also)\s+(?:separate\s+|dedicated\s+|small\s+)?`?"
-    r"(?P<role>(?:[\w-]+\s+)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|migration job|"
-    r"cron\s?job|clock))\b`?[^.\n`]{0,60}?`(?P<cmd>[^`\n]+)`",
+    r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
+    r"migration job|cron\s?job|clock))\b`?(?:\s+`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
+    r"`(?P<cmd>[^`\n]+)`",
     re.I,
 )
 
@@ -55,6 +56,18 @@ class Reading:
     commands: dict[str, str] = field(default_factory=dict)
 
 
+# Words that announce a list of the app's workloads, and list items that define one each
+# ("- `server` — the web app on port 5000"): either way, the list names components.
+_LISTING_WORDS = re.compile(
+    r"\bcomponents?\b|\bprocess(?:es)?\b|\bservices\b|\bparts?\b|\broles\b|\bworkloads\b",
+    re.I,
+)
+_DEFINITIONS = re.compile(
+    r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+(?:(?:\*\*|__|`)[A-Za-z][\w.-]{0,40}(?:\*\*|__|`)"
+    r"[ \t]*(?:\([^)\n]{0,60}\)[ \t]*)?(?::|[-\u2014\u2013])[ \t]|"
+    r"[a-z][\w.-]{0,40}[ \t]+[-\u2014\u2013][ \t])",
+    re.M,
+)
 _CLAUSES = re.compile(r",\s+|;\s+|\s+and\s+(?=(?:\d+|one|two|three|a|an|the|exactly)\b)", re.I)
 
 
@@ -138,7 +151,7 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     """Cut ``text`` into segments per component; ``known`` are the components already known."""
     names = list(known)
     reading = Reading()
-    listing = bool(re.search(r"\bcomponents?\b|\bprocesses\b|\bservices\b|\bparts?\b", text, re.I))
+    listing = bool(_LISTING_WORDS.search(text)) or len(_DEFINITIONS.findall(text)) >= 2
     current: list[str] = []
     shared: list[str] = []
     intro: Segment | None = None
@@ -241,9 +254,13 @@ def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
 def _introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
     """Add the components a sentence introduces with their command ('a worker running `x`')."""
     for match in _INTRO.finditer(text):
-        name = role_name(match.group("role")) or dns_name(match.group("role"), 30)
+        role = match.group("role")
+        named = "-" in role and " " not in role  # "a `db-migrate` Job": the name it is given
+        name = dns_name(role, 30) if named else role_name(role) or dns_name(role, 30)
         if re.search(r"cron", match.group("role"), re.I):
             name = "cron"
+        if match.group("label"):
+            name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
         if not name or name == main or _not_an_introduction(text, match):
             continue
         if name not in names:
@@ -252,7 +269,29 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
         reading.commands.setdefault(name, match.group("cmd").strip())
         sentence_end = text.find(".", match.end())
         end = len(text) if sentence_end < 0 else sentence_end
-        newline = text.find("\n", match.start())
-        if 0 <= newline < end:
-            end = newline
-        reading.segments.append(Segment([name], text[match.start() : end], match.start(), end))
+        end = min(end, _item_end(text, match.start()))
+        start = _lead_in(text, match.start())
+        reading.segments.append(Segment([name], text[start:end], start, end))
+
+
+_LEAD_IN = re.compile(r"(?:^|(?<=[.!?:\n]))[ \t]*(?P<words>[A-Za-z][A-Za-z ]{0,50})$")
+
+
+def _lead_in(text: str, start: int) -> int:
+    """Move an introduction's start back over the few plain words that open its sentence:
+    "Before each release add a `migrate` Job" says when that Job runs, not the app."""
+    match = _LEAD_IN.search(text[max(0, start - 60) : start])
+    if not match or len(match.group("words").split()) > 6:
+        return start
+    return start - len(match.group("words"))
+
+
+def _item_end(text: str, pos: int) -> int:
+    """Return where the paragraph or list item holding ``pos`` ends (a wrapped line goes on)."""
+    newline = text.find("\n", pos)
+    while newline >= 0:
+        following = text[newline + 1 : text.find("\n", newline + 1) % (len(text) + 1)]
+        if not following.strip() or _BULLET.match(following) or _HEADING.match(following):
+            return newline
+        newline = text.find("\n", newline + 1)
+    return len(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import ENV_VAR, Doc
 
@@ -40,6 +41,8 @@ _ASSIGN = re.compile(
     # "SCOPES=openid,email,profile" keeps its commas; "A=1,B=2" is two settings.
     r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
 )
+# "`MAIL_FROM=Wekan Notificaciones <noreply@ejemplo.es>`": one setting, to the closing backtick.
+_CODE_ENV = re.compile(r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`")
 _COLON = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*:[ \t]*"
     r"(?P<value>[^\n]*?)[ \t]*$",
@@ -52,7 +55,8 @@ _SECRET_SOURCE = re.compile(
     r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
     r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:create|created|manage|keep|own)"
-    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*:\s*|named\s+|called\s+)?"
+    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*:\s*|named\s+|called\s+|"
+    r"(?:that|which)\s+already\s+exists?,?\s+)?"
     r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
     r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
     r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])",
@@ -88,7 +92,7 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
     """Add env vars and Secret references; blank their spans so values are not read again."""
     text = doc.masked
     spans: list[tuple[int, int]] = []
-    for pattern in (_ASSIGN, _COLON, _SET_TO):
+    for pattern in (_CODE_ENV, _ASSIGN, _COLON, _SET_TO):
         for match in pattern.finditer(text):
             name = match.group("name")
             if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):
@@ -192,6 +196,27 @@ def _pasted_secrets(doc: Doc, draft: Draft) -> None:
         doc.mask(marker.start(), marker.end())
 
 
+_SECRET_WORDS = re.compile(r"secret|credential|sensitive|password|token", re.I)
+_CLAUSES = re.compile(r",\s+(?![^()]*\))|;\s+")
+_THAT_ONE = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b", re.I)
+
+
+def _names_datastore(sentence: str) -> bool:
+    return any(backing.pattern.search(sentence) for backing in DEPENDENCIES)
+
+
+def _clause_around(sentence: str, pos: int) -> tuple[int, int]:
+    """Return the bounds of the clause of ``sentence`` (cut at commas outside brackets) at pos."""
+    start, end = 0, len(sentence)
+    for cut in _CLAUSES.finditer(sentence):
+        if cut.end() <= pos:
+            start = cut.end()
+        elif cut.start() >= pos:
+            end = cut.start()
+            break
+    return start, end
+
+
 def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
     text = doc.masked
     sources = [
@@ -205,10 +230,23 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
             continue
         span = doc.sentence_at(match.start())
         sentence = text[span.start : span.end]
-        secret_words = re.search(r"secret|credential|sensitive|password|token", sentence, re.I)
+        start, end = _clause_around(sentence, match.start() - span.start)
+        clause = sentence[start:end]
+        start, end = start + span.start, end + span.start
+        secret_words = _SECRET_WORDS.search(sentence)
+        own_words = re.findall(r"[a-z]{2,}", clause.replace(name, " "))
+        if _CLAUSES.search(sentence) and len(own_words) > 2 and not _SECRET_WORDS.search(clause):
+            secret_words = None  # "..., and `REDIS_URL` pointing at a Redis": not the Secret's
         if is_secret_name(name) or secret_words:
-            here = [s for s in sources if span.start <= s.start() < span.end]
-            source = here[0] if here else (sources[0] if len(sources) == 1 else None)
+            here = [s for s in sources if start <= s.start() < end] or [
+                s for s in sources if span.start <= s.start() < span.end
+            ]
+            if _THAT_ONE.search(clause) and not any(start <= s.start() < end for s in sources):
+                here = [None]  # "`A` from that secret": the one named before, paired later
+            # The request's only Secret, unless the sentence says where else the value comes
+            # from ("... must come from that mariadb").
+            only = sources[0] if len(sources) == 1 and not _names_datastore(sentence) else None
+            source = here[0] if here else only
             secret_name = (
                 (source.group("a") or source.group("b") or source.group("c")).lower()
                 if source

@@ -49,16 +49,26 @@ _NOT_THE_APP = re.compile(
 _EXTERNAL = re.compile(
     r"\b(?:external|existing|managed|hosted|shared|production|rds|aurora|cloud ?sql|"
     r"azure database|atlas|elasticache|memorystore|msk|confluent cloud|upstash|neon|supabase|"
-    r"planetscale|amazon mq|cloudamqp|elastic cloud|aiven|outside the cluster)\b|"
+    r"planetscale|amazon mq|cloudamqp|elastic cloud|aiven|outside the cluster|"
+    r"stays? (?:where (?:it|they) (?:is|are)|put|as (?:it|they) (?:is|are)))\b|"
     r"\b(?:at|on)\s+[a-z][\w.-]*\.(?:svc|internal|local|com|net|io|org|cloud)\b|://",
+    re.I,
+)
+# Said anywhere in a sentence about one datastore: "Postgres, but NOT in this chart".
+_NOT_THE_CHARTS = re.compile(
+    r"\b(?:not (?:in|part of) (?:this|the) chart|outside (?:of )?(?:this|the) chart|cloudnativepg|"
+    r"cnpg|(?:postgres|pg|mysql|db) operator|outside the cluster)\b",
     re.I,
 )
 # "should be part of the chart this time", "bundled", "ship its own": the chart runs it.
 _BUNDLED = re.compile(
     r"\b(?:part of the chart|(?:in|with|inside) the chart|bundled|as a subchart|"
-    r"(?:its|their) own)\b",
+    r"(?:its|their) own|the chart (?:should |must |will |can |shall )?(?:runs?|ships?|deploys?|"
+    r"includes?|brings?|provides?)\b)\b",
     re.I,
 )
+# "we don't have a shared Redis", "no managed Postgres here": no outside one, so the chart's.
+_NO_OUTSIDE_ONE = re.compile(r"\b(?:shared|existing|managed|external|central|hosted)\b", re.I)
 _BACKUP = re.compile(r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b", re.I)
 _PURPOSE = re.compile(
     r"^\s*(?:v?\d[\d.]*\s*)?(?:\([^)]*\)\s*)?(?:for|as)\s+(?:an?\s+|the\s+|its\s+)?"
@@ -186,21 +196,44 @@ def _external(clause: str) -> bool:
     return any(not negated(clause, m.start()) for m in _EXTERNAL.finditer(clause))
 
 
+def _only(sentence: str) -> bool:
+    """Whether a sentence names one datastore: what it says of where one runs is about it."""
+    return sum(bool(d.pattern.search(sentence)) for d in DEPENDENCIES) == 1
+
+
+def _bundled(text: str) -> bool:
+    return any(not negated(text, m.start()) for m in _BUNDLED.finditer(text))
+
+
 def read_dependencies(doc: Doc, draft: Draft) -> None:
     """Add every backing service named without a negation."""
     bundled: set[str] = set()
+    external: set[str] = set()
     for backing in DEPENDENCIES:
         for match in backing.pattern.finditer(doc.masked):
-            if re.match(r"-?\s?(?:like|compatible|style|alike)\b", doc.masked[match.end() :], re.I):
-                continue  # "an Elasticsearch-like index" is the app, not a dependency
+            if re.match(
+                r"-?\s?(?:like|compatible|style|alike|ui|console|exporter|dashboard|commander|"
+                r"insight|admin)\b",
+                doc.masked[match.end() :],
+                re.I,
+            ):
+                continue  # "an Elasticsearch-like index", "the Kafka UI": not the datastore
             if "/" in doc.masked[max(0, match.start() - 1) : match.end() + 1]:
                 continue  # a path segment ("/var/lib/mysql") names a directory
+            no_outside_one = False
             if negated(doc.masked, match.start()):
-                draft.not_dependencies.add(backing.kind)
-                break
+                no_outside_one = bool(
+                    _NO_OUTSIDE_ONE.search(doc.masked[max(0, match.start() - 24) : match.start()])
+                )
+                if not no_outside_one:
+                    draft.not_dependencies.add(backing.kind)
+                    break
             after = doc.masked[match.end() : match.end() + 60]
             version = re.match(
-                r"[\s:v-]*(\d{1,2}(?:\.\d+){0,2})\b(?!\s*(?:replicas|pods|gi|mi|%))", after, re.I
+                r"[\s:v-]*(\d{1,2}(?:\.\d+){0,2})\b(?!\s*(?:replicas|pods|gi|mi|%))|"
+                r"[^.;\n]{0,60}?,\s*version\s+(\d{1,2}(?:\.\d+){0,2})\b",  # "..., version 16"
+                after,
+                re.I,
             )
             purpose_match = _PURPOSE.match(after)
             purpose = purpose_match.group("p").strip() if purpose_match else ""
@@ -208,16 +241,23 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             said = doc.text[sentence.start : sentence.end]
             clause = doc.clause_at(match.start())
             words = doc.text[clause.start : clause.end]
-            if any(not negated(said, m.start()) for m in _BUNDLED.finditer(said)):
+            # The clause speaks first ("Postgres stays where it is: ..., and a Redis the chart
+            # runs"), then the sentence ("No more shared Postgres: part of the chart this time").
+            if no_outside_one or _bundled(words) or not _external(words) and _bundled(said):
                 bundled.add(backing.kind)
-            elif _external(words) or _BACKUP.search(said):
-                purpose = f"external (not bundled): {purpose or 'managed outside this chart'}"
-            draft.add_dependency(backing.kind, version.group(1) if version else "", purpose)
+            elif (
+                _external(words)
+                or _BACKUP.search(said)
+                or (_NOT_THE_CHARTS.search(said) and _only(said))
+            ):
+                external.add(backing.kind)
+            stated = (version.group(1) or version.group(2)) if version else ""
+            draft.add_dependency(backing.kind, stated, purpose)
     for kind in draft.not_dependencies:
         draft.dependencies.pop(kind, None)
-    for kind in bundled & set(draft.dependencies):
-        known = draft.dependencies[kind]  # "should be part of the chart" outweighs "shared"
-        known.purpose = known.purpose.removeprefix("external (not bundled): ")
+    # One mention places a datastore outside; "should be part of the chart" outweighs "shared".
+    for kind in (external - bundled) & set(draft.dependencies):
+        draft.dependencies[kind].external = True
     if (
         re.search(r"\b(?:an?|the|its own)\s+(?:sql\s+|relational\s+)?database\b", doc.masked, re.I)
         and not draft.dependencies

@@ -27,6 +27,7 @@ _EPHEMERAL = re.compile(
     r"\bnot persistent\b|\bnon-persistent\b",
     re.I,
 )
+_CLAUSE_BREAK = re.compile(r",\s+(?:and\s+|while\s+|but\s+)?|;\s+|\s+while\s+")
 NOT_MOUNTS = re.compile(
     r"^/(?:healthz?|livez|readyz|ready|live|ping|status|metrics|api|v\d|actuator|graphql|"
     r"_health|up|login|admin|docs|swagger|openapi)(?:/|$)"
@@ -73,14 +74,30 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             )
             continue
         here = [(pos, q) for pos, q in sizes if span.start <= pos < span.end]
-        ephemeral = bool(_EPHEMERAL.search(sentence)) or (
-            bool(re.search(r"\bcache\b", sentence, re.I))
-            and not re.search(r"persist|pvc|surviv|durable", sentence, re.I)
-        )
-        for pos, path in paths:
+        for number, (pos, path) in enumerate(paths):
+            # What is said between the paths before and after this one is about this one:
+            # "`/models` is a 50Gi PVC, and `/dev/shm` a memory-backed emptyDir".
+            # Where a clause break parts two paths, each keeps its own side of it.
+            here_at = pos - span.start
+            low = paths[number - 1][0] - span.start + len(paths[number - 1][1]) if number else 0
+            breaks = list(_CLAUSE_BREAK.finditer(sentence, low, here_at))
+            low = breaks[-1].end() if number and breaks else low
+            high = paths[number + 1][0] - span.start if number + 1 < len(paths) else len(sentence)
+            after = _CLAUSE_BREAK.search(sentence, here_at + len(path), high)
+            high = after.start() if number + 1 < len(paths) and after else high
+            ephemeral = _ephemeral(sentence[low:high])
             size = ""
             if here:
-                index = min(range(len(here)), key=lambda i: abs(here[i][0] - pos))
+                # "static (`/a` in web, 5Gi) and media (`/b` in web and worker, 20Gi)": a size
+                # in the path's own brackets is its size, before any nearer one outside them.
+                group = _bracket(text, span.start, span.end, pos)
+                index = min(
+                    range(len(here)),
+                    key=lambda i: (
+                        _bracket(text, span.start, span.end, here[i][0]) != group,
+                        abs(here[i][0] - pos),
+                    ),
+                )
                 size = here[index][1]
                 used.add(here[index][0])
             _add(draft, path, size, sentence, ephemeral)
@@ -88,6 +105,8 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
         if pos not in used:
             span = doc.sentence_at(pos)
             sentence = text[span.start : span.end]
+            if re.search(r"\bdefault\s*(?:of\s+|is\s+)?$", text[max(0, pos - 20) : pos], re.I):
+                continue  # "(the default 64M breaks NCCL)": what is there now, not a request
             known = _named_volume(draft, sentence)
             if known is not None:
                 known.size = known.size or quantity
@@ -100,6 +119,14 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+
+
+def _bracket(text: str, start: int, end: int, pos: int) -> int:
+    """Where the innermost bracket around ``pos`` opens within ``text[start:end]`` (-1: none)."""
+    opened = text.rfind("(", start, pos)
+    if opened < 0 or text.rfind(")", start, pos) > opened:
+        return -1
+    return opened
 
 
 def lead(text: str, start: int) -> str:
@@ -177,6 +204,18 @@ def access_mode(sentence: str) -> AccessMode:
         return "ReadWriteOncePod"
     many = [m for m in _MANY.finditer(sentence) if not negated(sentence, m.start())]
     return "ReadWriteMany" if many else "ReadWriteOnce"
+
+
+def _ephemeral(text: str) -> bool:
+    """Whether words about a volume say it is scratch space (a cache unless it must persist)."""
+    return bool(_EPHEMERAL.search(text)) or (
+        bool(re.search(r"\bcache\b", text, re.I))
+        and not re.search(
+            r"persist|pvc|surviv|durable|claim|storage\s?class|readwrite|\d\s?[GMT]i?B?\b",
+            text,
+            re.I,
+        )
+    )
 
 
 def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> None:

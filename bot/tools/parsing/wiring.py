@@ -20,7 +20,8 @@ _PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
 _CONFIGMAP = re.compile(
     r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
     + _NAME
-    + r"[^.\n]{0,80}?\bmount(?:ed)?\s+(?:it\s+)?(?:at|in|under|to|on)\s+"
+    + r"[^.\n]{0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?\bmount(?:ed)?\s+"
+    r"(?:it\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
     + _PATH
     + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
     + _NAME.replace("name", "name2")
@@ -37,7 +38,7 @@ _SECRET_MOUNT = re.compile(
 )
 _CONNECT = re.compile(
     r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
-    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its)\b",
+    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its)\b|`\s*(?:→|->|=>)\s",
     re.I,
 )
 # A variable: a NAME_WITH_PARTS, or one upper-case word written as code ("`HOST`").
@@ -118,9 +119,12 @@ def store_for(env: str, sentence: str, stores: list[str]) -> str:
         ("mysql", r"MYSQL|DATABASE|_DB|^DB|SQL"),
         ("mariadb", r"MARIA|MYSQL|DATABASE|_DB|^DB|SQL"),
     )
-    for kind, pattern in by_name:
-        if kind in stores and re.search(pattern, upper):
+    named = [kind for kind, pattern in by_name if re.search(pattern, upper)]
+    for kind in named:
+        if kind in stores:
             return kind
+    if named:
+        return ""  # REDASH_DATABASE_URL is no way to the bundled Redis
     if "BROKER" in upper:
         return next((k for k in ("redis", "rabbitmq") if k in stores), "")
     mentioned = [k for k in stores if _mentions_store(sentence, k)]
@@ -141,7 +145,7 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
     about connecting to it; a user or database name given to such a variable is the
     datastore's own, so both ends agree."""
     # A datastore managed elsewhere is reached with the values the request gives, as plain env.
-    stores = [k for k, d in draft.dependencies.items() if not d.purpose.startswith("external")]
+    stores = [k for k, d in draft.dependencies.items() if not d.external]
     if not stores:
         return
     text = doc.text
@@ -153,7 +157,10 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             env = match.group("env")
             if env in c.env and "://" in c.env[env]:
                 continue
-            kind = store_for(env, sentence, stores)
+            # "`A` and `B` from the bundled postgres; `C` pointing at the bundled redis": each
+            # clause names its own datastore.
+            clause = _clause(sentence, match.start())
+            kind = store_for(env, clause, stores) or store_for(env, sentence, stores)
             named = any(_mentions_store(sentence, k) for k in stores) or bool(
                 store_for(env, "", stores)
             )
@@ -161,11 +168,34 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
                 continue
             said = _SAID_PART.match(sentence, match.end())
             part = part_of(env) or ("host" if said else None)
+            if part is None and env not in c.env and _points_at(sentence, match.end(), kind):
+                part = "url"  # "`CELERY_BROKER` pointing at the bundled redis": where it is
             if part is None or part == "password":
                 continue
             stated = c.env.pop(env, None)
             dep = draft.dependencies[kind]
             if stated and part in ("user", "database") and not getattr(dep, part):
                 setattr(dep, part, stated)
-            c.secrets.pop(env, None) if part == "url" else None
+            ref = c.secrets.get(env)
+            if ref is not None and (part == "url" or not ref.secret_name):
+                c.secrets.pop(env)  # read from the datastore, not from a Secret of its own
             c.connections.append(Connection(dependency=kind, env=env, part=part))
+
+
+# After a variable (and the others listed with it): "`A`, `B` and `C` pointing at the redis".
+_POINTS_AT = re.compile(
+    r"(?:`?\s*(?:,|and)?\s*`?[A-Z][A-Z0-9_]+`?)*`?\s*(?:point(?:s|ing)?\s+(?:at|to)|"
+    r"connect(?:s|ing)?\s+to)\s+(?P<rest>[^.;,]{0,60})"
+)
+
+
+def _points_at(sentence: str, end: int, kind: str) -> bool:
+    said = _POINTS_AT.match(sentence, end)
+    return bool(said) and _mentions_store(said.group("rest"), kind)
+
+
+def _clause(sentence: str, pos: int) -> str:
+    """The part of ``sentence`` around ``pos`` between semicolons."""
+    start = sentence.rfind(";", 0, pos) + 1
+    end = sentence.find(";", pos)
+    return sentence[start : end if end >= 0 else len(sentence)]

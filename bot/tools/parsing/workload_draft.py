@@ -57,6 +57,7 @@ class ComponentDraft:
     target_memory: int | None = None
     disruption: Disruption | None = None
     schedule: str = ""
+    schedule_literal: bool = False  # written as cron ("`30 2 * * *`"), not said in words
     cron: dict[str, Any] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
@@ -146,6 +147,12 @@ class ComponentDraft:
             if pasted:
                 self.pasted_env.add(name)
 
+    def set_schedule(self, cron: str, literal: bool) -> None:
+        """Keep the first schedule stated, unless a cron expression follows one said in words
+        ("pruned once a week" in the intro, "`0 4 * * 0`" in the job's own row)."""
+        if not self.schedule or (literal and not self.schedule_literal):
+            self.schedule, self.schedule_literal = cron, literal
+
     def add_secret(self, name: str, secret_name: str = "", key: str = "") -> None:
         """Add a reference to an existing Secret for env var ``name`` (never its value)."""
         self.env.pop(name, None)
@@ -233,7 +240,9 @@ class ComponentDraft:
             target_memory=self.target_memory,
             disruption=self.disruption,
             schedule=self.schedule,
-            cron=CronOptions.model_validate(self.cron) if self.cron else None,
+            cron=CronOptions.model_validate(self.cron)
+            if self.cron and (self.schedule or self.workload == "CronJob")
+            else None,
             command=self.command,
             args=self.args,
             env=[{"name": k, "value": v} for k, v in self.env.items()],

@@ -35,7 +35,8 @@ _KINDS: tuple[tuple[WorkloadKind, re.Pattern[str]], ...] = (
         "CronJob",
         any_of(
             r"\bcron\s?jobs?\b",
-            r"\bcron\b",
+            # "its built-in cron", "the internal cron refresh": the app schedules itself.
+            r"(?<!built-in )(?<!builtin )(?<!internal )(?<!its own )(?<!in-app )\bcron\b",
             r"\bcrontab\b",
             r"\bscheduled (?:job|task|batch)s?\b",
         ),
@@ -124,7 +125,7 @@ def read_workload(doc: Doc, draft: Draft) -> None:
         job_context = True
     if schedule.cron and job_context:
         kind = "CronJob"
-        draft.target.schedule = draft.target.schedule or schedule.cron
+        draft.target.set_schedule(schedule.cron, schedule.literal)
         for note in schedule.notes:
             draft.note(note)
     elif schedule.invalid and job_context:
@@ -231,7 +232,13 @@ def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) 
         draft.target.sidecars.append(
             ExtraContainer(name=name, image=image, purpose=purpose, command=_command(window))
         )
+    # A request whose only image is oauth2-proxy deploys oauth2-proxy itself: no sidecar.
+    own = [f.image.repository for f in images if not f.base]
+    if draft.target.image is not None:
+        own.append(draft.target.image.repository)
     for sidecar in SIDECARS:
+        if own and all(sidecar.name in repository for repository in own):
+            continue
         if sidecar.name in _ALWAYS_SIDECAR and sidecar.name not in seen:
             match = sidecar.pattern.search(text)
             if match and not negated(text, match.start()):

@@ -234,4 +234,11 @@ def _baseline_decisions(requirements: Requirements, analysis: AppAnalysis) -> li
         )
     if analysis.session_affinity:
         decisions.append("Service sessionAffinity ClientIP for sticky sessions")
+    for dep in requirements.dependencies:
+        if dep.external:
+            decisions.append(
+                f"{dep.kind} is managed outside this chart, as the request says: not bundled; "
+                f"the NetworkPolicy lets the app out to its port (networkPolicy.extraEgress: "
+                "narrow it to the server's address)"
+            )
     return decisions

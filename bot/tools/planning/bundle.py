@@ -73,7 +73,7 @@ def describe(requirements: Requirements, name: str) -> str:
     parts = [c.name for c in requirements.components]
     if parts:
         text += " (" + _listed([main_component(requirements), *parts]) + ")"
-    stores = [DATASTORES[d.kind].label for d in requirements.dependencies]
+    stores = [DATASTORES[d.kind].label for d in requirements.dependencies if not d.external]
     if stores:
         text += " with " + _listed(stores)
     return text[:200]

@@ -16,6 +16,7 @@ from bot.tools.models import (
     ConnectionPart,
     Dependency,
     DependencyPlan,
+    ExternalStore,
     ExtraContainer,
     HelmDependency,
     Requirements,
@@ -75,6 +76,9 @@ def check_dependencies(requirements: Requirements) -> DependencyPlan:
     names: dict[str, int] = {}
     for dependency in requirements.dependencies:
         store = DATASTORES[dependency.kind]
+        if dependency.external:
+            plan.external.append(ExternalStore(kind=dependency.kind, port=store.port))
+            continue  # reached with the settings the request gives; egress in the values
         count = names.get(dependency.kind, 0) + 1
         names[dependency.kind] = count
         name = dependency.kind if count == 1 else f"{dependency.kind}-{count}"

@@ -38,7 +38,11 @@ def check_elevated_requests(
                 )
             )
             continue
-        text = f"{power}: refused — {refusal.why}. Instead: {refusal.instead}."
+        text = (
+            f"{power}: refused — {refusal.why}. Instead: {refusal.instead}. If it is truly "
+            f"needed, allow it: `allowed_exceptions: [{power!r}]` in .github/helm-bot.yml, or "
+            f"`helm-bot generate --allow {power!r}`."
+        )
         refused.append(text)
         findings.append(
             Finding(source="elevated", rule=refusal.rule, severity="CRITICAL", message=text)

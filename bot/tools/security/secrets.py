@@ -6,6 +6,7 @@ one place, apart from the checks on what pods may do.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from bot.tools import helm
 from bot.tools.helm import ChartContext, Document, Rendering
 from bot.tools.models import Finding, SecurityReport
+from bot.tools.parsing.secret_names import is_secret_name
 from bot.tools.security.scan_files import Located, ScanTree, scan_tree
 from bot.tools.security.shared import _renderings, _report
 from bot.tools.security.tables import (
@@ -114,6 +116,9 @@ def _secret_object(context: ChartContext, rendering: Rendering, doc: Document) -
     return found
 
 
+_SWITCH = re.compile(r"yes|no|true|false|on|off|0|1|enabled?|disabled?", re.I)
+
+
 def _secret_env(
     context: ChartContext, rendering: Rendering, template: PodTemplate
 ) -> list[Finding]:
@@ -127,8 +132,10 @@ def _secret_env(
             value = entry.get("value")
             if value in (None, "") or not _SECRET_ENV.search(name):
                 continue
-            if _SECRET_ENV_REFERENCE.search(name):
-                continue
+            if _SECRET_ENV_REFERENCE.search(name) or not is_secret_name(name):
+                continue  # DB_PASSWORD_FILE, OIDC_TOKEN_URI: where a secret is, not what
+            if _SWITCH.fullmatch(str(value).strip()):
+                continue  # MYSQL_RANDOM_ROOT_PASSWORD=yes: a switch, not a password
             found.append(
                 finding(
                     context,

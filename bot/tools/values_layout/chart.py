@@ -248,7 +248,10 @@ def base_values(plan: Plan) -> Values:
         "ingressControllerNamespace": _controller_namespace(plan),
         "allowHttpsEgress": True,
         "extraIngress": [],
-        "extraEgress": [],
+        "extraEgress": [
+            {"ports": [{"port": store.port, "protocol": "TCP"}]}
+            for store in plan.dependencies.external
+        ],
     }
     values["persistence"] = workload.pop("persistence")
     values["extraVolumes"] = workload.pop("extraVolumes")

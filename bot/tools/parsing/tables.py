@@ -1,0 +1,115 @@
+"""Markdown tables, read as the lines a person would have written instead.
+
+Runbooks and tickets put facts in tables: one row per workload ("| `restic-backup` | `30 2 * * *`
+| `backup /data` |"), or one row per setting ("| Port | 8080 |"). A row about a workload becomes
+a list item naming it, each cell labelled by its column ("- `restic-backup` - Schedule: `30 2 * *
+*`; Arguments: `backup /data`"), a two-column row a labelled line, and a table of ports the port
+list it stands for, so the rest of the reader needs no table logic of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$")
+# A first column that names workloads.
+_NAME_HEADER = re.compile(
+    r"^(?:name|job|cron\s?job|component|service|workload|process|container|deployment|worker|"
+    r"role|app)s?$",
+    re.I,
+)
+_NAME_CELL = re.compile(r"^`?[a-z][a-z0-9-]*[a-z0-9]`?$")
+
+
+# A first column of port numbers: "| 6222 | cluster | routes |" is port 6222 (cluster).
+_PORT_HEADER = re.compile(r"^(?:container\s+)?ports?(?:\s+number)?$", re.I)
+_PORT_CELL = re.compile(r"^`?\d{1,5}(?:/(?:tcp|udp|sctp))?`?$", re.I)
+
+
+def _ports(rows: list[list[str]]) -> str:
+    """A table of ports as the port list a person would write: "Ports: 4222 (client), ..."."""
+    listed = []
+    for row in rows:
+        label = next((c.strip("`* ") for c in row[1:] if c.strip("`* ")), "")
+        number = row[0].strip("`* ")
+        listed.append(f"{number} ({label[:30]})" if label else number)
+    return "Ports: " + ", ".join(listed)
+
+
+def _secret_columns(header: list[str]) -> tuple[int, int, int] | None:
+    """Columns of a variable, its Secret and its key ("| Variable | Secret | Key |")."""
+    names = [h.strip("`* ").lower() for h in header]
+    find = [
+        next((i for i, h in enumerate(names) if re.search(p, h)), -1)
+        for p in (r"variable|env|name", r"secret", r"key")
+    ]
+    return (find[0], find[1], find[2]) if -1 not in find and len(set(find)) == 3 else None
+
+
+def _secret_line(row: list[str], columns: tuple[int, int, int]) -> str:
+    if max(columns) >= len(row):
+        return ""
+    variable, secret, key = (row[i].strip() for i in columns)
+    if not (variable and secret):
+        return ""
+    return f"- {variable} from the existing secret {secret}" + (f", key {key}." if key else ".")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def _item(header: list[str], row: list[str]) -> str:
+    """One row as the line it stands for."""
+    if len(header) == 2 and not _NAME_HEADER.match(header[0].strip("`* ")):
+        return f"{row[0]}: {row[1]}" if row[1] else ""
+    name = row[0].strip("`* ")
+    said = [f"{h}: {v}" for h, v in zip(header[1:], row[1:], strict=False) if v and h]
+    return f"- `{name}` - " + "; ".join(said)
+
+
+def _about_workloads(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a table's first column names workloads (by its header, or by every cell)."""
+    if len(header) < 2 or not rows:
+        return False
+    if len(header) == 2 and not _NAME_HEADER.match(header[0].strip("`* ")):
+        return True  # setting | value
+    return bool(_NAME_HEADER.match(header[0].strip("`* "))) and all(
+        _NAME_CELL.match(r[0].strip("* ")) for r in rows
+    )
+
+
+def tables_as_lines(text: str) -> str:
+    """Return ``text`` with each markdown table about workloads or settings written as lines."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _ROW.match(lines[i]) and i + 1 < len(lines) and _RULE.match(lines[i + 1]):
+            end = i + 2
+            while end < len(lines) and _ROW.match(lines[end]):
+                end += 1
+            header = _cells(lines[i])
+            rows = [_cells(line) for line in lines[i + 2 : end]]
+            if _PORT_HEADER.match(header[0].strip("`* ")) and all(
+                _PORT_CELL.match(r[0].strip("* ")) for r in rows
+            ):
+                out.append(_ports(rows))
+                i = end
+                continue
+            secret_columns = _secret_columns(header)
+            if secret_columns is not None:
+                out += [line for row in rows if (line := _secret_line(row, secret_columns))]
+                i = end
+                continue
+            if _about_workloads(header, rows):
+                out += [item for row in rows if (item := _item(header, row))]
+                i = end
+                continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
