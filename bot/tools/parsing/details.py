@@ -10,6 +10,7 @@ Secret keys, datastore variables) is read by ``wiring``, its API access by ``rba
 from __future__ import annotations
 
 import re
+from zoneinfo import available_timezones
 
 from bot.tools.models import Disruption, Probe, Toleration
 from bot.tools.parsing import rbac, secret_keys, wiring
@@ -79,6 +80,7 @@ _GPU = re.compile(
 _CONCURRENCY = re.compile(
     r"\bconcurrency\s?policy\s*[:=]?\s*[`\"']?(?P<p>Allow|Forbid|Replace)\b|"
     r"\b(?P<no>no\s+overlapp?ing|never\s+(?:run\s+)?overlap|must\s+not\s+overlap|"
+    r"never\s+run\s+(?:twice|two)\b|(?:never|not)\s+(?:run\s+)?(?:twice\s+)?in\s+parallel|"
     r"(?:don'?t|do\s+not)\s+(?:let\s+)?(?:runs?\s+)?overlap)",
     re.I,
 )
@@ -278,7 +280,17 @@ def _zone(text: str) -> re.Match[str] | None:
     zones = list(ZONE.finditer(text))
     labelled = [z for z in zones if _ZONE_LABEL.search(text[max(0, z.start() - 24) : z.start()])]
     regional = [z for z in zones if "/" in z.group(1)]
-    return next(iter(labelled or regional or zones), None)
+    return next(iter(labelled or regional or zones), None) or _city_time(text)
+
+
+def _city_time(text: str) -> re.Match[str] | None:
+    """ "at 04:30 Helsinki time": the zone named after that city (Europe/Helsinki)."""
+    for match in re.finditer(r"\b([A-Z][a-z]+(?:[ _][A-Z][a-z]+)?) time\b", text):
+        city = match.group(1).replace(" ", "_")
+        zone = next((z for z in sorted(available_timezones()) if z.endswith("/" + city)), "")
+        if zone:
+            return re.match(r"(.+)", zone)
+    return None
 
 
 _ZONE_LABEL = re.compile(r"\btime\s?zone\s*[:=]?\s*(?:to\s+|of\s+|is\s+)?[`\"']?$", re.I)

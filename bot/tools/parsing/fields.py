@@ -117,6 +117,11 @@ def _env(label: str, value: str, draft: Draft) -> None:
 
 
 def _secrets(label: str, value: str, draft: Draft) -> None:
+    words = re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", " ", value))
+    if len(words) > 5 or re.search(
+        r"\b(?:in|from)\s+(?:the\s+)?(?:existing\s+)?secret\b", value, re.I
+    ):
+        return  # sentences: the prose reader pairs each variable with its Secret and key
     doc = Doc(value)
     read_env(doc, draft, env_section=True)
     for token in re.findall(r"(?<![\w-])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+(?![\w-])", doc.masked):
@@ -202,6 +207,14 @@ _TYPE_WORDS = (
 
 
 def _workload(label: str, value: str, draft: Draft) -> None:
+    # A section of settings ("Kind: DaemonSet", "Scheduling: every node"): its kind line speaks.
+    said = re.search(
+        r"^[ \t]*(?:[-*+][ \t]+)?(?:kind|workload|type)[ \t]*:[ \t]*(.+)$", value, re.I | re.M
+    )
+    value = said.group(1) if said else value.strip().split("\n", 1)[0]
+    named = re.search(r"\bnamed?\s*[:=]?\s*[`\"']?([a-z][a-z0-9-]{0,50})", value, re.I)
+    if named:  # "DaemonSet, name `alloy`"
+        draft.set_name(named.group(1), RANK_LABEL)
     for kind, pattern in _KIND_WORDS:
         if re.search(pattern, value, re.I):
             draft.target.workload = draft.target.workload or kind
@@ -290,7 +303,11 @@ FIELDS: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("ingress_class", r"ingress class|class ?name|ingress controller", _ingress_class),
         ("issuer", r"issuer|cert-manager", _issuer),
         ("tls", r"^(?:tls|https|ssl|tls / https|https / tls)\b", _tls),
-        ("hosts", r"host|domain|\burl\b|ingress|fqdn|dns", _hosts),
+        (
+            "hosts",
+            r"^(?!.*host\s?(?:paths?|access|mounts?|network|pid|ipc))(?:.*(?:host|domain|\burl\b|ingress|fqdn|dns))",
+            _hosts,
+        ),
         ("stack", r"language|framework|runtime|stack|technolog", _stack),
         ("secrets", r"secret|credential", _secrets),
         ("environments", r"^(?:target )?environments$|^stages$|deploy(?:ed)? to", _environments),

@@ -28,7 +28,12 @@ _HOST_ONLY_PATHS = re.compile(
 )
 _READ_ONLY = re.compile(r"\bread[\s-]?only\b|\breadonly\b|\(ro\)|:ro\b|\bro\b", re.I)
 _READS = re.compile(
-    r"\b(?:read|reads|reading|tail|tails|collect|collects|ship|ships|scrape)\b", re.I
+    r"\b(?:read|reads|reading|tail|tails|collect|collects|ship|ships|scrapes?|scraping)\b", re.I
+)
+_ALL_READ_ONLY = re.compile(
+    r"\ball (?:the )?(?:host|node)[\s-]?(?:paths?|mounts?|volumes?)\s+(?:are|is|must be|stay)\s+"
+    r"read[\s-]?only\b",
+    re.I,
 )
 _LOG_PATHS = re.compile(r"^/(?:var/log|var/lib/docker/containers)(?:/|$)")
 
@@ -88,6 +93,11 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
         if doc.masked[start:end].strip() == "":
             continue  # the target of a mount read before
         _host_path(doc, draft, start, end, path, targets.get(start, ""))
+    if _ALL_READ_ONLY.search(doc.text):
+        for mount in draft.target.host_mounts:  # "All host paths are read-only."
+            mount.read_only = True
+            if mount.host_path in draft.elevated.host_path:
+                draft.elevated.host_path.remove(mount.host_path)
 
 
 def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str) -> None:
@@ -104,7 +114,8 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str)
     if _IN_CONTAINER.match(doc.masked, end) or _POD_VOLUME.search(clause):
         return  # "`/vector-data-dir` in the container", "`/dev/shm` as a memory-backed emptyDir"
     read_only = bool(_READ_ONLY.search(said)) or bool(
-        _LOG_PATHS.match(path) and _READS.search(said)
+        (_LOG_PATHS.match(path) or _HOST_ONLY_PATHS.match(path) and "sock" not in path)
+        and _READS.search(said)
     )
     socket = bool(re.search(r"docker\.sock|containerd\.sock", path))
     if not read_only or socket:
@@ -120,6 +131,11 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str)
     known = next((m for m in mounts if m.host_path == path), None)
     if known is None:
         mounts.append(HostMount(host_path=path, mount_path=mount_path, read_only=read_only))
-    elif known.mount_path == path:
-        known.mount_path = mount_path  # "... `/proc` read-only at `/host/proc`" says where
+    else:
+        if known.mount_path == path:
+            known.mount_path = mount_path  # "... `/proc` read-only at `/host/proc`" says where
+        if read_only and not known.read_only:
+            known.read_only = True  # said again, read-only: no power after all
+            if path in draft.elevated.host_path:
+                draft.elevated.host_path.remove(path)
     doc.mask(start, end)

@@ -155,6 +155,24 @@ def _host_referred_to(doc: Doc, draft: Draft) -> None:
             draft.add_host(urls[-1].lower())
 
 
+# Top-level domains a host name ends in, besides any two-letter country code: the common
+# generic ones and the names private networks use.
+_TLDS = frozenset(
+    """
+    com net org io dev app cloud ai co me info biz xyz tech online site page pro edu gov mil int
+    club shop store blog news media social live tv fm works systems solutions services network
+    digital agency email host hosting space website zone world today run sh wiki codes tools team
+    group company inc ltd llc eu asia local internal lan home corp intranet example test localhost
+    svc cluster private priv arpa onion
+    """.split()
+)
+
+
+def _plausible_tld(host: str) -> bool:
+    last = host.rsplit(".", 1)[-1].lower()
+    return len(last) == 2 and last.isalpha() or last in _TLDS
+
+
 def read_hosts(doc: Doc, draft: Draft) -> None:
     """Add ingress hosts (and ingress path / TLS implied by an https URL)."""
     _host_referred_to(doc, draft)
@@ -166,6 +184,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             continue
         if host in _TECH or _REGISTRY.search(host) or host.rsplit(".", 1)[-1] in _NOT_TLDS:
             continue
+        if not scheme and not _plausible_tld(host):
+            continue  # "`prometheus.exporter.unix`", "`config.alloy`": a component, a file
         if re.match(r"/[\w.-]+[`\"']?\s*[:=]", text[match.end("host") :]):
             continue  # an annotation or label key ("networking.gke.io/load-balancer-type: x")
         clause = doc.clause_at(match.start())
@@ -190,6 +210,9 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         doc.mask(match.start(), match.end())
     for match in _HOST_LABEL.finditer(doc.masked):
         raw = match.group("raw").rstrip(".,:")
+        flag = doc.masked[max(0, match.start() - 2) : match.start() + 2].startswith("--")
+        if flag or re.match(r"(?:0\.0\.0\.0|127\.\d+\.\d+\.\d+|localhost)\b", raw):
+            continue  # "--host 0.0.0.0": where the app binds, not a name it is reached by
         if hostlike(raw):
             draft.add_host(raw.split("/")[0])
             doc.mask(match.start("raw"), match.end("raw"))

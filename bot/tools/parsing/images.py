@@ -115,8 +115,8 @@ def find_images(text: str) -> list[Found]:
         )  # "linkding 1.39.1 (sissbruecker/linkding)": the app's repository, in brackets
         if not pinned and not (_BARE_WORD.search(before) or (has_path and keyword) or named):
             continue
-        if not pinned and not has_path and repo.lower() in _NOT_IMAGES:
-            continue
+        if not pinned and not has_path and (repo.lower() in _NOT_IMAGES or len(repo) < 3):
+            continue  # "the image's own HEALTHCHECK": no image called "s"
         image = parse_image(match.group("ref"))
         if image:
             found.append(Found(image, match.start(), match.end(), keyword, base))

@@ -48,7 +48,7 @@ def read(user_input: str) -> tuple[Draft, int]:
     known = compose.variables(redacted) if docs else {}
     files = compose.env_files(redacted) if docs else {}
     for doc in docs:
-        compose.apply(doc, draft, known, files)
+        compose.apply(doc, draft, known, files, prose=rest)
     if docs:
         rest = compose.without_env_blocks(rest)
     text = without_attempts(gloss(tables_as_lines(normalize(without_logs(rest)))))
@@ -90,7 +90,9 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     request's text was read."""
     known = [name for name in draft.components]
     reading = segments.read(text, known, draft.component)
-    if not draft.component and reading.listed:
+    if not draft.component and len(reading.listed) >= 2:
+        # A list of the app's processes: the first is the main one. One workload introduced
+        # on its own ("a CronJob called `state-compressor`:") is a further one.
         draft.component = reading.listed[0]
     general = list(text)
     for segment in reading.segments:

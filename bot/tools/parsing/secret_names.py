@@ -66,6 +66,8 @@ _METADATA = frozenset(
         "names",
         "user",
         "username",
+        "users",
+        "usernames",
         "id",
         "ids",
         "type",

@@ -56,6 +56,7 @@ def not_a_value(value: str) -> bool:
         or _is_name_like(bare)
         or bare.startswith(("/", "./", "secretKeyRef", "valueFrom"))
         or bare.lower() in _EXAMPLE_VALUES
+        or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
         or bool(_PLAIN_URL.fullmatch(bare))
     )
 

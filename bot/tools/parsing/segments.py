@@ -210,6 +210,7 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             continue
         reading.segments += _by_sentence(item, everyone, reading.counts)
     _introductions(text, names, main, reading)
+    _named_introductions(text, names, main, reading)
     return reading
 
 
@@ -272,6 +273,45 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
         end = min(end, _item_end(text, match.start()))
         start = _lead_in(text, match.start())
         reading.segments.append(Segment([name], text[start:end], start, end))
+
+
+# "as a CronJob called `state-compressor`:" and the list under it: a further, named workload.
+_NAMED_INTRO = re.compile(
+    r"\b(?:as\s+)?an?\s+(?:separate\s+|dedicated\s+)?(?:cron\s?job|job|deployment|statefulset|"
+    r"daemonset|worker)\s+(?:called|named)\s+`(?P<name>[a-z][\w-]{0,40})`(?P<colon>[ \t]*:)?",
+    re.I,
+)
+
+
+def _named_introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
+    for match in _NAMED_INTRO.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        if not name or name == main or any(name in seg.names for seg in reading.segments):
+            continue
+        if name not in names:
+            names.append(name)
+            reading.introduced.append(name)
+        start = match.start()
+        sentence_end = text.find(".", match.end())
+        end = len(text) if sentence_end < 0 else sentence_end
+        if match.group("colon"):
+            end = _list_end(text, match.end())
+        reading.segments.append(Segment([name], text[start:end], start, end))
+
+
+def _list_end(text: str, pos: int) -> int:
+    """Where the bullet list that follows ``pos`` ends (a blank line and no further item)."""
+    end = text.find("\n", pos)
+    if end < 0:
+        return len(text)
+    while True:
+        following = text.find("\n", end + 1)
+        line = text[end + 1 : following if following >= 0 else len(text)]
+        if line.strip() and not _BULLET.match(line) and not line.startswith((" ", "\t")):
+            return end
+        if following < 0:
+            return len(text)
+        end = following
 
 
 _LEAD_IN = re.compile(r"(?:^|(?<=[.!?:\n]))[ \t]*(?P<words>[A-Za-z][A-Za-z ]{0,50})$")

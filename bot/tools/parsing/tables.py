@@ -37,6 +37,23 @@ def _ports(rows: list[list[str]]) -> str:
     return "Ports: " + ", ".join(listed)
 
 
+def _host_columns(header: list[str]) -> tuple[int, int, int] | None:
+    """Columns of a node path, where it is mounted and how ("| Host path | Mounted at | Mode |")."""
+    names = [h.strip("`* ").lower() for h in header]
+    host = next((i for i, h in enumerate(names) if re.search(r"host|node", h)), -1)
+    at = next((i for i, h in enumerate(names) if re.search(r"mount|container|target", h)), -1)
+    mode = next((i for i, h in enumerate(names) if re.search(r"mode|access|read", h)), -1)
+    return (host, at, mode) if host >= 0 and at >= 0 and host != at else None
+
+
+def _host_line(row: list[str], host: int, at: int, mode: int) -> str:
+    if max(host, at) >= len(row) or not row[host].strip():
+        return ""
+    how = row[mode].strip() if 0 <= mode < len(row) else ""
+    ro = " read-only" if re.search(r"read[\s-]?only|\bro\b", how, re.I) else ""
+    return f"- the node's {row[host].strip()}{ro} at {row[at].strip()}"
+
+
 def _secret_columns(header: list[str]) -> tuple[int, int, int] | None:
     """Columns of a variable, its Secret and its key ("| Variable | Secret | Key |")."""
     names = [h.strip("`* ").lower() for h in header]
@@ -99,6 +116,11 @@ def tables_as_lines(text: str) -> str:
                 _PORT_CELL.match(r[0].strip("* ")) for r in rows
             ):
                 out.append(_ports(rows))
+                i = end
+                continue
+            host_columns = _host_columns(header)
+            if host_columns is not None:
+                out += [line for row in rows if (line := _host_line(row, *host_columns))]
                 i = end
                 continue
             secret_columns = _secret_columns(header)

@@ -175,6 +175,8 @@ def _detect_secrets(context: ChartContext, tree: ScanTree) -> list[Finding]:
     with _detect_secrets_lock, transient_settings({"plugins_used": plugins}):
         for path in files:
             for secret in scan_file(str(path)):
+                if _KEY_NAME.fullmatch(str(secret.secret_value or "")):
+                    continue  # "kafka-clusters-0-properties-sasl-jaas-config": a key's name
                 hits.append(
                     (path, int(secret.line_number), str(secret.type), str(secret.secret_hash))
                 )
@@ -190,6 +192,10 @@ def _detect_secrets(context: ChartContext, tree: ScanTree) -> list[Finding]:
             continue  # a Secret with values is reported once, by HB-SECRET-001
         found.append(_secret_hit("detect-secrets", "HB-SECRET-003", kind, where))
     return found
+
+
+# The name of a key in a Secret, as helm-bot writes them: lowercase words joined by dashes.
+_KEY_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}")
 
 
 def _secret_hit(source: str, rule: str, kind: str, where: Located) -> Finding:

@@ -33,8 +33,15 @@ _EMBEDDED = re.compile(
 _ENV_LINE = re.compile(
     r"^[ \t]*(?:export[ \t]+)?(?P<k>[A-Za-z_][A-Za-z0-9_]*)=(?P<v>[^\n]*)$", re.M
 )
-_INLINE = re.compile(r"(?<![\w$-])(?P<k>[A-Z][A-Z0-9_]{2,})=(?P<v>[^\s`'\",;)]+)")
+# "IMMICH_VERSION=v1.135.3", "`APP_RELEASE` is `v1.2.3`": a variable the compose file reads.
+_INLINE = re.compile(
+    r"(?<![\w$-])(?P<k>[A-Z][A-Z0-9_]{2,})(?:=|`\s+(?:is|=|should be|set to)\s+`)"
+    r"(?P<v>[^\s`'\",;)]+)"
+)
 _MAX_YAML = 200_000
+
+
+_MERGE_OF_MISSING = re.compile(r"^[ \t]*<<:[ \t]*(?:\*[\w.-]+|\[[^\]\n]*\])[ \t]*\n", re.M)
 
 
 def _load(body: str) -> dict[str, Any] | None:
@@ -42,8 +49,17 @@ def _load(body: str) -> dict[str, Any] | None:
         return None
     try:
         doc = yaml.safe_load(body)
-    except yaml.YAMLError:
-        return None
+    except yaml.YAMLError as error:
+        if "undefined alias" not in str(error):
+            return None
+        # A file pasted without its `x-*` anchor blocks ("I cut the anchors"): what the
+        # services say themselves still stands; the merged-in defaults are simply not there.
+        body = _MERGE_OF_MISSING.sub("", body)
+        body = re.sub(r"(:\s+)\*[\w.-]+\s*$", r"\1null", body, flags=re.M)
+        try:
+            doc = yaml.safe_load(body)
+        except yaml.YAMLError:
+            return None
     if isinstance(doc, dict) and isinstance(doc.get("services"), dict):
         return doc
     return None
@@ -202,9 +218,11 @@ def apply(
     draft: Draft,
     known: dict[str, str],
     files: dict[str, dict[str, str]] | None = None,
+    prose: str = "",
 ) -> None:
     """Add the workloads, datastores and ingress of one compose document to ``draft``;
-    ``known`` are the variables stated beside it, ``files`` those of each named env file."""
+    ``known`` are the variables stated beside it, ``files`` those of each named env file,
+    ``prose`` what the request says around it (the services it drops)."""
     doc = _unmarked(doc)
     problems = spec.schema_errors(doc)
     if problems:
@@ -224,13 +242,23 @@ def apply(
                 for key, value in svc.environment.items()
             }
     alone = len(every) - len(stores) <= 1
+    gone = dropped(prose, [svc.name for svc in every])
     apps = [
         s
         for s in every
-        if s.name not in stores and not mapping.is_helper(s) and not mapping.is_proxy(s, alone)
+        if s.name not in stores
+        and s.name not in gone
+        and not mapping.is_helper(s)
+        and not mapping.is_proxy(s, alone)
     ]
     for svc in every:
-        if svc.name in stores:
+        if svc.name in gone and svc.name in stores:
+            draft.add_dependency(stores[svc.name])
+            draft.dependencies[stores[svc.name]].external = True  # "plane-mq does NOT go in"
+            draft.note(f"compose service '{svc.name}' stays outside the chart, as the request says")
+        elif svc.name in gone:
+            draft.note(f"compose service '{svc.name}' is left out, as the request says")
+        elif svc.name in stores:
             mapping.datastore_facts(svc, stores[svc.name], draft)
         elif mapping.is_helper(svc):
             draft.note(f"compose service '{svc.name}' is a development helper: not in the chart")
@@ -262,6 +290,28 @@ def apply(
                 c.hook = c.hook or "pre-install,pre-upgrade"
                 c.app_type = c.app_type or "migration"
     _ports_from_addresses(apps, draft)
+
+
+# "The `proxy` container goes away", "plane-minio also not in the chart", "drop the db service".
+_GOES = (
+    r"(?:goes away|can go|is not needed|isn'?t needed|does not go in|doesn'?t go in|"
+    r"(?:is\s+)?(?:also\s+)?not in the chart|(?:is\s+)?(?:also\s+)?not part of the chart|"
+    r"stays? out|is dropped|gets dropped)"
+)
+
+
+def dropped(prose: str, names: list[str]) -> set[str]:
+    """The compose services the request's own words leave out of the chart."""
+    gone = set()
+    for name in names:
+        said = rf"[`\"']?{re.escape(name)}[`\"']?(?:\s+(?:container|service))?"
+        if re.search(
+            rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}",
+            prose,
+            re.I,
+        ):
+            gone.add(name)
+    return gone
 
 
 def _loaded(
