@@ -374,3 +374,14 @@ def test_a_proxy_request_is_the_proxy_itself_with_its_secrets_in_a_table() -> No
     assert req.sidecars == [] and req.dependencies == []  # the Kafka UI is no Kafka
     assert [p.port for p in req.ports] == [4180, 44180]
     assert secrets(req)["OAUTH2_PROXY_CLIENT_SECRET"] == ("oauth2-proxy-oidc", "client-secret")
+
+
+def test_headings_that_name_each_process_and_a_datastore_the_chart_runs_after_all() -> None:
+    req = parse_requirements(
+        "In the compose it defaults to `redis://redis:6379`.\n\n"
+        "**main** (call it `main`)\n- `flowiseai/flowise:3.0.8`, port 3000\n\n"
+        "**worker** (call it `worker`)\n- `flowiseai/flowise-worker:3.0.8`, port 5566\n\n"
+        "Both need `REDIS_URL` → a Redis the chart runs itself (7.x).\n"
+    )
+    assert req.component == "main" and [c.name for c in req.components] == ["worker"]
+    assert [(d.kind, d.external) for d in req.dependencies] == [("redis", False)]

@@ -242,6 +242,8 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
     alone = match.group("sep") == "" and not rest.strip()
     if (decorated or alone) and _KIND_NOTE.search(match.group("note") or ""):
         return name
+    if alone and _CALLED.search(match.group("note") or ""):
+        return name  # "**main** (call it `main`)" above the list of its facts
     return ""
 
 
@@ -251,6 +253,7 @@ def noted_kind(line: str) -> bool:
     return bool(match and _KIND_NOTE.search(match.group("note") or ""))
 
 
+_CALLED = re.compile(r"^\s*(?:call|name)\s+it\s+`?[a-z][\w-]*`?\s*$", re.I)
 _KIND_NOTE = re.compile(
     r"^\s*(?:a\s+)?(?:cron\s?job|job|deployment|statefulset|daemonset|worker|scheduler|"
     r"consumer|migration|hook)s?\s*$",

@@ -51,7 +51,9 @@ _EXTERNAL = re.compile(
     r"azure database|atlas|elasticache|memorystore|msk|confluent cloud|upstash|neon|supabase|"
     r"planetscale|amazon mq|cloudamqp|elastic cloud|aiven|outside the cluster|"
     r"stays? (?:where (?:it|they) (?:is|are)|put|as (?:it|they) (?:is|are)))\b|"
-    r"\b(?:at|on)\s+[a-z][\w.-]*\.(?:svc|internal|local|com|net|io|org|cloud)\b|://",
+    # A URL to a host with a domain; "redis://redis:6379" names a compose service, not one outside.
+    r"\b(?:at|on)\s+[a-z][\w.-]*\.(?:svc|internal|local|com|net|io|org|cloud)\b|"
+    r"://(?:[^\s/@]*@)?[\w-]+\.[\w.-]+",
     re.I,
 )
 # Said anywhere in a sentence about one datastore: "Postgres, but NOT in this chart".
@@ -258,6 +260,8 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
     # One mention places a datastore outside; "should be part of the chart" outweighs "shared".
     for kind in (external - bundled) & set(draft.dependencies):
         draft.dependencies[kind].external = True
+    for kind in bundled & set(draft.dependencies):
+        draft.dependencies[kind].external = False  # "a Redis the chart runs itself", said anywhere
     if (
         re.search(r"\b(?:an?|the|its own)\s+(?:sql\s+|relational\s+)?database\b", doc.masked, re.I)
         and not draft.dependencies
