@@ -351,6 +351,17 @@ def test_memory_overcommit_raises_the_request(node: tuple[Plan, ChartDraft]) -> 
     assert fix.impact == "minor" and "evicted first" in fix.description
 
 
+def test_a_stated_request_and_limit_are_kept_whatever_their_ratio() -> None:
+    stated = NODE_API.model_dump() | {
+        "resources": {"cpu": "100m", "memory": "256Mi"},
+        "limits": {"cpu": "1", "memory": "2Gi"},
+    }
+    plan = build_plan(Requirements.model_validate(stated))
+    draft = draft_for(plan)
+    ids = set(changed(suggest_resource_optimization(draft, plan).optimizations))
+    assert not {i for i in ids if "overcommit" in i}
+
+
 def test_cpu_overcommit_lowers_the_limit_but_not_below_the_startup_floor() -> None:
     plan = build_plan(NODE_API)
     draft = with_values(draft_for(plan), in_file="prod", resources__limits__cpu="4")

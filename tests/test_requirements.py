@@ -117,7 +117,7 @@ def test_corpus_request(filename: str) -> None:
 SECRET_REQUESTS = [
     ("DB_PASSWORD=Tr0ub4dor&3 and port 8080", "Tr0ub4dor&3"),
     ("the postgres password is hunter2, please keep it safe", "hunter2"),
-    ("  POSTGRES_PASSWORD: example\n  POSTGRES_USER: app", "example"),
+    ("  POSTGRES_PASSWORD: Zq8-pg-Prod\n  POSTGRES_USER: app", "Zq8-pg-Prod"),
     ("DATABASE_URL=postgresql://app:pa55w0rd@db:5432/app", "pa55w0rd"),
     ("use AKIAIOSFODNN7EXAMPLE for s3", "AKIAIOSFODNN7EXAMPLE"),
     (

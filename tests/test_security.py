@@ -374,6 +374,7 @@ def test_secret_env_values_and_real_tokens_are_found(tmp_path: Path) -> None:
     values["env"] += [
         {"name": "API_TOKEN", "value": "s3cr3t-value"},
         {"name": "DB_PASSWORD_FILE", "value": "/run/secrets/db"},
+        {"name": "BADGER_DIRECTORY_KEY", "value": "/badger/key"},  # where keys are kept
     ]
     (base / "values.yaml").write_text(yaml.safe_dump(values))
     token = "ghp_" + "R5f4bA9xX2kLmN8pQ1sT6vW3yZ7cD0eF4gH2"

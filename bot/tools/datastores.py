@@ -138,7 +138,7 @@ DATASTORES: dict[str, Datastore] = {
     "redis": Datastore(
         _hub("redis", "7.4.5-alpine"),
         6379,
-        {"7": "7.4.5-alpine", "8": "8.0.3-alpine"},
+        {"6": "6.2.17-alpine", "7": "7.4.5-alpine", "8": "8.0.3-alpine"},
         100,
         128,
         1,

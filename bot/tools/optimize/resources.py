@@ -157,7 +157,7 @@ def _memory_rules(
                 [change("resources.limits.memory", format_memory(wanted), "limit >= request")],
             )
         )
-    elif limit > math.ceil(MAX_MEMORY_LIMIT_RATIO * request):
+    elif limit > math.ceil(MAX_MEMORY_LIMIT_RATIO * request) and not _stated_memory(plan):
         wanted = math.ceil(limit / MAX_MEMORY_LIMIT_RATIO)
         found.append(
             _optimization(
@@ -173,6 +173,12 @@ def _memory_rules(
             )
         )
     return found
+
+
+def _stated_memory(plan: Plan) -> bool:
+    """A memory request and limit the request states are the person's choice: kept as said."""
+    said, cap = plan.requirements.resources, plan.requirements.limits
+    return bool(said and said.memory and cap and cap.memory)
 
 
 def _latency_sensitive(plan: Plan) -> bool:
@@ -207,7 +213,9 @@ def _cpu_rules(
                 [change("resources.limits.cpu", format_cpu(wanted), "limit >= request")],
             )
         ]
-    if limit > math.ceil(MAX_CPU_LIMIT_RATIO * request) and limit > floor:
+    said, cap = plan.requirements.resources, plan.requirements.limits
+    stated = bool(said and said.cpu and cap and cap.cpu)  # the person's choice, kept as said
+    if limit > math.ceil(MAX_CPU_LIMIT_RATIO * request) and limit > floor and not stated:
         wanted = max(math.ceil(MAX_CPU_LIMIT_RATIO * request), floor)
         return [
             _optimization(

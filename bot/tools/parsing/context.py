@@ -15,14 +15,16 @@ import re
 
 _CODE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 _LOG_LINE = re.compile(
-    r"^\s*(?:\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
+    r"^\s*(?:\[?\d{4}[-/.]\d\d[-/.]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
     r"FATAL|TRACE|CRITICAL)\b|Traceback|\s+at\s+[\w.$<>]+\s*\(|File \"|\w*(?:Error|Exception)\b|"
     r"[-=]{10,}\s*$|"
     r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[|"
     # syslog/Apache dates, kubectl tables, shell errors
     r"\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) |"
     r"NAME\s+(?:READY|STATUS|TYPE|CLASS)\b|[\w.-]+\s+\d+/\d+\s+[A-Z][A-Za-z:]+\s+\d+|"
-    r"[\w./-]+: line \d+:|.*\b(?:Permission denied|No such file or directory|command not found)\b)"
+    r"[\w./-]+: line \d+:|.*\b(?:Permission denied|No such file or directory|command not found)\b|"
+    # "Code: 210. DB::NetException: ...", "<Error> Application: ..."
+    r".*\w(?:Exception|Error)\b:|.*<(?:Error|Warning|Fatal|Critical)>)"
 )
 
 
@@ -98,3 +100,18 @@ def without_attempts(text: str) -> str:
             out[start:stop] = _blank(text[start:stop])
         start = end_match.end() if end_match else len(text)
     return "".join(out)
+
+
+_QUOTED = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|$))+", re.M)
+
+
+def quoted_last(text: str) -> str:
+    """Move block quotes to the end, unquoted: what a request quotes from an app's docs
+    ("> POSTGRE_HOST=db") is the general case, and what the person says of their own setup
+    wins over it."""
+    quotes = [m.group(0) for m in _QUOTED.finditer(text)]
+    if not quotes or not _QUOTED.sub("", text).strip():  # nothing quoted, or only a quote
+        return text
+    # Unquoted, so that a compose file or a code block in the quote reads as one.
+    unquoted = [re.sub(r"^[ \t]*> ?", "", q.rstrip(), flags=re.M) for q in quotes]
+    return _QUOTED.sub("\n", text).rstrip() + "\n\n" + "\n\n".join(unquoted) + "\n"

@@ -10,12 +10,14 @@ Secret keys, datastore variables) is read by ``wiring``, its API access by ``rba
 from __future__ import annotations
 
 import re
+from functools import cache
 from zoneinfo import available_timezones
 
 from bot.tools.models import Disruption, Probe, Toleration
 from bot.tools.parsing import rbac, secret_keys, wiring
 from bot.tools.parsing.compose.spec import split_command
 from bot.tools.parsing.draft import ComponentDraft, Draft
+from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.schedule import ZONE
 from bot.tools.parsing.text import Doc, in_code_span, negated, to_int
 
@@ -34,7 +36,11 @@ _PROBE = re.compile(
 # readiness/liveness".
 _PROBE_BEFORE = re.compile(
     r"`(?P<path>/[\w./-]*)`[^.\n`]{0,60}?\buse\s+(?:that|it|this)\s+(?:for|as)\s+(?:the\s+)?"
-    r"(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)",
+    r"(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)|"
+    # "The Swagger page at /docs is a decent readiness check."
+    r"(?<![\w./-])`?(?P<path2>/[\w./-]*[\w/])`?\s+(?:is|makes|works\s+as)\s+(?:a|an|the|our)\s+"
+    r"(?:\w+\s+){0,2}?(?P<kinds2>(?:readiness|liveness|startup)(?:\s*(?:,|and|&|/|\+)\s*"
+    r"(?:readiness|liveness|startup))*)\s+(?:check|probe|endpoint)",
     re.I,
 )
 _TARGET = re.compile(
@@ -51,7 +57,10 @@ _PDB = re.compile(
 _GRACE = re.compile(
     r"\bterminationGracePeriodSeconds`?\s*(?:[:=]|of|to)?\s*(?P<s>\d+)|\b(?:termination\s+)?grace(?:ful)?"
     r"(?:\s+shutdown)?(?:\s+period)?\s*(?:of|:|=|is)?\s*(?P<n>\d+)\s*(?P<u>s|sec(?:ond)?s?|"
-    r"m|min(?:ute)?s?)\b",
+    r"m|min(?:ute)?s?)\b|"
+    # "a 120 second termination grace period"
+    r"\b(?P<n2>\d+)[\s-]*(?P<u2>s|sec(?:ond)?s?|m|min(?:ute)?s?)\s+(?:termination\s+)?grace(?:ful)?"
+    r"(?:\s+shutdown)?\s+period\b",
     re.I,
 )
 _SELECTOR = re.compile(
@@ -61,7 +70,10 @@ _SELECTOR = re.compile(
     r"(?P<v2>[\w.-]+)|"
     # "amd64 nodes only (kubernetes.io/arch: amd64)": a well-known node label, stated as such.
     r"(?P<k3>(?:kubernetes\.io|node\.kubernetes\.io|topology\.kubernetes\.io)/[\w.-]+)"
-    r"\s*[:=]\s*[`\"']?(?P<v3>[\w.-]+)",
+    r"\s*[:=]\s*[`\"']?(?P<v3>[\w.-]+)|"
+    # "only on our `workload: tsdb` nodes": a label, in code, that names the nodes
+    r"`(?P<k4>[\w./-]+)\s*[:=]\s*[\"']?(?P<v4>[\w.-]+)[\"']?`(?:\s+nodes?\b|"
+    r"(?=[^.\n]{0,40}?\bnode\s?selector))",
     re.I,
 )
 _TAINT = re.compile(
@@ -71,6 +83,13 @@ _TAINT = re.compile(
     r"NoExecute)",
     re.I,
 )
+# kubectl's way of writing a taint, said to be tolerated: "the `key=value:NoSchedule` taint,
+# please tolerate it".
+_TAINT_WRITTEN = re.compile(
+    r"[`\"'](?P<key>[\w./-]+)(?:=(?P<value>[\w.-]+))?:(?P<effect>NoSchedule|PreferNoSchedule|"
+    r"NoExecute)[`\"']\s+taint(?=[^.\n]{0,60}\btolerat)",
+)
+_EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
 _GPU = re.compile(
     r"\b(?P<n>\d+|one|two|three|four|a|an|single)\s+(?:nvidia\s+)?(?:gpus?|graphics cards?)\b|"
     r"nvidia\.com/gpu\s*[:=]?\s*(?P<m>\d+)|\b(?:needs?|with|requires?|gets?)\s+(?:an?\s+)?"
@@ -118,7 +137,7 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
     _placement(doc.text, c)
     _cron(text, c)
     _hook(text, c)
-    wiring.read_mounts(text, c)
+    wiring.read_mounts(doc.text, c)  # a path read as a volume first is mounted from here
     secret_keys.read_secret_keys(doc, c)
     rbac.read_rbac(doc, c)
     _pinned_tag(text, c)
@@ -127,7 +146,8 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
 
 
 _RUNS = re.compile(
-    r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+)?with|executes?|entrypoint|"
+    r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with|"
+    r"executes?|entrypoint|"
     r"process|arguments|args)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
     re.I,
@@ -148,9 +168,11 @@ def _looks_like_command(text: str) -> bool:
         and " " not in text
     ):
         return False
-    if re.fullmatch(r"[\w.-]+(?:/[\w.-]+)+(?::[\w.-]+)?|[\w.-]+:[\w.-]+", text):
+    if not text.startswith("./") and re.fullmatch(
+        r"[\w.-]+(?:/[\w.-]+)+(?::[\w.-]+)?|[\w.-]+:[\w.-]+", text
+    ):
         return False  # an image reference
-    return " " in text or text.startswith(("./", "/"))
+    return " " in text or text.startswith(("./", "/", "-"))  # "-promscrape.config=...": a flag
 
 
 # "started with the `serve` command", "the `worker` subcommand": one word called a command.
@@ -201,8 +223,9 @@ def _probes(text: str, c: ComponentDraft) -> None:
         if negated(text, match.start()):
             continue
         port = match.groupdict().get("port") or ""
-        probe = Probe(kind="http", path=match.group("path").rstrip(".,"), port=port, command=[])
-        kinds = match.group("kinds").lower()
+        path = match.group("path") or match.groupdict().get("path2") or ""
+        probe = Probe(kind="http", path=path.rstrip(".,"), port=port, command=[])
+        kinds = (match.group("kinds") or match.groupdict().get("kinds2") or "").lower()
         for kind in ("readiness", "liveness", "startup"):
             if kind in kinds and getattr(c, kind) is None:
                 setattr(c, kind, probe.model_copy())
@@ -249,16 +272,21 @@ def _grace(text: str, c: ComponentDraft) -> None:
     if match.group("s"):
         c.grace = int(match.group("s"))
         return
-    n = int(match.group("n"))
-    c.grace = n * 60 if match.group("u").lower().startswith("m") else n
+    n = int(match.group("n") or match.group("n2"))
+    unit = match.group("u") or match.group("u2")
+    c.grace = n * 60 if unit.lower().startswith("m") else n
 
 
 def _placement(text: str, c: ComponentDraft) -> None:
     for match in _SELECTOR.finditer(text):
-        key = match.group("k") or match.group("k2") or match.group("k3")
-        value = (match.group("v") or match.group("v2") or match.group("v3")).rstrip(".")
-        c.node_selector.setdefault(key, value)
-    for match in _TAINT.finditer(text):
+        key = match.group("k") or match.group("k2") or match.group("k3") or match.group("k4")
+        value = (
+            match.group("v") or match.group("v2") or match.group("v3") or match.group("v4")
+        ).rstrip(".")
+        taint = re.match(r"\s*:\s*(?:NoSchedule|PreferNoSchedule|NoExecute)", text[match.end() :])
+        if value not in _EFFECTS and not taint:  # "control-plane:NoSchedule": a taint's
+            c.node_selector.setdefault(key, value)
+    for match in [*_TAINT.finditer(text), *_TAINT_WRITTEN.finditer(text)]:
         toleration = Toleration(
             key=match.group("key"),
             operator="Equal" if match.group("value") else "Exists",
@@ -274,23 +302,30 @@ def _placement(text: str, c: ComponentDraft) -> None:
         c.gpu = to_int(count) or 1
 
 
-def _zone(text: str) -> re.Match[str] | None:
+def _zone(text: str) -> str:
     """The schedule's time zone: the one said to be the timeZone, else a Region/City one, else
-    any ("nodes are UTC, so set the timeZone `Europe/Berlin`")."""
+    any ("nodes are UTC, so set the timeZone `Europe/Berlin`"), else a city's ("Helsinki time")."""
     zones = list(ZONE.finditer(text))
     labelled = [z for z in zones if _ZONE_LABEL.search(text[max(0, z.start() - 24) : z.start()])]
     regional = [z for z in zones if "/" in z.group(1)]
-    return next(iter(labelled or regional or zones), None) or _city_time(text)
+    chosen = next(iter(labelled or regional or zones), None)
+    if chosen is not None:
+        return chosen.group(1)
+    cities = (m.group(1).replace(" ", "_") for m in _CITY_TIME.finditer(text))
+    return next((zone for city in cities if (zone := _zones_by_city().get(city))), "")
 
 
-def _city_time(text: str) -> re.Match[str] | None:
-    """ "at 04:30 Helsinki time": the zone named after that city (Europe/Helsinki)."""
-    for match in re.finditer(r"\b([A-Z][a-z]+(?:[ _][A-Z][a-z]+)?) time\b", text):
-        city = match.group(1).replace(" ", "_")
-        zone = next((z for z in sorted(available_timezones()) if z.endswith("/" + city)), "")
-        if zone:
-            return re.match(r"(.+)", zone)
-    return None
+_CITY_TIME = re.compile(r"\b([A-Z][a-z]+(?:[ _][A-Z][a-z]+)?) time\b")
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    """Each IANA zone by its city ("Helsinki" → "Europe/Helsinki"), read from the system once."""
+    by_city: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        if "/" in zone:
+            by_city.setdefault(zone.rsplit("/", 1)[-1], zone)
+    return by_city
 
 
 _ZONE_LABEL = re.compile(r"\btime\s?zone\s*[:=]?\s*(?:to\s+|of\s+|is\s+)?[`\"']?$", re.I)
@@ -300,11 +335,9 @@ def _cron(text: str, c: ComponentDraft) -> None:
     """Read the CronJob settings; in text that may precede the schedules ("They must never
     overlap" under a list of jobs), a time zone counts only beside words about schedules."""
     scheduled = bool(c.schedule or c.workload == "CronJob")
-    zone = _zone(text) if scheduled or _SCHEDULE_WORDS.search(text) else None
-    if zone and "/" in zone.group(1):
-        c.cron.setdefault("time_zone", zone.group(1))
-    elif zone and zone.group(1) in ("UTC", "GMT"):
-        c.cron.setdefault("time_zone", "Etc/UTC")
+    zone = _zone(text) if scheduled or _SCHEDULE_WORDS.search(text) else ""
+    if "/" in zone or zone in ("UTC", "GMT"):  # both are zones of the tz database as written
+        c.cron.setdefault("time_zone", zone)
     policy = _CONCURRENCY.search(text)
     if policy:
         c.cron.setdefault("concurrency_policy", (policy.group("p") or "Forbid").capitalize())
@@ -343,13 +376,25 @@ def _line_start(text: str, match: re.Match[str]) -> int:
     return text.rfind("\n", 0, match.start()) + 1
 
 
+def _of_a_datastore(before: str) -> bool:
+    clause = re.split(r"[.;]\s", before)[-1]
+    return any(d.pattern.search(clause) for d in DEPENDENCIES)
+
+
 def _pinned_tag(text: str, c: ComponentDraft) -> None:
     if c.image is None:
         return
+    # A pasted compose file's "version: '2.1'" is its format, and "MariaDB ..., version 11.4"
+    # the datastore's: neither is the app's version.
     match = next(
-        (m for m in _PIN.finditer(text) if not _COMPOSE_VERSION.match(text, _line_start(text, m))),
+        (
+            m
+            for m in _PIN.finditer(text)
+            if not _COMPOSE_VERSION.match(text, _line_start(text, m))
+            and not _of_a_datastore(text[_line_start(text, m) : m.start()])
+        ),
         None,
-    )  # a pasted compose file's "version: '2.1'" is its format, not the app's version
+    )
     if match and (not c.image.tag or c.image.tag in ("latest", "stable", "release")):
         c.image = c.image.model_copy(update={"tag": match.group("tag")})
     elif match and re.search(r"\bpin", match.group(0), re.I):

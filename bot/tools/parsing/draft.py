@@ -73,6 +73,9 @@ class Draft:
     compose_env: dict[str, dict[str, str]] = field(default_factory=dict)
     # Per compose service: the env files it loads ("env_file: .env.production").
     env_files: dict[str, list[str]] = field(default_factory=dict)
+    # The Secrets the whole request names for the app's variables ("there is already a secret
+    # `leantime-secrets`"): a part that gives only keys reads them from the one named.
+    named_secrets: set[str] = field(default_factory=set)
 
     @property
     def target(self) -> ComponentDraft:
@@ -132,7 +135,8 @@ class Draft:
                 {"kind": kind, "version": version, "purpose": purpose}
             )
             return
-        known.version = known.version or version
+        if not known.version or known.version.lower() in ("latest", "stable", "lts"):
+            known.version = version or known.version  # "version 16 rather than `latest`"
         known.purpose = known.purpose or purpose
 
     def add_host(self, host: str) -> None:
@@ -157,10 +161,11 @@ class Draft:
             for host, component in self.host_routes.items()
             if component in self.components and host in self.hosts
         ]
-        main_path = next(
-            (path for path, component in self.routes.items() if component not in self.components),
-            "",
-        )
+        main_paths = [p for p, component in self.routes.items() if component not in self.components]
+        main_path = main_paths[0] if main_paths else ""
+        # "/console/api, /api, /v1 and /files to api": every path of the main workload after
+        # its first is a route to it.
+        routes += [Route(path=p, component=self.component) for p in main_paths[1:]]
         return Ingress(
             hosts=self.hosts,
             path=self.path or main_path or "/",

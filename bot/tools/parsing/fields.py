@@ -33,6 +33,8 @@ def _name(label: str, value: str, draft: Draft) -> None:
 
 def _image(label: str, value: str, draft: Draft) -> None:
     token = value.split()[0] if value.split() else ""
+    if re.search(r"<[^<>]*>|\{[^{}]*\}", token):
+        return  # "`drakkan/sftpgo:<tag>`" from docs: a pattern, the request pins one elsewhere
     image = parse_image(token)
     if image is None:
         draft.invalid(f"image '{token}' is not a valid image reference")
@@ -190,7 +192,7 @@ def _schedule(label: str, value: str, draft: Draft) -> None:
 
 _KIND_WORDS: tuple[tuple[WorkloadKind, str], ...] = (
     ("StatefulSet", r"stateful"),
-    ("CronJob", r"cron|schedul|periodic"),
+    ("CronJob", r"\bcron|\bschedul|\bperiodic"),  # not the "NoSchedule" of a taint
     ("DaemonSet", r"daemon|per node|every node|node agent"),
     ("Job", r"\bjob\b|one[\s-]?off|batch|run once"),
     ("Deployment", r"deployment|long[\s-]running|web|api|service|server|worker"),
@@ -215,10 +217,12 @@ def _workload(label: str, value: str, draft: Draft) -> None:
     named = re.search(r"\bnamed?\s*[:=]?\s*[`\"']?([a-z][a-z0-9-]{0,50})", value, re.I)
     if named:  # "DaemonSet, name `alloy`"
         draft.set_name(named.group(1), RANK_LABEL)
-    for kind, pattern in _KIND_WORDS:
-        if re.search(pattern, value, re.I):
-            draft.target.workload = draft.target.workload or kind
-            break
+    # The kind said first: "DaemonSet - one per node, ... (a NoSchedule taint)".
+    said_kinds = [
+        (m.start(), kind) for kind, pattern in _KIND_WORDS if (m := re.search(pattern, value, re.I))
+    ]
+    if said_kinds:
+        draft.target.workload = draft.target.workload or min(said_kinds)[1]
     for app_type, pattern in _TYPE_WORDS:
         if re.search(pattern, value, re.I):
             draft.target.app_type = draft.target.app_type or app_type
@@ -343,6 +347,8 @@ def field_for(label: str) -> tuple[str, Handler] | None:
     clean = " ".join(clean.split()).strip().lower()
     if not clean or re.fullmatch(r"[A-Z][A-Z0-9_]+", label.strip()):
         return None
+    if re.search(r"\bshared\s+(?:by|between|with)\b|\bcommon\s+to\b", clean):
+        return None  # "Settings shared by web and cron:" introduces a list for workloads
     for key, pattern, handler in FIELDS:
         if pattern.search(clean):
             return key, handler

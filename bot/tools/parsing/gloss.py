@@ -78,7 +78,8 @@ def language(text: str) -> str:
 
 def _replace(prose: str, lexicon: Lexicon, words: bool) -> str:
     for pattern, english in lexicon:
-        bounded = rf"(?<!\w)(?:{pattern})(?!\w)" if words else pattern
+        # Whole words, never part of a host, a path or an address ("empresa.com.br").
+        bounded = rf"(?<![\w./@])(?:{pattern})(?![\w/@]|\.\w)" if words else pattern
         prose = re.sub(bounded, english, prose, flags=re.I)
     return prose
 

@@ -44,6 +44,10 @@ _IN_CONTAINER = re.compile(
 )
 _POD_VOLUME = re.compile(r"\bempty\s?dir\b|\bmemory[\s-]backed\b|\btmpfs\b|\bin[\s-]memory\b", re.I)
 
+# The mode said right after one path of a list.
+_LOCAL_MODE = re.compile(
+    r"[`\"']?\s*\(?(?P<mode>read[\s-]?write|read[\s-]?only|rw|ro|writable)\b", re.I
+)
 # Where a host path is mounted in the container: "host `/proc` read-only at `/host/proc`".
 _MOUNTED_AT = re.compile(
     r"[`\"']?\s*(?:\((?:ro|read[\s-]?only)\)\s*)?(?:read[\s-]?only\s+)?(?:(?:mounted|mount it)\s+)?"
@@ -113,9 +117,15 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str)
         return
     if _IN_CONTAINER.match(doc.masked, end) or _POD_VOLUME.search(clause):
         return  # "`/vector-data-dir` in the container", "`/dev/shm` as a memory-backed emptyDir"
-    read_only = bool(_READ_ONLY.search(said)) or bool(
-        (_LOG_PATHS.match(path) or _HOST_ONLY_PATHS.match(path) and "sock" not in path)
-        and _READS.search(said)
+    local = _LOCAL_MODE.match(doc.masked, end)  # "`/var/run` read-write, `/sys` read-only"
+    read_only = (
+        not re.search(r"write|rw", local.group("mode"), re.I)
+        if local
+        else bool(_READ_ONLY.search(said))
+        or bool(
+            (_LOG_PATHS.match(path) or _HOST_ONLY_PATHS.match(path) and "sock" not in path)
+            and _READS.search(said)
+        )
     )
     socket = bool(re.search(r"docker\.sock|containerd\.sock", path))
     if not read_only or socket:

@@ -25,7 +25,7 @@ rs kt cs vue jsx tsx mjs cjs svc local internal localhost lan cluster test inval
 example_com dockerfile gradle pom mod sum tf hcl lua pl swift dart scala clj erl hs ml r jl
 """.split()
 )
-_LABELLED_TLDS = frozenset({"example", "test", "internal", "lan", "local", "home"})
+_LABELLED_TLDS = frozenset({"example", "test", "internal", "lan", "local", "home", "lab"})
 _TECH = frozenset(
     {
         "asp.net",
@@ -71,8 +71,8 @@ _OUTBOUND = re.compile(
 )
 _HOST_LABEL = re.compile(
     r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
-    r"exposed (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|served (?:at|on|from)|"
-    r"public(?:ly)? (?:at|on)|url)(?![\w-])\s*(?:[:=]|is|at|on|of|under|->)?\s*(?:https?://)?"
+    r"expose(?:d|\s+it)? (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|"
+    r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url)(?![\w-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
     r"(?P<raw>[^\s,;()'\"`]+)",
     re.I,
 )
@@ -103,10 +103,17 @@ def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
         draft.host_routes.setdefault(host, draft.focused)
 
 
+_PATH = r"(?:`/[^`\s]*`|(?<![\w.:/-])/[\w.-]*(?:/[\w.*-]+)*)"
 _PATHS = re.compile(
-    r"(?P<paths>`/[^`\s]*`(?:\s*(?:,|and|&|/|or)\s*`/[^`\s]*`)*)(?:\s*\))?\s*"
-    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es)?|is\s+routed|are\s+routed|routes?|→|->|=>|"
+    rf"(?P<paths>{_PATH}(?:\s*(?:,|and|&|/|or)\s*{_PATH})*)(?:\s*\))?\s*"
+    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es|ing)?|is\s+routed|are\s+routed|routes?|→|->|=>|"
     r"points?)\s+(?:to\s+)?(?P<rest>[^.;\n]{0,60})",
+    re.I,
+)
+# "... and everything else to web": the catch-all path.
+_REST = re.compile(
+    r"\b(?:everything|anything|all)\s+else\s+(?:goes\s+|going\s+|is\s+routed\s+)?(?:to|→|->)\s+"
+    r"(?P<rest>[^.;\n]{0,40})",
     re.I,
 )
 
@@ -115,18 +122,26 @@ def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
     """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
     each way of writing a component (a regex alternation) to its name."""
     for match in _PATHS.finditer(text):
-        rest = match.group("rest")
-        target = ""
-        best = len(rest) + 1
-        for pattern, name in names.items():
-            found = re.search(rf"(?<![\w/.-])(?:{pattern})s?(?![\w/]|\.\w)", rest, re.I)
-            if found and found.start() < best:
-                best, target = found.start(), name
+        target = _named_in(match.group("rest"), names)
         if not target:
             continue
-        for path in re.findall(r"`(/[^`\s]*)`", match.group("paths")):
+        for path in re.findall(r"`?(/[^`\s,]*)`?", match.group("paths")):
             path = re.sub(r"/?\*+$", "", path) or "/"
             draft.routes.setdefault(path, target)
+    for match in _REST.finditer(text):
+        target = _named_in(match.group("rest"), names)
+        if target and draft.routes:
+            draft.routes.setdefault("/", target)
+
+
+def _named_in(rest: str, names: dict[str, str]) -> str:
+    """The component the words after "to" name first."""
+    target, best = "", len(rest) + 1
+    for pattern, name in names.items():
+        found = re.search(rf"(?<![\w/.-])(?:{pattern})s?(?![\w/]|\.\w)", rest, re.I)
+        if found and found.start() < best:
+            best, target = found.start(), name
+    return target
 
 
 _KEY_CONTEXT = re.compile(
@@ -163,7 +178,7 @@ _TLDS = frozenset(
     club shop store blog news media social live tv fm works systems solutions services network
     digital agency email host hosting space website zone world today run sh wiki codes tools team
     group company inc ltd llc eu asia local internal lan home corp intranet example test localhost
-    svc cluster private priv arpa onion
+    svc cluster private priv arpa onion lab homelab localdomain
     """.split()
 )
 
@@ -184,6 +199,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             continue
         if host in _TECH or _REGISTRY.search(host) or host.rsplit(".", 1)[-1] in _NOT_TLDS:
             continue
+        if re.search(r"--[\w-]+=$", text[max(0, match.start() - 40) : match.start()]):
+            continue  # "--realm=turn.example.jp": a flag's value, not a name the app is reached by
         if not scheme and not _plausible_tld(host):
             continue  # "`prometheus.exporter.unix`", "`config.alloy`": a component, a file
         if re.match(r"/[\w.-]+[`\"']?\s*[:=]", text[match.end("host") :]):

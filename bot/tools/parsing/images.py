@@ -143,13 +143,19 @@ def pinned_in(text: str, image: Image) -> Image:
     """An image the request names with a version elsewhere ("pin changedetection to
     `ghcr.io/dgtlmoon/changedetection.io:0.47.03`") takes that version over a pasted file's
     untagged or latest one."""
-    if image.digest or image.tag not in ("", "latest"):
+    if image.digest or not _floating(image.tag):
         return image
     path = re.escape(image.repository)
     for match in re.finditer(
         rf"(?<![\w./-])(?:[\w.-]+(?::\d+)?/)?{path}:(?P<tag>[\w][\w.-]*)", text
     ):
         tag = match.group("tag").rstrip(".-")
-        if tag.lower() != "latest" and _TAG_LIKE.search(tag):
+        if not _floating(tag) and _TAG_LIKE.search(tag):
             return image.model_copy(update={"tag": tag})
     return image
+
+
+def _floating(tag: str) -> bool:
+    """A tag that names no version: none, ``latest``, or a variant of it (``latest-postgresql``)."""
+    low = tag.lower()
+    return low in ("", "latest") or low.startswith("latest-") or low.endswith("-latest")

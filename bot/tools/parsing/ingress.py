@@ -63,7 +63,7 @@ _CLASS_WORD = re.compile(
     rf"\b(?P<c>{_CONTROLLERS}|aws load balancer controller|application gateway)(?:[\s-]+ingress|"
     r"[\s-]+controller)\b|\bingress[\s-](?P<d>nginx)\b|"
     rf"\b(?P<f>{_CONTROLLERS})[`\"']?\s+(?:ingress\s*)?class\b|"
-    rf"\bclass(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?)\s*)?[`\"']?(?P<g>{_CONTROLLERS})\b|"
+    rf"\bclass(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?)\s*)?[`\"']?(?P<g>(?:{_CONTROLLERS})(?:-[a-z0-9]+)*)\b|"
     rf"\bingress\s*\(\s*[`\"']?(?P<h>{_CONTROLLERS})\b|"
     r"\b(?P<e>traefik|haproxy|contour|kong|aws alb|alb)\b",
     re.I,
@@ -73,8 +73,8 @@ _INGRESS_PATH = re.compile(
     re.I,
 )
 _ISSUER_NAMED = re.compile(
-    r"\b(?:cluster[\s-]?issuer|issuer|cert-manager\.io/cluster-issuer)\s*(?:[:=]|is|named|"
-    r"called)?\s*[`\"']?(?P<i>[a-z0-9][a-z0-9.-]*)",
+    r"\b(?:cluster[\s-]?issuer|issuer|cert-manager\.io/cluster-issuer)[ \t]*(?:[:=]|is|named|"
+    r"called)?[ \t]*[`\"']?(?P<i>[a-z0-9][a-z0-9.-]*)",
     re.I,
 )
 _ISSUER_TOKEN = re.compile(r"\b(?P<i>letsencrypt(?:-[a-z0-9]+)*)\b", re.I)
@@ -83,14 +83,14 @@ _TLS_SECRET = re.compile(
     r"(?P<s>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
     # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
     r"\b(?:tls|https|ssl|cert-manager|certificates?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
-    r"(?:its\s+|the\s+)?secret\s+(?:name\s*[:=]?\s*|named\s+|called\s+)?[`\"']?"
+    r"(?:its\s+|the\s+)?secret(?:[\s-]+name\s*[:=]?\s*|\s+named\s+|\s+called\s+|\s+)[`\"']?"
     r"(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
     r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,80}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
     r"our\s+)?(?:existing\s+)?(?:kubernetes\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?"
     r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "TLS with our existing wildcard secret `x`", "HTTPS using the secret x"
-    r"\b(?:tls|https|ssl)\s+(?:with|using|from|via)\s+(?:our\s+|the\s+|an?\s+)?(?:existing\s+)?"
+    r"\b(?:tls|https|ssl)\s+(?:with|using|uses|from|via|is|:)\s+(?:our\s+|the\s+|an?\s+)?(?:existing\s+)?"
     r"(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])",
     re.I,
 )

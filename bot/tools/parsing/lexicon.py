@@ -40,7 +40,7 @@ LANGUAGES: tuple[Stack, ...] = (
         "nodejs",
         "",
         _rx(
-            rf"\bnode\.?js\b|\bnode\s?v?\d{{2}}\b|\bnode(?=\s+{_NOUN}\b)|\btypescript\b|\bnpm\b|"
+            rf"\bnode\.?js\b|\bnode\s?v?\d{{2}}\b|(?<![\w-])node(?=\s+(?!agent|exporter)(?:{_NOUN})\b)|\btypescript\b|\bnpm\b|"
             r"\bnode\s+[\w./-]+\.[mc]?js\b|\bpm2\b"
         ),
         3000,

@@ -101,7 +101,9 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
     listed = rf"{one}(?:\s*(?:,|and|&)\s*(?:the\s+)?{one}){more}"
     return bool(
         re.search(
-            rf"\b(?:in|for|on|to|by|of|both)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)", line, re.I
+            rf"\b(?:in|for|on|to|by|of|both|pin|bump|give)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)",
+            line,
+            re.I,
         )
     )
 
@@ -126,6 +128,11 @@ _NOT_COMPONENTS = frozenset(
         "ports",
         "env",
         "environment",
+        "args",
+        "arguments",
+        "command",
+        "cmd",
+        "entrypoint",
         "note",
         "notes",
         "ingress",
@@ -207,8 +214,20 @@ _NOT_COMPONENTS = frozenset(
 )
 
 
+# "**Component 1: `vmsingle`**", "### Service 2 - api": a heading that numbers the app's parts.
+NUMBERED_HEAD = re.compile(
+    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:\*\*|__)?(?:component|workload|process|service|deployment)"
+    r"[ \t]*(?:#?\d+|[A-Z])?[ \t]*(?::|[-\u2014\u2013])[ \t]*(?:\*\*|__|`)*"
+    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*[ \t]*:?[ \t]*$",
+    re.I,
+)
+
+
 def head_component(line: str, known: list[str], listing: bool) -> str:
     """Return the component a heading or list item is about ('' if it is about none)."""
+    numbered = NUMBERED_HEAD.match(line)
+    if numbered and dns_name(numbered.group("name"), 30) not in _NOT_COMPONENTS:
+        return dns_name(numbered.group("name"), 30)
     match = _HEAD_NAME.match(line)
     if not match:
         return ""

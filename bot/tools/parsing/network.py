@@ -31,18 +31,19 @@ _FIRST = rf"`?:?\d{{1,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"
 _MORE = rf"`?:?\d{{2,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"  # "port 3000, 2-10 replicas": not 2
 _PORT_LIST = re.compile(
     rf"\b(?:container\s+|http\s+|app\s+|service\s+|target\s+)?ports?\b(?:\s+numbers?)?\s*"
-    rf"(?:is|are|=|:|of|on|at|#)?\s*(?P<list>{_FIRST}(?:\s*(?:,|and|&|\+|/)?\s*{_MORE})*)",
+    rf"(?:is|are|=|:|of|on|at|#)?\s*\(?(?P<list>{_FIRST}(?:\s*(?:,|and|&|\+|/)?\s*{_MORE})*)",
     re.I,
 )
 _NAMES = "|".join(sorted(PORT_WORDS, key=len, reverse=True))
 _NAMED = re.compile(
     rf"\b(?P<name>{_NAMES})\b\s*(?:traffic\s+|endpoint\s+|server\s+|api\s+)?(?:port\s*)?"
     r"(?:on|at|:|=|is|via)?\s*(?:port\s*)?:?(?P<n>\d{2,6})\b(?:/(?P<proto>tcp|udp))?(?!\.\d|%)"
-    r"(?P<both>\s+(?:tcp|udp)\s+(?:and|&|\+|/)\s+(?:tcp|udp)\b)?",
+    r"(?P<both>\s+(?:tcp|udp)\s*(?:and|&|\+|/)\s*(?:tcp|udp)\b)?",
     re.I,
 )
 _VERB = re.compile(
-    r"\b(?:listens?|listening|serves?|serving|exposes?|exposing|bound|binds?|binding|accepts?"
+    r"\b(?:listens?|listening|serves?|serving|exposes?|exposing|bound|binds?|binding|carry|"
+    r"carries|carrying|(?:service|svc)\s+with|accepts?"
     r"(?: connections)?)\s+(?:\w+\s+)?(?:on|at|to)?\s*(?:port\s*)?(?:0\.0\.0\.0|localhost|"
     r"127\.0\.0\.1)?:?(?P<n>\d{2,5})\b(?:/(?P<proto>tcp|udp))?(?!\.\d|%|\s*(?:replicas|pods|"
     r"users|requests|rps|ms|mb|gb|gi|mi|minutes|seconds))",
@@ -75,18 +76,25 @@ def _port_name(word: str) -> str:
 def _owner(doc: Doc, pos: int) -> str:
     """Return the backing service or sidecar a port number next to ``pos`` belongs to."""
     clause = doc.clause_at(pos)
-    before = doc.text[max(clause.start, pos - 30) : pos]
+    before = doc.text[max(clause.start, pos - 40) : pos]
     for backing in DEPENDENCIES:
         if backing.pattern.search(before):
             return backing.kind
-    if re.search(
-        r"sidecar|init[\s-]?container|\bproxy\b", doc.text[clause.start : clause.end], re.I
+    said_before = doc.text[clause.start : pos]
+    if re.search(r"sidecar|init[\s-]?container", doc.text[clause.start : clause.end], re.I) or (
+        re.search(r"\bproxy\b", said_before, re.I)  # "It listens on 9000 behind the proxy"
     ):
         return "a sidecar"
+    if re.search(
+        r"\b(?:relay|mail\s?server|smtp\s+(?:server|host)|upstream|reachable)\b", said_before, re.I
+    ):
+        return "a service the app reaches"  # "an SMTP relay reachable at `smtp...` port 25"
     return ""
 
 
 def _add(doc: Doc, draft: Draft, pos: int, number: int, name: str = "", proto: str = "") -> None:
+    if re.search(r"--[\w-]*=?$", doc.text[max(0, pos - 30) : pos]):
+        return  # "--min-port=49160": a flag of the command, not a port the container opens
     owner = _owner(doc, pos)
     if owner:
         draft.note(f"port {number} belongs to {owner}, not to the application")
@@ -99,7 +107,7 @@ def _add(doc: Doc, draft: Draft, pos: int, number: int, name: str = "", proto: s
 
 # "Listens on 4180 (HTTP) and 44180 (metrics)": the ports that follow the first one.
 _AND_MORE = re.compile(
-    r"\s*(?:\((?P<first>[^)\n]{1,30})\))?(?P<more>(?:\s*(?:,|and|&)\s*(?:port\s*)?\d{2,5}\b"
+    r"\s*(?:\((?P<first>[^)\n]{1,30})\))?(?P<more>(?:\s*(?:,|and|&|\+)\s*(?:port\s*)?\d{2,5}\b"
     + _NOT_A_PORT
     + r"(?:/(?:tcp|udp))?(?:\s*\([^)\n]{1,30}\))?)+)",
     re.I,
@@ -179,6 +187,17 @@ _HEALTH_PATH = re.compile(
 )
 
 
+_NEAR_PATH = re.compile(r"[^\n;.]{0,40}?(?:https?://[\w.-]+(?::\d+)?|(?<![\w.:/]))(/[\w./-]*)")
+_PROBE_PATH = re.compile(r"\b(?:path|GET)\s+[`\"']?(?P<p>/[\w./-]*)(?=[`\"']?(?:\s|$|[,;]))")
+
+
+def _full_sentence(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` up to its full stop: a semicolon does not end it."""
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    return start, min(ends) if ends else len(text)
+
+
 def read_health(doc: Doc, draft: Draft) -> None:
     """Set the health probe the request describes."""
     text = doc.masked
@@ -188,15 +207,17 @@ def read_health(doc: Doc, draft: Draft) -> None:
         return
     path = ""
     for match in _HEALTH_WORD.finditer(text):
-        near = re.match(
-            r"[^\n;.]{0,40}?(?:https?://[\w.-]+(?::\d+)?|(?<![\w.:/]))(/[\w./-]*)",
-            text[match.end() :],
-        )
+        # Matched in place: "readiness/liveness" has no path after "readiness".
+        near = _NEAR_PATH.match(text, match.end())
         if near:
             path = near.group(1).rstrip(".")
             break
     if not path and (known := _HEALTH_PATH.search(text)):
         path = known.group("p")
+    span = _full_sentence(text, word.start()) if word else None
+    said = text[span[0] : span[1]] if span else ""
+    if not path and (stated := _PROBE_PATH.search(said)):
+        path = stated.group("p")  # "use path / on that port for the liveness probe"
     sentence = text[max(0, word.start() - 20) : word.start() + 80] if word else ""
     after = text[word.start() : word.start() + 60] if word else ""
     kind: ProbeKind = "http"
@@ -207,9 +228,11 @@ def read_health(doc: Doc, draft: Draft) -> None:
     elif not path:
         return
     port = re.search(r"\bport\s+(\d{2,5})\b", after)
-    draft.target.health = Probe(
-        kind=kind,
-        path=path or "/",
-        port=port.group(1) if port else "",
-        command=[],
-    )
+    number = port.group(1) if port else ""
+    that_port = re.search(r"\b(?:that|this|the same)\s+port\b", said)
+    if not number and span and that_port:
+        # "The health_check extension listens on 13133; use path / on that port"
+        before = text[max(0, span[0] - 150) : span[0] + that_port.start()]
+        earlier = re.findall(r"\b(\d{4,5})\b", before)
+        number = earlier[-1] if earlier else ""
+    draft.target.health = Probe(kind=kind, path=path or "/", port=number, command=[])

@@ -90,7 +90,17 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
     if chosen is not None and draft.target.image is None:
         draft.target.image = with_stated_version(doc.text, chosen.image)
     if draft.target.image is not None:
-        draft.set_name(draft.target.image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
+        draft.set_name(_product(doc.text, draft.target.image.repository), RANK_IMAGE)
+
+
+def _product(text: str, repository: str) -> str:
+    """The name an image gives the app: its repository's last part, or the product the request
+    calls it by when that part only adds a role to it ("ClickHouse", clickhouse-server)."""
+    last = repository.rsplit("/", 1)[-1]
+    stem = re.fullmatch(r"(?P<p>[a-z][a-z0-9]+)-(?:server|app|service|web|ce|ee|oss)", last)
+    if stem and re.search(rf"(?<![\w/-]){stem.group('p')}(?![\w/-])", text, re.I):
+        return stem.group("p")
+    return last
 
 
 # ----------------------------------------------------------------------------- names

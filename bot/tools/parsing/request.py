@@ -17,33 +17,36 @@ from bot.tools.models import Volume
 from bot.tools.parsing import (
     catalogue,
     compose,
+    described,
     hosts,
     issue_form,
     mentions,
+    secret_keys,
     secret_links,
     segments,
     stack,
     wiring,
 )
-from bot.tools.parsing.context import without_attempts, without_logs
+from bot.tools.parsing.context import quoted_last, without_attempts, without_logs
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.fields import apply_field, field_for
 from bot.tools.parsing.gloss import gloss
 from bot.tools.parsing.images import pinned_in
 from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
-from bot.tools.parsing.prose import read_prose
+from bot.tools.parsing.prose import read_description, read_prose
 from bot.tools.parsing.secrets import REDACTED, redact_secrets
 from bot.tools.parsing.tables import tables_as_lines
-from bot.tools.parsing.text import dns_name, in_code_span, normalize, unwrap
+from bot.tools.parsing.text import Doc, dns_name, in_code_span, kebab, normalize, unwrap
 
 
 def read(user_input: str) -> tuple[Draft, int]:
     """Gather the facts of ``user_input``; return them with the number of secrets redacted."""
     redacted, _ = redact_secrets(user_input)
+    redacted = quoted_last(redacted)
     # Every marker is a pasted value, whether redacted now or before (the graph's request is
     # redacted on the way in): each one must be rotated.
     count = redacted.count(REDACTED)
-    draft = Draft()
+    draft = Draft(named_secrets=secret_keys.named_secrets(redacted))
     docs, rest = compose.extract(redacted)
     known = compose.variables(redacted) if docs else {}
     files = compose.env_files(redacted) if docs else {}
@@ -66,6 +69,8 @@ def read(user_input: str) -> tuple[Draft, int]:
         for label, value in pairs:
             apply_field(label, value, draft)
     _read_parts(text, draft, before, had)
+    described.fill(text, draft)
+    wiring.derived_connections(text, draft)
     for c in [draft.main, *draft.components.values()]:
         c.image = pinned_in(text, c.image) if c.image is not None else None
     wiring.read_config_sources(text, draft)
@@ -90,28 +95,39 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     request's text was read."""
     known = [name for name in draft.components]
     reading = segments.read(text, known, draft.component)
+    draft.component = draft.component or reading.main
     if not draft.component and len(reading.listed) >= 2:
         # A list of the app's processes: the first is the main one. One workload introduced
         # on its own ("a CronJob called `state-compressor`:") is a further one.
         draft.component = reading.listed[0]
+    # The request's first sentence describes the app, whichever workload it names.
+    read_description(Doc(unwrap(text)), draft)
     general = list(text)
     for segment in reading.segments:
         for i in range(segment.start, min(segment.end, len(general))):
             if general[i] != "\n":
                 general[i] = " "
-    read_prose(unwrap("".join(general)), draft)
+    # A component named like a kind of workload is a reference to it wherever it is named
+    # ("shared by web, cron and seeder", "- `cron`: a long-running process"), not a CronJob.
+    kind_named = [n for n in [*reading.introduced, *reading.listed] if _KIND_NAME.search(n)]
+    others = [n for n in kind_named if n != draft.component]
+    read_prose(unwrap(_unnamed("".join(general), others)), draft)
     said = _settings(draft.main, before)
     # Said of the app as a whole: the CronJob settings, and scratch space ("both schedules are in
     # Europe/Amsterdam", "an emptyDir at /cache") hold for every workload of its image.
     common_cron = dict(draft.main.cron)
     scratch = [v for v in draft.main.volumes if not v.persistent and v.mount_path not in had]
-    known_names = [*draft.components, *({draft.component} - {""})]
+    known_names = list(dict.fromkeys([*draft.components, *({draft.component} - {""}), *kind_named]))
     for segment in reading.segments:
         for name in segment.names:
             with draft.focus(name) as c:
                 read_prose(unwrap(_unnamed(segment.text, known_names)), draft, whole=False)
                 if _SAME_VOLUMES.search(segment.text) and name != draft.component:
                     _mount_main_volumes(draft, c)
+                if _SAME_CONFIG.search(segment.text) and name != draft.component:
+                    c.config_mounts += [
+                        m for m in draft.main.config_mounts if m not in c.config_mounts
+                    ]
     for name, command in reading.commands.items():
         with draft.focus(name) as c:
             if not (c.command or c.args):
@@ -137,6 +153,10 @@ _SAME_VOLUMES = re.compile(
 )
 
 
+# "(the same ConfigMap mounted)": the main workload's configuration files, here too.
+_SAME_CONFIG = re.compile(r"\bsame\s+config\s?maps?\b", re.I)
+
+
 def _mount_main_volumes(draft: Draft, c: Any) -> None:
     for volume in draft.main.volumes:
         if volume.persistent and not any(v.mount_path == volume.mount_path for v in c.volumes):
@@ -146,12 +166,15 @@ def _mount_main_volumes(draft: Draft, c: Any) -> None:
 def _unnamed(text: str, names: list[str]) -> str:
     """Blank the components' names in a part of the request: "the `cron` container" names a
     workload, it does not ask for a CronJob."""
+    if not names:
+        return text
     pattern = "|".join(mentions.alias_pattern(name) for name in names)
 
     def blank(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 30) : match.start()]
-        if _OBJECT_NAMED.search(before):
-            return match.group(0)  # "the Secret `open-webui`" names a Secret, not the workload
+        if _OBJECT_NAMED.search(before) or _RUN_VERB.search(before) or _VALUE_OF.search(before):
+            # "the Secret `open-webui`" names a Secret, "runs `mailer`" a command: not the workload
+            return match.group(0)
         word = match.group(0)
         if word.startswith("`") != word.endswith("`") or (
             not word.startswith("`") and in_code_span(text, match.start())
@@ -162,6 +185,9 @@ def _unnamed(text: str, names: list[str]) -> str:
     return re.sub(rf"(?<![\w/.-])`?(?:{pattern})`?(?![\w/-]|\.\w)", blank, text, flags=re.I)
 
 
+_KIND_NAME = re.compile(r"(?:^|-)(?:cron|cronjob|jobs?|daemon)(?:-|$)")
+_VALUE_OF = re.compile(r"[=:]\s*['\"]?$")  # "LEAN_DB_DATABASE = 'leantime'": a value
+_RUN_VERB = re.compile(r"\b(?:runs?|running|command|cmd|executes?)\s*[:=]?\s*$", re.I)
 _OBJECT_NAMED = re.compile(
     r"\b(?:secret|config\s?map|claim|pvc|service\s?account|issuer|class)\s+(?:named\s+|called\s+)?$",
     re.I,
@@ -276,8 +302,21 @@ def _shared_volumes(draft: Draft) -> None:
                 )
 
 
+def _one_named_secret(draft: Draft) -> None:
+    """A variable given its key but no Secret reads the one Secret the request names."""
+    if len(draft.named_secrets) != 1:
+        return
+    (only,) = draft.named_secrets
+    for c in [draft.main, *draft.components.values()]:
+        for ref in c.secrets.values():
+            if not ref.secret_name and ref.key != kebab(ref.env):
+                ref.secret_name = only
+
+
 def finish(draft: Draft) -> None:
     """Apply the rules that need every fact: the app is not its own dependency, a fallback name."""
+    wiring.named_hosts(draft)
+    _one_named_secret(draft)
     secret_links.referenced_secrets(draft)
     secret_links.password_variables(draft)
     secret_links.link_passwords(draft)
@@ -297,5 +336,14 @@ def finish(draft: Draft) -> None:
     for c in [main, *draft.components.values()]:
         if c.workload in ("CronJob", "Job") and c.app_type in ("", "api", "web", "worker"):
             c.app_type = "job"
+        # "mount it at /conf and start with `--config=/conf/config.yaml`": a file of the mount.
+        mounted = [m.mount_path.rstrip("/") + "/" for m in [*c.config_mounts, *c.secret_mounts]]
+        hosted = {m.mount_path for m in c.host_mounts}  # the node's own directory is mounted
+        c.volumes = [
+            v
+            for v in c.volumes
+            if not any((v.mount_path.rstrip("/") + "/").startswith(m) for m in mounted)
+            and v.mount_path not in hosted
+        ]
     if not draft.name and (main.framework or main.language or main.app_type):
         draft.name = dns_name(f"{main.framework or main.language or main.app_type}-app")

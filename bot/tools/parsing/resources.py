@@ -35,7 +35,10 @@ _LIMIT = re.compile(
     re.I,
 )
 _REQUEST = re.compile(r"\brequests?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I)
-_CLAUSE = re.compile(r",\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+|\s+[·•]\s+", re.I)
+_CLAUSE = re.compile(
+    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+|\s+[·•]\s+",
+    re.I,
+)
 
 
 # "cpu 1", "cpu: 500m": a number labelled CPU, without a unit.
@@ -70,7 +73,7 @@ _OBSERVED = re.compile(
 )
 # "The mini PC `nuc-01` has 32GB": what a machine has, not what to give the app.
 _MACHINE_HAS = re.compile(
-    r"\b(?:pc|node|machine|box|server|host|nas|vm|nuc|laptop|workstation)\b[^.;]{0,24}?"
+    r"(?<![/\w.-])(?:pc|node|machine|box|server|host|nas|vm|nuc|laptop|workstation)(?![/\w-])[^.;]{0,24}?"
     r"\b(?:has|have|with)\s+(?:only\s+|about\s+|around\s+)?$",
     re.I,
 )

@@ -26,7 +26,7 @@ _FIELD = rf"(?:[\d*?]+(?:[-/][\d]+)*|{_NAMES}(?:-{_NAMES})?)(?:,(?:[\d*?]+(?:[-/
 CRON = re.compile(rf"(?<![\w*/,-])(?P<expr>{_FIELD}(?:[ \t]+{_FIELD}){{4}})(?![\w*/,-])", re.I)
 _LABELLED = re.compile(
     r"\b(?:schedule|cron(?:\s+expression)?|crontab)\b\s*(?:[:=]|is|of)?\s*[`\"']?"
-    r"(?P<raw>(?:CRON_TZ=\S+\s+|TZ=\S+\s+)?[\d*?/,-]+(?:[ \t]+[\w*?/,-]+)*)",
+    r"(?P<raw>(?:CRON_TZ=\S+\s+|TZ=\S+\s+)?[\d*][\d*?/,-]*(?:[ \t]+[\w*?/,-]+)*)",
     re.I,
 )
 _DAYS = {
@@ -91,8 +91,12 @@ def _weekdays(text: str) -> str:
     days = [
         n
         for day, n in _DAYS.items()
-        if re.search(rf"\b{day}s?\b|\b(?:every|on|each)\s+{day[:3]}\b|\b{day[:3]}-", text)
-    ]
+        if re.search(
+            rf"(?<!last )(?<!next )(?<!this )(?<!past )\b{day}s?\b|"
+            rf"\b(?:every|on|each)\s+{day[:3]}\b|\b{day[:3]}-",
+            text,
+        )
+    ]  # "last Tuesday the box rebooted" is a date, not a schedule
     return ",".join(str(d) for d in days)
 
 

@@ -18,7 +18,10 @@ _SECRET_KEY = re.compile(
     r"`?(?P<env>[A-Z][A-Z0-9_]{2,})`?\s*\(\s*key\s+[`\"']?(?P<key>[\w.-]+)[`\"']?\s*\)|"
     r"`?(?P<env2>[A-Z][A-Z0-9_]{2,})`?\s+(?:from|in)\s+(?:the\s+)?(?:existing\s+)?secret\s+"
     r"[`\"']?(?P<secret2>[a-z0-9][a-z0-9.-]*)[`\"']?\s*(?:,|under|with)?\s*key\s+[`\"']?"
-    r"(?P<key2>[\w.-]+)",
+    r"(?P<key2>[\w.-]+)|"
+    # "WEBPASSWORD from secret pihole-admin/password": the Secret and its key, kubectl-style
+    r"`?(?P<env3>[A-Z][A-Z0-9_]{2,})`?\s+(?:from|in)\s+(?:the\s+)?(?:existing\s+)?secret\s+"
+    r"[`\"']?(?P<secret3>[a-z0-9][a-z0-9.-]*)/(?P<key3>[\w.-]+)",
 )
 # A variable's name; a one-word name counts when it is written as code ("`ADMINPASS`").
 _ENV_NAME_RE = re.compile(rf"(?<![\w$])(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])")
@@ -44,9 +47,9 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     `b`" (in the order of the variables), "with the same key names"."""
     text = doc.text
     for match in _SECRET_KEY.finditer(text):
-        env = match.group("env") or match.group("env2")
-        key = match.group("key") or match.group("key2")
-        c.add_secret(env, match.group("secret2") or "", key)
+        env = match.group("env") or match.group("env2") or match.group("env3")
+        key = match.group("key") or match.group("key2") or match.group("key3")
+        c.add_secret(env, match.group("secret2") or match.group("secret3") or "", key.rstrip("."))
     _arrow_pairs(doc, c)
     _clause_pairs(doc, c)
     _one_secret_key(doc, c)
@@ -110,6 +113,9 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
                 c.add_secret(pair.group("env"), name, pair.group("key"))
 
 
+_FROM_KEY = re.compile(
+    r"`(?P<env>[A-Z][A-Z0-9_]{2,})`\s+from\s+(?:the\s+)?key\s+`(?P<key>[\w.-]+)`", re.I
+)
 _CLAUSE = re.compile(r",\s+(?![^()]*\))|;\s+")
 _THAT_SECRET = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b|\bfrom\s+it\b", re.I)
 
@@ -119,22 +125,40 @@ def _clause_pairs(doc: Doc, c: ComponentDraft) -> None:
     from the secret `s` (keys `b` and `c`), `D=1`": "that secret" is the one (and its key) the
     sentence before named."""
     last: tuple[str, str] = ("", "")
+    only = named_secrets(doc.text)
     for span in doc.sentences:
         sentence = doc.text[span.start : span.end]
+        # "the key storage: ... key `password`": where keys are written as code, a bare word
+        # after "key" is prose.
+        coded = any("`" in m.group("keys") for m in _key_lists(sentence))
         for clause in _CLAUSE.split(sentence):
             envs = list(dict.fromkeys(_ENV_NAME_RE.findall(re.sub(r"`[^`]*=[^`]*`", "", clause))))
             secrets = _secret_names(clause)
-            keys = next((k for m in _key_lists(clause) if (k := _key_names(m))), [])
+            lists = [m for m in _key_lists(clause) if "`" in m.group("keys") or not coded]
+            keys = next((k for m in lists if (k := _key_names(m))), [])
             if len(secrets) == 1 and envs and len(keys) == len(envs):
                 secret = next(iter(secrets))
                 for env, key in zip(envs, keys, strict=True):
                     c.add_secret(env, secret, key)
             elif not secrets and len(envs) == 1 and last[0] and _THAT_SECRET.search(clause):
                 c.add_secret(envs[0], last[0], keys[0] if len(keys) == 1 else last[1])
+            elif not secrets and _FROM_KEY.search(clause):
+                # "There is a secret `leantime-secrets`. ... read `A` from key `a` and `B` from
+                # key `b`": each variable its key, of the one Secret the request names (which
+                # the whole request tells, once every part is read).
+                for m in _FROM_KEY.finditer(clause):
+                    c.add_secret(
+                        m.group("env"), next(iter(only)) if len(only) == 1 else "", m.group("key")
+                    )
         named = _secret_names(sentence)
         if len(named) == 1:
             keys = next((k for m in _key_lists(sentence) if (k := _key_names(m))), [])
             last = (next(iter(named)), keys[0] if len(keys) == 1 else "")
+
+
+def named_secrets(text: str) -> set[str]:
+    """The Secrets a text names for the app's variables (a certificate's Secret is no such)."""
+    return {n for n in _secret_names(text) if not re.search(r"tls|cert", n, re.I)}
 
 
 def _secret_names(sentence: str) -> set[str]:
@@ -198,7 +222,9 @@ def _counted_secrets(doc: Doc, c: ComponentDraft) -> None:
 # "the JWT secret and the DB password live in the Secret `x`": what each value is, then where.
 _DESCRIBED = re.compile(
     r"^\W*(?P<subject>[^`.;:]{3,80}?)\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b"
-    r"[^.;]*?\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    r"[^.;]*?(?:\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "the SMTP password is in `mailgun-smtp`, key `password`"
+    r"\bin\s+`(?P<name2>[a-z0-9][a-z0-9.-]*[a-z0-9])`(?=\s*,?\s*(?:under\s+)?(?:the\s+)?key\b))",
     re.I,
 )
 _SAME = {
@@ -214,8 +240,12 @@ def _described_secrets(doc: Doc, c: ComponentDraft) -> None:
     """Pair values described in words ("the JWT secret", "the DB password") with the
     workload's secret variables whose names say the same (VIKUNJA_SERVICE_JWTSECRET,
     VIKUNJA_DATABASE_PASSWORD), and with the keys listed in that order."""
-    for span in doc.sentences:
-        sentence = doc.text[span.start : span.end]
+    clauses = [
+        part
+        for span in doc.sentences
+        for part in re.split(r";\s+", doc.text[span.start : span.end])
+    ]
+    for sentence in clauses:
         match = _DESCRIBED.search(sentence)
         if not match or _ENV_NAME_RE.search(match.group("subject")):
             continue
@@ -228,7 +258,8 @@ def _described_secrets(doc: Doc, c: ComponentDraft) -> None:
         )
         for i, variable in enumerate(found):
             assert variable is not None
-            c.add_secret(variable, match.group("name"), keys[i] if keys else "")
+            secret = match.group("name") or match.group("name2")
+            c.add_secret(variable, secret, keys[i] if keys else "")
 
 
 def _variable_for(phrase: str, c: ComponentDraft) -> str | None:
@@ -246,14 +277,15 @@ def _variable_for(phrase: str, c: ComponentDraft) -> str | None:
 
 def _key_lists(sentence: str) -> list[re.Match[str]]:
     """The "keys `a` and `b`" lists of a sentence; the word inside a code span ("`KEY`",
-    "`directus-keys`") names a variable or a Secret, not keys."""
+    "`directus-keys`") names a variable or a Secret, not keys. Keys written as code come first:
+    "the key storage: ... key `password`" names one key, not two."""
     found = []
     for word in re.finditer(r"\bkeys?\b", sentence, re.I):
         if not in_code_span(sentence, word.start()):
             listed = _KEYS.match(sentence, word.start())
             if listed:
                 found.append(listed)
-    return found
+    return sorted(found, key=lambda m: "`" not in m.group("keys"))
 
 
 def _key_names(match: re.Match[str]) -> list[str]:

@@ -16,7 +16,7 @@ from bot.tools.parsing.secret_names import is_secret_name
 REDACTED = "[REDACTED]"
 
 _PLACEHOLDER = re.compile(
-    r"^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\*+|x{3,}|\.{3}|-+|~|null|none|"
+    r"^(?:<[^>]*>|\$\{[^}]*\}|\$\([^)]*\)?|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\*+|x{3,}|\.{3}|-+|~|null|none|"
     r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&[\w.-]+|\*[\w.-]+|!!\w+)$",
     re.I,
 )
@@ -56,6 +56,7 @@ def not_a_value(value: str) -> bool:
         or _is_name_like(bare)
         or bare.startswith(("/", "./", "secretKeyRef", "valueFrom"))
         or bare.lower() in _EXAMPLE_VALUES
+        or bool(_EXAMPLE_SHAPE.fullmatch(bare))
         or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
         or bool(_PLAIN_URL.fullmatch(bare))
     )
@@ -65,7 +66,13 @@ def not_a_value(value: str) -> bool:
 # known to everyone, so nothing to rotate. The variable still reads from a Secret in the chart.
 _EXAMPLE_VALUES = frozenset(
     """password passw0rd changeme change-me change_me changeit secret mysecretpassword
-    admin root postgres mysql test default pass""".split()
+    admin root postgres mysql test default pass example""".split()
+)
+# "dbpass", "admin123", "mypassword1": the shapes example values take in docs and compose files.
+_EXAMPLE_SHAPE = re.compile(
+    r"(?:db|admin|user|root|my|app|test|dev|example)?[_-]?(?:pass|passwd|password|pwd|secret)\d{0,4}|"
+    r"(?:admin|root|test|user|demo|guest)\d{1,4}",
+    re.I,
 )
 # A URL with no user or password in it ("MAILER_DSN=smtp://127.0.0.1"): an address.
 _PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s@:/'\"]+(?::\d+)?(?:/[^\s@'\"]*)?", re.I)
@@ -74,7 +81,7 @@ _PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s@:/'\"]+(?::\d+)?(?:/[^\s@'\"]
 def prose_word(value: str) -> bool:
     """Return True when a word after "password is" reads as English rather than a value."""
     low = value.lower().strip("\"'`.,")
-    return low in _STOPWORDS or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", low))
+    return low in _STOPWORDS or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing|ly)", low))
 
 
 def strong_looking(value: str) -> bool:

@@ -97,7 +97,7 @@ _TOKENS = re.compile(
     r")"
 )
 _SLACK_WEBHOOK = re.compile(r"hooks\.slack\.com/(?:services|workflows)/([A-Za-z0-9/_-]+)")
-_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]*:(?P<v>[^\s@'\"]+)@", re.I)
+_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]*):(?P<v>[^\s@'\"]+)@", re.I)
 _BARE_PASSWORD = re.compile(
     r"(?<![\w/:.@-])[A-Za-z_][\w.-]*:(?P<v>[^\s@/:'\"]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
@@ -114,7 +114,7 @@ _INLINE_ASSIGN = re.compile(
 )
 _FLAG = re.compile(
     r"--[\w-]*(?:password|passwd|secret|token|api-?key|private-key|credentials?)"
-    r"(?:=|[ \t]+)(?P<v>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)",
+    r"(?:=|[ \t]+)(?!-)(?P<v>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)",  # "--use-auth-secret --x": a flag
     re.I,
 )
 _PROSE = re.compile(
@@ -280,23 +280,53 @@ def _prose(match: re.Match[str]) -> bool:
 _FULLWIDTH = str.maketrans("\uff1a\uff08\uff09\uff0c\uff1b\uff1d\u3001", ":(),;=,")
 
 
+# "POSTGRES_USER: commafeed" beside "POSTGRES_PASSWORD: commafeed": a project's example
+# credentials repeat its user or database name; nothing secret to rotate.
+_NAMING = re.compile(
+    r"\b[A-Z][A-Z0-9_]*_(?:USER|USERNAME|DB|DATABASE|NAME|DB_NAME)\b\s*[:=]\s*[\"']?(?P<v>[\w.-]+)"
+)
+
+
+_LEET = str.maketrans("4310578@$", "aeiostbas")
+
+
+def _example_of(text: str) -> Callable[[str], bool]:
+    names = {m.group("v").lower() for m in _NAMING.finditer(text)}
+
+    def example(value: str) -> bool:
+        """The user's or database's name as the password, plain or in leetspeak ("k3str4")."""
+        bare = value.strip().strip("\"'`").lower()
+        return bare in names or bare.translate(_LEET) in names
+
+    return example
+
+
 def redact_secrets(text: str) -> tuple[str, int]:
     """Replace every secret value in ``text`` with [REDACTED]; return the text and the count."""
+    example = _example_of(text)
     r = _Redactor(text.translate(_FULLWIDTH))
     r.sub(_PRIVATE_KEY)
     _block_scalars(r)
     _issue_answers(r)
     r.sub(_TOKENS)
     r.sub(_SLACK_WEBHOOK, 1)
-    r.sub(_URL_PASSWORD, "v", keep=lambda m: not_a_value(m.group("v")))
+    # "postgresql://prefect:prefect@postgres": a password that repeats the user is an example
+    r.sub(
+        _URL_PASSWORD,
+        "v",
+        keep=lambda m: (
+            not_a_value(m.group("v"))
+            or m.group("v").lower().translate(_LEET) == m.group("user").lower()
+        ),
+    )
     r.sub(_BARE_PASSWORD, "v", keep=lambda m: m.group(0).lower().startswith("mailto:"))
     r.sub(_FLAG, "v", keep=lambda m: not_a_value(m.group("v")))
     r.sub(
         _DEFAULT, "v", keep=lambda m: not holds_value(m.group("name")) or not_a_value(m.group("v"))
     )
-    r.sub(_LINE_ASSIGN, "v", keep=_assigned)
-    r.sub(_INLINE_ASSIGN, "v", keep=_assigned)
-    r.sub(_PROSE, "v", keep=_prose)
+    r.sub(_LINE_ASSIGN, "v", keep=lambda m: example(m.group("v")) or _assigned(m))
+    r.sub(_INLINE_ASSIGN, "v", keep=lambda m: example(m.group("v")) or _assigned(m))
+    r.sub(_PROSE, "v", keep=lambda m: example(m.group("v")) or _prose(m))
     r.sub(_AS_SECRET, "v", keep=lambda m: not_a_value(m.group("v")) or prose_word(m.group("v")))
     r.sub(
         _CREDENTIAL_PAIR, "v", keep=lambda m: not_a_value(m.group("v")) or prose_word(m.group("v"))

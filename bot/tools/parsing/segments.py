@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.tools.parsing.mentions import (
+    NUMBERED_HEAD,
     count_of,
     for_each,
     head_component,
@@ -27,11 +28,19 @@ from bot.tools.parsing.text import dns_name
 _BULLET = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+")
 # A sentence that introduces a further workload with the command it runs.
 _INTRO = re.compile(
-    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:separate\s+|dedicated\s+|small\s+)?`?"
+    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:(?:separate|dedicated|small|nightly|daily|hourly|"
+    r"weekly|periodic)\s+)*`?"
     r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
-    r"migration job|cron\s?job|clock))\b`?(?:\s+`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
+    r"migration job|cron\s?job|clock))\b`?"
+    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
+    # "a backup CronJob using `altinity/clickhouse-backup:2.6.3` that runs `...`": its image first
+    r"(?:\b(?:using|with|from|on)\s+(?:the\s+)?(?:image\s+)?`[^`\s]+`[^.\n`]{0,30}?)?"
     r"`(?P<cmd>[^`\n]+)`",
     re.I,
+)
+# Words before "CronJob" that say when it runs, not what it is called.
+_WHEN = re.compile(
+    r"^(?:nightly|daily|hourly|weekly|monthly|periodic|scheduled|separate|a|the)$", re.I
 )
 
 
@@ -54,6 +63,7 @@ class Reading:
     listed: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     commands: dict[str, str] = field(default_factory=dict)
+    main: str = ""  # "The tracking server (call that component `server`)": the main one's name
 
 
 # Words that announce a list of the app's workloads, and list items that define one each
@@ -128,7 +138,7 @@ def _items(text: str) -> list[_Item]:
             blank = True
             continue
         bullet = bool(_BULLET.match(line))
-        heading = bool(_HEADING.match(line))
+        heading = bool(_HEADING.match(line) or NUMBERED_HEAD.match(line))
         last = items[-1] if items else None
         joins = (
             last is not None
@@ -151,6 +161,10 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     """Cut ``text`` into segments per component; ``known`` are the components already known."""
     names = list(known)
     reading = Reading()
+    for name in _kind_introductions(text, names, main):
+        names.append(name)
+        reading.introduced.append(name)
+        reading.listed.append(name)
     listing = bool(_LISTING_WORDS.search(text)) or len(_DEFINITIONS.findall(text)) >= 2
     current: list[str] = []
     shared: list[str] = []
@@ -211,11 +225,74 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
         reading.segments += _by_sentence(item, everyone, reading.counts)
     _introductions(text, names, main, reading)
     _named_introductions(text, names, main, reading)
+    _given_names(text, reading)
     return reading
+
+
+# "The server should be a StatefulSet running ...", "The agents are a Deployment of ...".
+_KIND_INTRO = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)\s+"
+    r"(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
+    r"(?:deployment|statefulset|daemonset|cron\s?job|job)\b",
+    re.I | re.M,
+)
+
+
+def _kind_introductions(text: str, names: list[str], main: str) -> list[str]:
+    """Roles that sentences of their own give a workload kind each: two or more of them are
+    the app's components, and what follows each sentence is about that one."""
+    found: list[str] = []
+    for match in _KIND_INTRO.finditer(text):
+        word = match.group("name").lower()
+        name = dns_name(word[:-1] if word.endswith("s") and not word.endswith("ss") else word, 30)
+        if (
+            name
+            and name not in found
+            and name not in names
+            and name != main
+            and name not in ("app", "application", "service", "chart", "it", "whole", "thing")
+        ):
+            found.append(name)
+    return found if len(found) >= 2 else []
+
+
+# "(call that component `server`)", "Call it `backup`.": the name of what was just described.
+_CALL = re.compile(
+    r"\bcall\s+(?:it|that|this|them|the\s+[\w-]+)\s+(?:one\s+|component\s+|workload\s+)?"
+    r"`(?P<name>[a-z][\w-]{0,40})`",
+    re.I,
+)
+
+
+def _given_names(text: str, reading: Reading) -> None:
+    """Name what a "call it `x`" follows: a workload just introduced, else the main one."""
+    for match in _CALL.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        before = [
+            seg
+            for seg in reading.segments
+            if len(seg.names) == 1
+            and seg.names[0] in reading.introduced
+            and seg.start <= match.start() <= seg.end + 3
+        ]
+        if not before:
+            reading.main = reading.main or name
+            continue
+        old = before[-1].names[0]
+        if name == old or name in reading.introduced:
+            continue
+        reading.introduced[reading.introduced.index(old)] = name
+        for seg in reading.segments:
+            seg.names = [name if n == old else n for n in seg.names]
+        if old in reading.commands:
+            reading.commands[name] = reading.commands.pop(old)
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
+
+
+_PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
 
 
 def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[Segment]:
@@ -229,6 +306,9 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
         pos = at + len(sentence)
         start = item.start + at
         mentioned = mentions(sentence, names)
+        if topic and _PRONOUN.match(sentence):
+            # "It serves HTTP on 8000 and gRPC for the agents": still the one before.
+            mentioned = topic
         if len(mentioned) == 1:
             topic = [mentioned[0]]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
@@ -258,8 +338,10 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
         role = match.group("role")
         named = "-" in role and " " not in role  # "a `db-migrate` Job": the name it is given
         name = dns_name(role, 30) if named else role_name(role) or dns_name(role, 30)
-        if re.search(r"cron", match.group("role"), re.I):
-            name = "cron"
+        if re.search(r"cron", role, re.I):
+            first = role.split()[0] if " " in role else ""
+            # "a backup CronJob" is called backup; "a nightly cron job" is the app's cron
+            name = dns_name(first, 30) if first and not _WHEN.match(first) else "cron"
         if match.group("label"):
             name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
         if not name or name == main or _not_an_introduction(text, match):
@@ -277,7 +359,7 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
 
 # "as a CronJob called `state-compressor`:" and the list under it: a further, named workload.
 _NAMED_INTRO = re.compile(
-    r"\b(?:as\s+)?an?\s+(?:separate\s+|dedicated\s+)?(?:cron\s?job|job|deployment|statefulset|"
+    r"\b(?:as\s+)?an?\s+(?:[a-z][\w-]*\s+){0,3}?(?:cron\s?job|job|deployment|statefulset|"
     r"daemonset|worker)\s+(?:called|named)\s+`(?P<name>[a-z][\w-]{0,40})`(?P<colon>[ \t]*:)?",
     re.I,
 )
@@ -294,6 +376,9 @@ def _named_introductions(text: str, names: list[str], main: str, reading: Readin
         start = match.start()
         sentence_end = text.find(".", match.end())
         end = len(text) if sentence_end < 0 else sentence_end
+        # "..., and then the Deployment itself only runs `x`": the sentence moves on.
+        turn = re.compile(r",?\s+and\s+then\b|;\s").search(text, match.end(), end)
+        end = turn.start() if turn else end
         if match.group("colon"):
             end = _list_end(text, match.end())
         reading.segments.append(Segment([name], text[start:end], start, end))

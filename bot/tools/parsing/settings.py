@@ -39,7 +39,8 @@ _ASSIGN = re.compile(
     r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9]+_[A-Za-z0-9_]*[A-Za-z0-9]|"
     r"[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9_]*?__[\w]+)"
     # "SCOPES=openid,email,profile" keeps its commas; "A=1,B=2" is two settings.
-    r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
+    r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]|"  # a JSON list as written
+    r"[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
 )
 # "`MAIL_FROM=Wekan Notificaciones <noreply@ejemplo.es>`": one setting, to the closing backtick.
 _CODE_ENV = re.compile(r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`")
@@ -48,6 +49,21 @@ _COLON = re.compile(
     r"(?P<value>[^\n]*?)[ \t]*$",
     re.M,
 )
+# "TZ, which should be America/Chicago", "PUID and PGID (both 1000 for me)": a value said
+# in words after the variable's name.
+_SHOULD_BE = re.compile(
+    r"(?<![\w$-])`?(?P<name>[A-Z][A-Z0-9_]{1,})`?,?\s+(?:which\s+|that\s+)?(?:should|must|needs?\s+to)"
+    r"\s+be\s+(?:set\s+to\s+)?(?P<value>`[^`\n]+`|[^\s,;]+)"
+)
+_BOTH = re.compile(
+    r"(?<![\w$-])`?(?P<a>[A-Z][A-Z0-9_]{2,})`?\s+and\s+`?(?P<b>[A-Z][A-Z0-9_]{2,})`?\s*"
+    r"\(\s*both\s+(?:set\s+to\s+|are\s+)?(?P<value>[\w./:-]+)[^)\n]{0,20}\)"
+)
+# "PUID/PGID 1000": two variables, one value.
+_PAIR = re.compile(
+    r"(?<![\w$/-])`?(?P<a>[A-Z][A-Z0-9]{2,}(?:_[A-Z0-9]+)*)/(?P<b>[A-Z][A-Z0-9]{2,}(?:_[A-Z0-9]+)*)"
+    r"(?![\w/])`?\s*(?:=|:|are|both)?\s*(?P<value>\d+\b|`[^`\n]+`)"
+)
 _SET_TO = re.compile(r"\bset\s+(?P<name>[A-Z][A-Z0-9_]+)\s+to\s+(?P<value>\"[^\"\n]*\"|\S+)")
 _UPPER_NAME = re.compile(rf"(?<![\w.$-])(?:{ENV_VAR}|[A-Z][A-Z0-9]{{5,}})\b")
 _CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
@@ -55,7 +71,7 @@ _SECRET_SOURCE = re.compile(
     r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
     r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:create|created|manage|keep|own)"
-    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*:\s*|named\s+|called\s+|"
+    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*[:,]\s*|named\s+|called\s+|"
     r"(?:that|which)\s+already\s+exists?,?\s+)?"
     r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
     r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
@@ -109,6 +125,28 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             if not any(s <= match.start() < e for s, e in spans):
                 draft.target.add_env(match.group("name"), _clean(match.group("value")))
                 spans.append((match.start(), match.end()))
+    for match in _SHOULD_BE.finditer(text):
+        value = _clean(match.group("value")).rstrip(".,;)")
+        if (
+            re.search(r"[\d/.:]|^(?:true|false|yes|no)$", value, re.I)
+            and not any(s <= match.start() < e for s, e in spans)
+            and match.group("name") not in _NOT_ENV
+        ):
+            draft.target.add_env(match.group("name"), value)
+            spans.append((match.start(), match.end()))
+    for match in _BOTH.finditer(text):
+        if not any(s <= match.start() < e for s, e in spans):
+            for name in (match.group("a"), match.group("b")):
+                draft.target.add_env(name, _clean(match.group("value")))
+            spans.append((match.start(), match.end()))
+    for match in _PAIR.finditer(text):
+        coded = text[match.start()] == "`"
+        if not coded and min(len(match.group("a")), len(match.group("b"))) < 4:
+            continue  # "runs as UID/GID 1000" says who it runs as, not two variables
+        if not any(s <= match.start() < e for s, e in spans):
+            for name in (match.group("a"), match.group("b")):
+                draft.target.add_env(name, _clean(match.group("value")))
+            spans.append((match.start(), match.end()))
     spans += _code_assignments(doc, draft, spans)
     for start, end in spans:
         doc.mask(start, end)
@@ -228,6 +266,8 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
         name = match.group(0)
         if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
             continue
+        if draft.target.env.get(name) and not is_secret_name(name):
+            continue  # "`QDB_PG_USER=ingest`": given a value, whatever a sentence says near it
         span = doc.sentence_at(match.start())
         sentence = text[span.start : span.end]
         start, end = _clause_around(sentence, match.start() - span.start)

@@ -70,7 +70,15 @@ _BUNDLED = re.compile(
     re.I,
 )
 # "we don't have a shared Redis", "no managed Postgres here": no outside one, so the chart's.
-_NO_OUTSIDE_ONE = re.compile(r"\b(?:shared|existing|managed|external|central|hosted)\b", re.I)
+# "no shared Postgres", "I don't want to share the big Redis the checkout team owns": not
+# someone else's instance, so one of the chart's own.
+_NO_OUTSIDE_ONE = re.compile(
+    r"\b(?:shared|existing|managed|external|central|hosted|share|reuse)\b", re.I
+)
+_DROPPED = re.compile(
+    r"\b(?:we|I)\s+(?:have\s+|'ve\s+)?(?:dropped|removed|ditched|cut|left\s+out)\b[^.;:\n]{0,100}$",
+    re.I,
+)
 _BACKUP = re.compile(r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b", re.I)
 _PURPOSE = re.compile(
     r"^\s*(?:v?\d[\d.]*\s*)?(?:\([^)]*\)\s*)?(?:for|as)\s+(?:an?\s+|the\s+|its\s+)?"
@@ -179,7 +187,11 @@ def read_env_cues(draft: Draft) -> None:
 def app_type_from_words(doc: Doc, draft: Draft) -> str:
     """Return the app type the request's nouns suggest ('' when they say nothing)."""
     text = doc.masked
-    hits = {kind: bool(re.search(pattern, text, re.I)) for kind, pattern in _APP_WORDS}
+    # "Not using the Altinity operator" says nothing of what the app is.
+    hits = {
+        kind: any(not negated(text, m.start()) for m in re.finditer(pattern, text, re.I))
+        for kind, pattern in _APP_WORDS
+    }
     if hits["frontend"]:
         return "frontend"
     if hits["worker"] and not (hits["api"] or hits["web"] or draft.hosts or draft.ingress):
@@ -215,7 +227,7 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
         for match in backing.pattern.finditer(doc.masked):
             if re.match(
                 r"-?\s?(?:like|compatible|style|alike|ui|console|exporter|dashboard|commander|"
-                r"insight|admin)\b",
+                r"insight|admin|wire|protocol|api\s+compatible|dialect|clients?)\b",
                 doc.masked[match.end() :],
                 re.I,
             ):
@@ -223,6 +235,9 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             if "/" in doc.masked[max(0, match.start() - 1) : match.end() + 1]:
                 continue  # a path segment ("/var/lib/mysql") names a directory
             no_outside_one = False
+            if _DROPPED.search(doc.masked[doc.sentence_at(match.start()).start : match.start()]):
+                draft.not_dependencies.add(backing.kind)  # "we dropped ... the mysql profile"
+                break
             if negated(doc.masked, match.start()):
                 no_outside_one = bool(
                     _NO_OUTSIDE_ONE.search(doc.masked[max(0, match.start() - 24) : match.start()])
@@ -233,7 +248,10 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             after = doc.masked[match.end() : match.end() + 60]
             version = re.match(
                 r"[\s:v-]*(\d{1,2}(?:\.\d+){0,2})\b(?!\s*(?:replicas|pods|gi|mi|%))|"
-                r"[^.;\n]{0,60}?,\s*version\s+(\d{1,2}(?:\.\d+){0,2})\b",  # "..., version 16"
+                # "bundle postgres but pin it to 16"
+                r"[^.;\n]{0,30}?\bpin(?:ned)?\s+(?:it\s+)?(?:to|at)\s+v?(\d{1,2}(?:\.\d+){0,2})\b|"
+                # "..., version 16", "bundled in the chart, but version 16 rather than latest"
+                r"[^.;\n]{0,60}?,\s*(?:but\s+|and\s+)?(?:on\s+)?version\s+(\d{1,2}(?:\.\d+){0,2})\b",
                 after,
                 re.I,
             )
@@ -253,7 +271,7 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 or (_NOT_THE_CHARTS.search(said) and _only(said))
             ):
                 external.add(backing.kind)
-            stated = (version.group(1) or version.group(2)) if version else ""
+            stated = next((g for g in version.groups() if g), "") if version else ""
             draft.add_dependency(backing.kind, stated, purpose)
     for kind in draft.not_dependencies:
         draft.dependencies.pop(kind, None)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.tools.models import Volume
 from bot.tools.parsing.draft import ComponentDraft, Draft
-from bot.tools.parsing.text import Doc, dns_name, negated
+from bot.tools.parsing.text import Doc, Span, dns_name, negated
 
 STORAGE = re.compile(
     r"\b(?:storage|volumes?|disks?|pvcs?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
@@ -23,8 +23,8 @@ STORAGE = re.compile(
     re.I,
 )
 _EPHEMERAL = re.compile(
-    r"\bemptydir\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|"
-    r"\bnot persistent\b|\bnon-persistent\b",
+    r"\bemptydir\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|\bthrow-?away\b|"
+    r"\bdisposable\b|\bnot persistent\b|\bnon-persistent\b|\bdoes(?:n't| not) need to persist\b",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r",\s+(?:and\s+|while\s+|but\s+)?|;\s+|\s+while\s+")
@@ -56,8 +56,8 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             or bool(lead(text, span.start))
         )
         topic = paths or (topic if follows else [])
-        if not (STORAGE.search(sentence) or sized):
-            continue
+        if not (STORAGE.search(sentence) or sized or paths and _EPHEMERAL.search(sentence)):
+            continue  # "staticfiles (`/opt/recipes/staticfiles`) can be throwaway" is storage
         if not paths and sized:
             paths = [
                 (pos, path.rstrip("/"))
@@ -95,19 +95,30 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                     range(len(here)),
                     key=lambda i: (
                         _bracket(text, span.start, span.end, here[i][0]) != group,
+                        _apart(text, pos, pos + len(path), here[i][0]),
                         abs(here[i][0] - pos),
                     ),
                 )
                 size = here[index][1]
                 used.add(here[index][0])
             _add(draft, path, size, sentence, ephemeral)
+    for span in doc.sentences:
+        said = text[span.start : span.end]
+        if _EPHEMERAL.search(said) and not _paths(said, span.start) and not _sizes_in(span, sizes):
+            # "Logs can just be an emptyDir": the volume the sentence names, not kept.
+            named = _named_volume(draft, said.split(",")[0], "")
+            if named is not None and not named.size:
+                named.persistent = False
     for pos, quantity in sizes:
         if pos not in used:
             span = doc.sentence_at(pos)
             sentence = text[span.start : span.end]
             if re.search(r"\bdefault\s*(?:of\s+|is\s+)?$", text[max(0, pos - 20) : pos], re.I):
                 continue  # "(the default 64M breaks NCCL)": what is there now, not a request
-            known = _named_volume(draft, sentence)
+            clause = re.split(r"[,;:(]\s", text[span.start : pos])[-1]
+            known = _named_volume(draft, clause, quantity) or _named_volume(
+                draft, sentence, quantity
+            )
             if known is not None:
                 known.size = known.size or quantity
                 # "... so it needs a ReadWriteMany volume:\n 100Gi on `cephfs`" reads on.
@@ -119,6 +130,18 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+
+
+def _apart(text: str, start: int, end: int, size: int) -> bool:
+    """Whether a list break parts a path from a size: "`/a` 5Gi and `/b` 1Gi"."""
+    between = text[end:size] if size >= end else text[size:start]
+    return bool(
+        re.search(r",|;|\band\b", re.sub(r"^\s*\S+", "", between) if size < start else between)
+    )
+
+
+def _sizes_in(span: Span, sizes: list[tuple[int, str]]) -> bool:
+    return any(span.start <= pos < span.end for pos, _ in sizes)
 
 
 def _bracket(text: str, start: int, end: int, pos: int) -> int:
@@ -172,15 +195,29 @@ def volume_words(c: ComponentDraft, clause: str) -> bool:
     return any(_volume_names(v) & words for v in c.volumes if v.persistent)
 
 
-def _named_volume(draft: Draft, sentence: str) -> Volume | None:
+def _named_volume(draft: Draft, sentence: str, quantity: str) -> Volume | None:
     """The volume a size without a path is for: one the sentence names ("uploads volume
-    5Gi" for /var/www/html/storage/upload), else the only persistent one without a size."""
-    open_ = [v for v in draft.target.volumes if v.persistent and not v.size]
+    5Gi" for /var/www/html/storage/upload), else the only persistent one without a size, else
+    the only one of that size (the same volume, said again)."""
+    persistent = [v for v in draft.target.volumes if v.persistent]
     words = _words(sentence)
-    for volume in open_:
-        if (_volume_names(volume) | {volume.name.lower().rstrip("s")}) & words:
-            return volume
-    return open_[0] if len(open_) == 1 else None
+
+    def fit(volume: Volume) -> tuple[int, int]:
+        """Words said of it, then fewer words of its name left unsaid: "userfiles 10Gi" is
+        userfiles, "public userfiles 2Gi" public-userfiles."""
+        said = (_volume_names(volume) | {volume.name.lower().rstrip("s")}) & words
+        own = {p.lower().rstrip("s") for p in re.split(r"[_-]", volume.name) if len(p) > 2}
+        return len(said), -len(own - words)
+
+    # Every volume competes, sized or not: a part read twice names the same one again.
+    ranked = sorted(((fit(v), i) for i, v in enumerate(persistent) if fit(v)[0]), reverse=True)
+    if ranked and (len(ranked) == 1 or ranked[0][0] != ranked[1][0]):
+        return persistent[ranked[0][1]]
+    open_ = [v for v in persistent if not v.size]
+    if len(open_) == 1:
+        return open_[0]
+    same = [v for v in persistent if v.size == quantity]
+    return same[0] if len(same) == 1 and len(persistent) == 1 else None
 
 
 AccessMode = Literal["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"]
@@ -236,7 +273,7 @@ def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> 
 def _class_in(text: str) -> str:
     """The storage class a text names ('' when none)."""
     for match in _STORAGE_CLASS.finditer(text):
-        value = (match.group("c") or match.group("k")).lower()
+        value = (match.group("c") or match.group("k")).lower().rstrip(".")
         if value not in _NOT_CLASSES:
             return value
     return ""

@@ -20,7 +20,8 @@ _PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
 _CONFIGMAP = re.compile(
     r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
     + _NAME
-    + r"[^.\n]{0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?\bmount(?:ed)?\s+"
+    # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
+    + r"(?:[^.\n`]|`[^`\n]*`){0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?\bmount(?:ed)?\s+"
     r"(?:it\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
     + _PATH
     + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
@@ -38,7 +39,7 @@ _SECRET_MOUNT = re.compile(
 )
 _CONNECT = re.compile(
     r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
-    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its)\b|`\s*(?:→|->|=>)\s",
+    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring)\b|`\s*(?:→|->|=>)\s",
     re.I,
 )
 # A variable: a NAME_WITH_PARTS, or one upper-case word written as code ("`HOST`").
@@ -52,8 +53,13 @@ def read_mounts(text: str, c: ComponentDraft) -> None:
         if quoted and f"`{name}`" not in match.group(0):
             name = quoted.group(1)  # "a ConfigMap we already manage, `policy`": the code span
         path = (match.group("path") or match.group("path2")).rstrip(".,")
+        # A file's path ("/var/www/html/LocalSettings.php") mounts one key there: the one
+        # named ("key `LocalSettings.php`"), else the file's own name.
+        key = re.search(r"\bkey\s+`([\w.-]+)`", match.group(0), re.I)
+        file = re.search(r"/[^/]+\.[A-Za-z0-9]{1,5}$", path)
+        sub = (key.group(1) if key else path.rsplit("/", 1)[-1]) if file else ""
         if not any(m.mount_path == path for m in c.config_mounts):
-            c.config_mounts.append(ConfigMount(config_map=name, mount_path=path))
+            c.config_mounts.append(ConfigMount(config_map=name, mount_path=path, sub_path=sub))
     for match in _SECRET_MOUNT.finditer(text):
         path = match.group("path").rstrip(".,")
         known = next((m for m in c.secret_mounts if m.mount_path == path), None)
@@ -199,3 +205,92 @@ def _clause(sentence: str, pos: int) -> str:
     start = sentence.rfind(";", 0, pos) + 1
     end = sentence.find(";", pos)
     return sentence[start : end if end >= 0 else len(sentence)]
+
+
+def named_hosts(draft: Draft) -> None:
+    """``POSTGRES_HOST=db_recipes`` beside a bundled Postgres names the old compose service:
+    the chart's own datastore is that host now, and the user and database set beside it are
+    that datastore's, so both ends agree."""
+    stores = [k for k, d in draft.dependencies.items() if not d.external]
+    for c in [draft.main, *draft.components.values()]:
+        for env, value in list(c.env.items()):
+            if part_of(env) != "host" or not re.fullmatch(r"[a-z][a-z0-9_-]*", value):
+                continue
+            kind = store_for(env, "", stores)
+            if not kind or value == "localhost" or any(x.env == env for x in c.connections):
+                continue
+            c.env.pop(env)
+            c.connections.append(Connection(dependency=kind, env=env, part="host"))
+            dep = draft.dependencies[kind]
+            for other, said in c.env.items():
+                part = part_of(other)
+                if part in ("user", "database") and store_for(other, "", stores) == kind:
+                    setattr(dep, part, getattr(dep, part) or said)
+
+
+# "host and password should come from the bundled postgres", "let the chart generate the
+# postgres password and hand it to PeerTube": the variables are the app's, unnamed.
+_FROM_STORE = re.compile(
+    r"\b(?P<parts>(?:host(?:name)?|password)(?:\s+and\s+(?:host(?:name)?|password))?)\b[^.;]{0,80}?"
+    r"\b(?:come|comes|from|hand|pass|give|generate)\b|\bgenerate\b[^.;]{0,40}?\bpassword\b"
+    r"[^.;]{0,40}?\b(?:hand|pass|give)\b",
+    re.I,
+)
+_SUFFIXES = ("HOSTNAME", "HOST", "PORT", "USERNAME", "USER", "NAME", "DATABASE", "PASSWORD")
+
+
+def derived_connections(text: str, draft: Draft) -> None:
+    """Name the host and password variables a request leaves unnamed after the ones it names:
+    PEERTUBE_DB_HOSTNAME says PEERTUBE_DB_PASSWORD, SFTPGO_DATA_PROVIDER__USERNAME says
+    SFTPGO_DATA_PROVIDER__HOST."""
+    stores = [k for k, d in draft.dependencies.items() if not d.external]
+    for span_text in re.split(r"(?<=[.!?;])\s+|\n", text):
+        said = _FROM_STORE.search(span_text)
+        if not said:
+            continue
+        bundled = re.search(r"\b(?:bundled|in-chart|the\s+chart)\b", span_text, re.I)
+        kinds = [k for k in stores if _mentions_store(span_text, k)] or (
+            stores if len(stores) == 1 and bundled else []
+        )
+        if len(kinds) != 1:
+            continue
+        wanted = (
+            {"password"}
+            if said.group("parts") is None
+            else {
+                "host" if w.startswith("host") else "password"
+                for w in re.findall(r"host(?:name)?|password", said.group("parts"), re.I)
+            }
+        )
+        for c in [draft.main, *draft.components.values()]:
+            _derive(c, kinds[0], wanted)
+
+
+def _derive(c: ComponentDraft, kind: str, wanted: set[str]) -> None:
+    """Add ``wanted`` connections to ``kind`` under the prefix the workload's own variables
+    for that datastore share; nothing when no one prefix stands out."""
+    names = [*c.env, *[x.env for x in c.connections if x.dependency == kind]]
+    votes: dict[str, int] = {}
+    for name in names:
+        suffix = next((x for x in _SUFFIXES if name.upper().endswith(x)), "")
+        prefix = name[: -len(suffix)] if suffix else ""
+        if not prefix.endswith("_"):
+            continue
+        strong = store_for(name, "", [kind]) == kind or _mentions_store(c.env.get(name, ""), kind)
+        if strong or store_for(name, "", [kind]) == "":
+            votes[prefix] = votes.get(prefix, 0) + (10 if strong else 1)
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    if not ranked or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return
+    prefix = ranked[0][0]
+    have = {x.part for x in c.connections if x.dependency == kind}
+    host = (
+        "HOSTNAME"
+        if any(n.startswith(prefix) and n.endswith("HOSTNAME") for n in names)
+        else "HOST"
+    )
+    for part in sorted(wanted - have):
+        env = prefix + (host if part == "host" else "PASSWORD")
+        if env in c.env or env in c.secrets:
+            continue  # named by the request: read where it says
+        c.connections.append(Connection(dependency=kind, env=env, part=part))  # type: ignore[arg-type]

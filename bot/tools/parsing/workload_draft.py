@@ -7,6 +7,7 @@ port above 65535) becomes a note starting with ``INVALID`` for validation to rep
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,13 @@ INVALID = "invalid: "
 
 # Variables that say where the app listens, when no port is stated otherwise.
 _LISTEN_PORT_VARIABLES = ("PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "LISTEN_PORT", "WEB_PORT")
+
+
+# A setting whose value is a configuration holding a password ("KESTRA_CONFIGURATION: |" with
+# "password: k3str4" inside): the whole value belongs in a Secret.
+_HOLDS_CREDENTIAL = re.compile(
+    r"^[ \t]*(?:password|passwd|secret|token|api[_-]?key)[ \t]*:[ \t]*\S", re.I | re.M
+)
 
 
 @dataclass
@@ -137,6 +145,7 @@ class ComponentDraft:
             REDACTED in value
             or REDACTED.strip("[]") == value.strip("[]' \"")
             or (is_secret_name(name) and not value.startswith("/"))
+            or _HOLDS_CREDENTIAL.search(value)
         ):
             self.add_secret(name)
         elif name in self.pasted_env and not pasted and name in self.env:

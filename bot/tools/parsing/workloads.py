@@ -36,7 +36,9 @@ _KINDS: tuple[tuple[WorkloadKind, re.Pattern[str]], ...] = (
         any_of(
             r"\bcron\s?jobs?\b",
             # "its built-in cron", "the internal cron refresh": the app schedules itself.
-            r"(?<!built-in )(?<!builtin )(?<!internal )(?<!its own )(?<!in-app )\bcron\b",
+            # "`./docker/prod/cron`" is a path, not a schedule.
+            r"(?<!built-in )(?<!builtin )(?<!internal )(?<!its own )(?<!in-app )(?<![/.-])\bcron\b"
+            r"(?![/.-]\w)",
             r"\bcrontab\b",
             r"\bscheduled (?:job|task|batch)s?\b",
         ),
@@ -201,15 +203,25 @@ def _images_in(images: list[Found], start: int, end: int, taken: set[int]) -> Im
     return None
 
 
+_DROPPED = re.compile(
+    r"\b(?:drop(?:ping)?|remov(?:e|ing)|ditch(?:ing)?|get(?:ting)?\s+rid\s+of|skip(?:ping)?|"
+    r"lose|losing)\s+(?:the\s+|that\s+|our\s+)?(?P<what>[\w-]+)\s+side[\s-]?cars?\b",
+    re.I,
+)
+
+
 def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -> None:
     """Add sidecars named in the request, each with the image written next to it."""
     text = doc.masked
     seen: set[str] = set()
+    dropped = {m.group("what").lower() for m in _DROPPED.finditer(text)}
     for match in _SIDECAR.finditer(text):
         if negated(text, match.start()):
             continue
         start, end = _segment(text, match.start(), match.end())
         window = text[start:end]
+        if dropped & {w.lower() for w in re.findall(r"[\w-]+", text[start : match.start()])}:
+            continue  # "I'm dropping the nginx sidecar": said of one the old setup had
         mesh = _MESH.search(window)
         if mesh:
             draft.note(

@@ -117,6 +117,8 @@ def _secret_object(context: ChartContext, rendering: Rendering, doc: Document) -
 
 
 _SWITCH = re.compile(r"yes|no|true|false|on|off|0|1|enabled?|disabled?", re.I)
+# BADGER_DIRECTORY_KEY=/badger/key: a directory in the container, where keys are kept.
+_PATH = re.compile(r"/[\w.-]+(?:/[\w.-]+)*/?")
 
 
 def _secret_env(
@@ -134,7 +136,7 @@ def _secret_env(
                 continue
             if _SECRET_ENV_REFERENCE.search(name) or not is_secret_name(name):
                 continue  # DB_PASSWORD_FILE, OIDC_TOKEN_URI: where a secret is, not what
-            if _SWITCH.fullmatch(str(value).strip()):
+            if _SWITCH.fullmatch(str(value).strip()) or _PATH.fullmatch(str(value).strip()):
                 continue  # MYSQL_RANDOM_ROOT_PASSWORD=yes: a switch, not a password
             found.append(
                 finding(

@@ -95,10 +95,15 @@ def _ingress(plan: Plan, main_port: str, ports: dict[str, str]) -> Values:
             "component": component,
         }
 
-    shared = [
-        path(r.path, r.component) for r in ingress.routes if not r.host and r.component in ports
-    ]
     main_path = {"path": ingress.path or "/", "pathType": "Prefix", "servicePort": main_port}
+    main_names = {plan.requirements.component, plan.component}
+    shared = [
+        path(r.path, r.component)
+        if r.component in ports
+        else {"path": r.path, "pathType": "Prefix", "servicePort": main_port}
+        for r in ingress.routes
+        if not r.host and (r.component in ports or (r.component in main_names and main_port))
+    ]
     by_host = {r.host: r.component for r in ingress.routes if r.host and r.component in ports}
     hosts = [
         {

@@ -181,7 +181,8 @@ so that a URL can use it through $(VAR) expansion.
   value: {{ $auth.database | quote }}
 {{- else if eq .from "url" }}
 {{- $userinfo := "" }}
-{{- if $password }}{{ $userinfo = printf "%s:$(%s)@" ($auth.username | default "") $password }}{{ end }}
+{{- /* a JDBC URL takes no user info: its driver reads the user and password apart */}}
+{{- if and $password (not (hasPrefix "jdbc:" $c.scheme)) }}{{ $userinfo = printf "%s:$(%s)@" ($auth.username | default "") $password }}{{ end }}
 {{- $path := "" }}
 {{- if $auth.database }}{{ $path = printf "/%s" $auth.database }}{{ end }}
 - name: {{ .name }}

@@ -13,6 +13,7 @@ from bot.tools.models import Connection
 from bot.tools.parsing.compose.spec import Service
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.secrets import REDACTED
+from bot.tools.parsing.wiring import part_of, store_for
 
 
 def environment(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str, str]) -> None:
@@ -26,6 +27,14 @@ def environment(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str,
         store = _names_datastore(value, stores)
         if store and ("://" in value or _HOSTISH.search(key) or _ADDRESS.fullmatch(value)):
             _connect(c, key, value, store)
+            continue
+        # "${NEXT_PRIVATE_DATABASE_URL}" left by a nested default is as unset as "".
+        blank = not value.strip() or re.fullmatch(r"\$\{?\w+\}?", value.strip())
+        unset = store_for(key, "", sorted(set(stores.values()))) if blank else ""
+        if unset and part_of(key) == "url":
+            # "NEXT_PRIVATE_DATABASE_URL=${NEXT_PRIVATE_DATABASE_URL:?err}" beside the compose
+            # Postgres: the operator fills it with that database's URL; the chart does it.
+            c.connections.append(Connection(dependency=unset, env=key, part="url"))
             continue
         if store and re.search(r"USER(?:NAME)?$", key):
             _remember(draft, store, "user", value)
@@ -48,7 +57,7 @@ def _names_datastore(value: str, stores: dict[str, str]) -> str:
     """Return the datastore a value points at (its compose host name or a URL to it)."""
     if value in stores:
         return stores[value]
-    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?(?P<host>[\w.-]+)", value)
+    url = re.match(rf"{_SCHEME}://(?:[^@/\s]*@)?(?P<host>[\w.-]+)", value)
     if url and url.group("host") in stores:
         return stores[url.group("host")]
     address = _ADDRESS.fullmatch(value)
@@ -57,12 +66,14 @@ def _names_datastore(value: str, stores: dict[str, str]) -> str:
     return ""
 
 
+# "postgres", "postgresql+asyncpg", "jdbc:postgresql": a URL's scheme.
+_SCHEME = r"(?P<scheme>(?:jdbc:)?[a-z+]+)"
 # "zammad-memcached:11211": a datastore's address, its host and port.
 _ADDRESS = re.compile(r"(?P<host>[A-Za-z][\w.-]*):(?P<port>\d{2,5})")
 
 
 def _connect(c: ComponentDraft, key: str, value: str, store: str) -> None:
-    url = re.match(r"(?P<scheme>[a-z+]+)://(?:[^@/\s]*@)?[\w.-]+(?::\d+)?(?P<path>/\S*)?", value)
+    url = re.match(rf"{_SCHEME}://(?:[^@/\s]*@)?[\w.-]+(?::\d+)?(?P<path>/\S*)?", value)
     if url:
         path = url.group("path") or ""
         # /bookshelf names the database (the chart's own); /0 picks a Redis database.

@@ -1,0 +1,329 @@
+"""Single facts said in ways the blind requests showed: one rule per case, in other words.
+
+Ports, probes, hosts, TLS, storage, schedules, sidecars and datastores, each as a person wrote
+them in a request the parser had not seen; none of these sentences is from those requests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.tools.parsing.context import without_logs
+from bot.tools.requirements import parse_requirements
+
+APP = "Image ghcr.io/acme/relay:2.0.0, port 8080. "
+
+
+def read(text: str):  # noqa: ANN201 - Requirements; kept short for the table of cases
+    return parse_requirements(APP + text)
+
+
+def test_a_datastore_port_in_brackets_is_not_the_apps() -> None:
+    req = read("Memcached in the chart; CACHE_SERVERS must point at that memcached (port 11211).")
+    assert [p.port for p in req.ports] == [8080]
+
+
+@pytest.mark.parametrize("said", ["DNS on 53 tcp+udp", "DNS on 53 udp/tcp", "dns 53 TCP & UDP"])
+def test_one_port_both_protocols(said: str) -> None:
+    req = read(f"{said}.")
+    assert {(p.port, p.protocol) for p in req.ports} >= {(53, "TCP"), (53, "UDP")}
+
+
+def test_a_probe_on_a_port_said_just_before() -> None:
+    req = read("The health extension listens on 13133; use path / on that port for the probes.")
+    assert req.health is not None and (req.health.path, req.health.port) == ("/", "13133")
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("Expose it at relay.ml.acme.internal with nginx.", "relay.ml.acme.internal"),
+        ("Ingress on `relay.home.lab`, class nginx.", "relay.home.lab"),
+    ],
+)
+def test_hosts_under_private_names(text: str, host: str) -> None:
+    req = read(text)
+    assert req.ingress is not None and req.ingress.hosts == [host]
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Ingress relay.acme.de; TLS is existing Secret `relay-cert`.", "relay-cert"),
+        ("Ingress relay.acme.de, TLS via cert-manager, Secret-Name `relay-tls`.", "relay-tls"),
+    ],
+)
+def test_tls_secret_phrasings(text: str, secret: str) -> None:
+    req = read(text)
+    assert req.ingress is not None and req.ingress.tls_secret == secret
+
+
+def test_an_ingress_class_with_a_suffix_is_read_whole() -> None:
+    req = read("Ingress host relay.acme.io, class nginx-internal, no TLS.")
+    assert req.ingress is not None and req.ingress.class_name == "nginx-internal"
+
+
+def test_an_issuer_name_is_on_its_own_line() -> None:
+    req = read(
+        "Ingress relay.acme.io with a cert from the `letsencrypt-staging` ClusterIssuer\n\nThanks"
+    )
+    assert req.ingress is not None and req.ingress.cluster_issuer == "letsencrypt-staging"
+
+
+def test_bare_paths_and_a_catch_all_route() -> None:
+    req = parse_requirements(
+        "Components:\n- `api` - image ghcr.io/acme/shop-api:1.0.0, port 5001\n"
+        "- `web` - image ghcr.io/acme/shop-web:1.0.0, port 3000\n\nIngress shop.acme.io with "
+        "/graphql and /uploads going to api and everything else to web."
+    )
+    assert req.ingress is not None
+    routes = {r.path: r.component for r in req.ingress.routes}
+    main = {req.ingress.path} | {p for p, c in routes.items() if c == req.component}
+    assert routes.get("/") == "web" and {"/graphql", "/uploads"} <= main
+
+
+def test_requests_and_limits_parted_by_a_dash() -> None:
+    req = read("requests: cpu 100m, memory 300Mi — limits: memory 1Gi")
+    assert (req.resources.memory, req.limits.memory) == ("300Mi", "1Gi")
+
+
+def test_a_file_of_a_mounted_config_map_is_no_volume() -> None:
+    req = read(
+        "Its config is the ConfigMap relay-config; mount it at /etc/relay and start the relay "
+        "with `--config=/etc/relay/relay.yaml`."
+    )
+    assert req.args == ["--config=/etc/relay/relay.yaml"]
+    assert [v.mount_path for v in req.volumes] == []
+
+
+def test_a_throwaway_directory_is_an_empty_dir() -> None:
+    req = read("Uploads (`/srv/uploads`) need 5Gi; the cache (`/srv/cache`) is disposable.")
+    volumes = {v.mount_path: v.persistent for v in req.volumes}
+    assert volumes == {"/srv/uploads": True, "/srv/cache": False}
+
+
+def test_a_dropped_sidecar_is_not_added() -> None:
+    req = read("Today it sits behind an nginx sidecar; we are dropping the nginx sidecar.")
+    assert req.sidecars == []
+
+
+def test_a_dropped_datastore_is_not_bundled() -> None:
+    req = read("From the old compose we dropped the worker and the mysql profile. Redis 7 stays.")
+    assert [d.kind for d in req.dependencies] == ["redis"]
+
+
+def test_not_sharing_someone_elses_datastore_means_one_of_its_own() -> None:
+    req = read("A small Redis just for us, please; we don't want to share the platform Redis.")
+    assert [d.kind for d in req.dependencies] == ["redis"]
+    assert not req.dependencies[0].external
+
+
+def test_wired_into_names_the_connection() -> None:
+    req = read("Redis 7 inside the chart, wired into `RELAY_CACHE_URL`.")
+    assert [(c.env, c.part) for c in req.connections] == [("RELAY_CACHE_URL", "url")]
+
+
+def test_a_later_version_replaces_latest() -> None:
+    req = read("PostgreSQL bundled in the chart, but version 15 rather than `latest`.")
+    assert req.dependencies[0].version == "15"
+
+
+def test_a_node_agent_is_not_node_js() -> None:
+    req = read("It runs as a node agent on every node, a single-node server per host.")
+    assert req.language != "nodejs"
+
+
+def test_a_date_is_not_a_schedule() -> None:
+    req = read("Last Tuesday the box rebooted and we lost an hour of data.")
+    assert not any("scheduled task" in n for n in req.notes)
+
+
+def test_a_time_zone_is_kept_as_said() -> None:
+    req = parse_requirements(
+        "Image ghcr.io/acme/backup:1.0.0. Run it as a CronJob at 01:00 UTC with `backup run`."
+    )
+    assert req.cron is not None and req.cron.time_zone == "UTC"
+
+
+def test_database_error_lines_of_a_log_are_context() -> None:
+    text = (
+        "```\nCode: 210. DB::NetException: Connection refused (localhost:9000). (NETWORK_ERROR)\n"
+        "2025.02.11 03:14:07.551 <Error> Application: Listen [::]:8123 failed\n```"
+    )
+    assert without_logs(text).strip() == ""
+
+
+def test_japanese_numbered_components_and_rules() -> None:
+    req = parse_requirements(
+        "**コンポーネント1: `store`**\n- イメージ: `ghcr.io/acme/store:1.0.0`\n- ポート 8428\n\n"
+        "**コンポーネント2: `agent`**\n- イメージ: `ghcr.io/acme/agent:1.0.0`\n"
+        "- 設定は既存の ConfigMap `agent-conf` にあるので `/etc/agent` にマウントして、"
+        "`-config=/etc/agent/a.yml` で起動してください。\n"
+        "- pods・nodes に対する get/list/watch を許可する ClusterRole が必要です。"
+    )
+    agent = next(c for c in req.components if c.name == "agent")
+    assert agent.args == ["-config=/etc/agent/a.yml"]
+    assert [(m.config_map, m.mount_path) for m in agent.config_mounts] == [
+        ("agent-conf", "/etc/agent")
+    ]
+    assert agent.rbac is not None and agent.rbac.rules[0].resources == ["pods", "nodes"]
+
+
+def test_french_components_with_commands_and_shared_settings() -> None:
+    req = parse_requirements(
+        "**Image** : `ghcr.io/acme/erp:3.0` pour tous les composants.\n\n"
+        "**Composants** :\n"
+        "- `web` : commande `./bin/web`, écoute sur le port 8080, 2 réplicas.\n"
+        "- `jobs` : commande `./bin/jobs`, 1 réplica.\n\n"
+        "Stockage : les pièces jointes sont dans `/var/erp/files`, partagées entre web et jobs. "
+        "Il faut un seul PVC de 20Gi en ReadWriteMany."
+    )
+    assert req.component == "web" and req.args == ["./bin/web"]
+    assert [p.port for p in req.ports] == [8080]
+    jobs = next(c for c in req.components if c.name == "jobs")
+    assert jobs.args == ["./bin/jobs"]
+    assert [(v.mount_path, v.size) for v in req.volumes] == [("/var/erp/files", "20Gi")]
+
+
+def test_a_datastore_protocol_the_app_speaks_is_no_datastore() -> None:
+    req = read("It also answers the Postgres wire protocol on 8812 and a MySQL-compatible API.")
+    assert req.dependencies == []
+
+
+def test_a_docs_image_pattern_yields_to_the_pinned_image() -> None:
+    req = parse_requirements(
+        "- Image: `acme/relay:<tag>` from their docs\n\nOur setup: image `acme/relay:v2.6.6`."
+    )
+    assert req.image is not None and req.image.tag == "v2.6.6"
+
+
+def test_a_kubectl_taint_to_tolerate_is_no_node_selector() -> None:
+    req = read(
+        "DaemonSet on every node, the control plane included (it has the "
+        "`node-role.kubernetes.io/control-plane:NoSchedule` taint, please tolerate it)."
+    )
+    assert req.node_selector == {}
+    assert [(t.key, t.effect) for t in req.tolerations] == [
+        ("node-role.kubernetes.io/control-plane", "NoSchedule")
+    ]
+
+
+def test_each_host_path_keeps_the_mode_said_next_to_it() -> None:
+    req = read(
+        "DaemonSet. Mount these host paths: `/sys` read-only, `/var/run` read-write, "
+        "`/dev/disk` read-only."
+    )
+    modes = {m.host_path: m.read_only for m in req.host_mounts}
+    assert modes == {"/sys": True, "/var/run": False, "/dev/disk": True}
+
+
+def test_a_config_map_key_mounted_as_one_file() -> None:
+    req = read(
+        "Our settings file is in the existing ConfigMap `relay-settings` (key `settings.php`) "
+        "and should be mounted at `/var/www/html/settings.php`."
+    )
+    assert [(m.config_map, m.mount_path, m.sub_path) for m in req.config_mounts] == [
+        ("relay-settings", "/var/www/html/settings.php", "settings.php")
+    ]
+
+
+def test_a_datastore_version_is_not_the_apps() -> None:
+    req = parse_requirements(
+        "Image `ghcr.io/acme/wiki` on port 80. MariaDB in the chart, version 11.4."
+    )
+    assert req.image is not None and req.image.tag != "11.4"
+
+
+def test_a_flag_is_neither_a_port_nor_a_host_nor_a_secret() -> None:
+    req = read(
+        "Start it with `--min-port=49160 --max-port=49200 --use-auth-secret "
+        "--static-auth-secret=$(TURN_SECRET) --realm=turn.acme.io`."
+    )
+    assert [p.port for p in req.ports] == [8080]
+    assert req.ingress is None and req.redactions == 0
+
+
+def test_a_path_that_names_a_server_is_no_machine() -> None:
+    req = read("A persistent volume at /home/app/server/data with 10Gi.")
+    assert [(v.mount_path, v.size) for v in req.volumes] == [("/home/app/server/data", "10Gi")]
+
+
+def test_a_path_before_the_probe_it_serves() -> None:
+    req = read("The Swagger page at /docs is a decent readiness check.")
+    assert req.readiness is not None and req.readiness.path == "/docs"
+
+
+def test_a_grace_period_said_before_its_name() -> None:
+    req = read("Long jobs need time, so give it a 120 second termination grace period.")
+    assert req.termination_grace_seconds == 120
+
+
+def test_readiness_slash_liveness_is_no_path() -> None:
+    req = read("readiness/liveness against the management port 8081, path `/health`.")
+    assert req.health is not None and req.health.path == "/health"
+
+
+def test_sizes_written_after_their_paths() -> None:
+    req = read("PVCs /srv/app/data 5Gi and /srv/app/plugins 1Gi.")
+    assert {v.mount_path: v.size for v in req.volumes} == {
+        "/srv/app/data": "5Gi",
+        "/srv/app/plugins": "1Gi",
+    }
+
+
+def test_sizes_said_by_volume_names() -> None:
+    req = parse_requirements(
+        "```yaml\nservices:\n  app:\n    image: acme/pm:1.0\n    volumes:\n"
+        "      - public_files:/srv/public/files\n      - files:/srv/files\n"
+        "      - logs:/srv/logs\n```\n\n"
+        "PVCs: files 10Gi, public files 2Gi. Logs can just be an emptyDir."
+    )
+    volumes = {v.mount_path: (v.size, v.persistent) for v in req.volumes}
+    assert volumes == {
+        "/srv/public/files": ("2Gi", True),
+        "/srv/files": ("10Gi", True),
+        "/srv/logs": ("", False),
+    }
+
+
+def test_skipped_ports_and_volumes_are_not_added() -> None:
+    req = read("Only port 8080 (skip the 443 + /etc/nginx/ssl volume from their compose).")
+    assert [p.port for p in req.ports] == [8080] and req.volumes == []
+
+
+def test_a_port_behind_a_proxy_or_of_a_relay_is_placed_right() -> None:
+    req = parse_requirements(
+        "Image ghcr.io/acme/tube:1.0. Mail goes to an SMTP relay reachable at "
+        "`smtp.mail.svc` port 25. It listens on 9000 behind the proxy."
+    )
+    assert [p.port for p in req.ports] == [9000]
+
+
+def test_portuguese_request_with_secrets_and_mounts() -> None:
+    req = parse_requirements(
+        "Preciso de um Helm chart (imagem oficial `acme/deck:5.8.0`). A porta do container é "
+        "4440. A senha do banco já existe no Secret `deck-db`, chave `password`, e deve ir para "
+        "DECK_DB_PASSWORD. As chaves SSH ficam no Secret existente `deck-ssh` e devem ser "
+        "montadas em /home/deck/.ssh. Ingress em deck.empresa.com.br, secret TLS `deck-tls`."
+    )
+    assert req.image is not None and req.image.repository == "acme/deck"
+    assert [p.port for p in req.ports] == [4440]
+    ref = next(s for s in req.secrets if s.env == "DECK_DB_PASSWORD")
+    assert (ref.secret_name, ref.key) == ("deck-db", "password")
+    assert [(m.secret_name, m.mount_path) for m in req.secret_mounts] == [
+        ("deck-ssh", "/home/deck/.ssh")
+    ]
+    assert req.ingress is not None and req.ingress.hosts == ["deck.empresa.com.br"]
+    assert req.ingress.tls_secret == "deck-tls"
+
+
+def test_german_named_cronjob_with_its_command_before_the_verb() -> None:
+    req = parse_requirements(
+        "Image `mediawiki:1.43`, Port 80. Wir brauchen einen CronJob namens `runjobs`, der alle "
+        "15 Minuten `php maintenance/run.php runJobs` mit demselben Image ausführt, Zeitzone "
+        "Europe/Berlin."
+    )
+    assert req.workload != "CronJob"
+    (job,) = req.components
+    assert job.name == "runjobs" and job.schedule == "*/15 * * * *"
+    assert job.args == ["php", "maintenance/run.php", "runJobs"]
