@@ -109,3 +109,47 @@ def test_the_product_named_in_the_request_names_an_image_with_a_role_suffix() ->
         "clickhouse/clickhouse-server:24.8, ports 8123 and 9000."
     )
     assert req.name == "clickhouse"
+
+
+def test_roles_introduced_by_the_image_or_the_command_they_run() -> None:
+    req = parse_requirements(
+        "It needs two parts, the server and a runner.\n\n"
+        "The server should run `acme/ci-server:2.4.0` as a single replica, listening on port 80. "
+        "Use `/healthz` for the health checks.\n\n"
+        "The runner is `acme/ci-runner:1.0.0`, one replica, port 3000, with "
+        "`CI_RUNNER_CAPACITY=4`."
+    )
+    found = workloads(req)
+    assert set(found) == {"server", "runner"}
+    assert [p.port for p in found["server"].ports] == [80]
+    assert [p.port for p in found["runner"].ports] == [3000]
+    assert (
+        found["runner"].image is not None and found["runner"].image.repository == "acme/ci-runner"
+    )
+
+
+def test_all_of_the_workloads_get_what_is_said_of_all() -> None:
+    req = parse_requirements(
+        "There are three workloads. The web runs `app serve -p 8000`. The daemon runs "
+        "`app daemon`. The sync worker uses `acme/sync:2.0`, runs `sync loop` and listens on "
+        "4000.\n\nNo database in the chart. All three workloads need "
+        "`APP_DB_HOST=db.acme.internal`."
+    )
+    found = workloads(req)
+    assert set(found) == {"web", "daemon", "sync"}
+    for c in found.values():
+        assert [e.value for e in c.env if e.name == "APP_DB_HOST"] == ["db.acme.internal"]
+    assert [p.port for p in found["web"].ports] == [8000]  # "-p 8000" of the command it runs
+
+
+def test_the_owners_setup_wins_over_the_docs_before_it() -> None:
+    req = parse_requirements(
+        "Chart for the controller, from its README:\n\n"
+        "| Parameter | Function |\n|---|---|\n| `-e TZ=Etc/UTC` | timezone |\n"
+        "| `-e MEM_LIMIT=1024` | heap |\n\n"
+        "Our setup:\n\n- Image pinned to `lscr.io/acme/controller:9.0.1`.\n"
+        "- Env: `TZ=Europe/Amsterdam`, `MEM_LIMIT=2048`.\n"
+    )
+    env = {e.name: e.value for e in req.env}
+    assert env["TZ"] == "Europe/Amsterdam" and env["MEM_LIMIT"] == "2048"
+    assert req.image is not None and req.image.repository == "acme/controller"

@@ -327,3 +327,116 @@ def test_german_named_cronjob_with_its_command_before_the_verb() -> None:
     (job,) = req.components
     assert job.name == "runjobs" and job.schedule == "*/15 * * * *"
     assert job.args == ["php", "maintenance/run.php", "runJobs"]
+
+
+def test_resources_before_their_slashed_verbs() -> None:
+    req = read(
+        "It needs a Role: `pods` get/list/watch/create, `pods/exec` create/delete, and "
+        "`secrets` with `get` and `create`."
+    )
+    assert req.rbac is not None
+    assert [(r.resources, r.verbs) for r in req.rbac.rules] == [
+        (["pods"], ["get", "list", "watch", "create"]),
+        (["pods/exec"], ["create", "delete"]),
+        (["secrets"], ["get", "create"]),
+    ]
+
+
+def test_a_config_file_block_is_context() -> None:
+    req = read(
+        'Its config file:\n\n```toml\nconcurrent = 4\n[runners]\n  url = "https://git.acme.io"\n'
+        '  image = "alpine:3.20"\n```\n'
+    )
+    assert req.image is not None and req.image.repository == "acme/relay"
+    assert req.ingress is None
+
+
+def test_no_ingress_keeps_urls_as_places_the_app_talks_to() -> None:
+    req = read("It registers with https://git.acme.io. No ingress or Service needed.")
+    assert req.ingress is None
+
+
+def test_docs_powers_declined_by_the_request() -> None:
+    req = read(
+        "DaemonSet. Their docs list host network mode, host PID mode and SYS_ADMIN. We "
+        "deliberately do not want hostNetwork, hostPID or the extra capabilities. We run "
+        "containerd, so no docker.sock."
+    )
+    assert req.elevated.requested() == []
+
+
+def test_host_paths_under_a_root_in_the_container() -> None:
+    req = read("DaemonSet. Mount the host's `/proc` and `/sys` read-only at the `/host/...` paths.")
+    assert {(m.host_path, m.mount_path) for m in req.host_mounts} == {
+        ("/proc", "/host/proc"),
+        ("/sys", "/host/sys"),
+    }
+    assert req.volumes == []
+
+
+def test_two_paths_and_one_predicate() -> None:
+    req = read("`/var/lib/relay` and `/var/cache/relay` can be emptyDirs.")
+    assert {v.mount_path: v.persistent for v in req.volumes} == {
+        "/var/lib/relay": False,
+        "/var/cache/relay": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its settings are in a ConfigMap called `relay-conf`, so mount that at `/etc/relay`.",
+        "Config: (ConfigMap `relay-conf` at /etc/relay).",
+        "`/etc/relay` comes from our ConfigMap `relay-conf`.",
+    ],
+)
+def test_config_map_mounts_in_other_orders(text: str) -> None:
+    req = read(text)
+    assert [(m.config_map, m.mount_path) for m in req.config_mounts] == [
+        ("relay-conf", "/etc/relay")
+    ]
+
+
+def test_a_label_on_a_node_pool_and_a_suffixed_class_before_its_word() -> None:
+    req = read(
+        "Only on our tools node pool (`pool: tools`), exposed at relay.acme.io through the "
+        "`nginx-internal` ingress class."
+    )
+    assert req.node_selector == {"pool": "tools"}
+    assert req.ingress is not None and req.ingress.class_name == "nginx-internal"
+
+
+def test_a_datastore_size_is_not_an_app_volume() -> None:
+    req = read("Postgres 14 stays in the chart (10Gi, storage class `gp3`).")
+    assert req.volumes == [] and req.workload != "StatefulSet"
+
+
+def test_a_name_said_to_be_wrong_is_no_name() -> None:
+    req = read("Yes I know, the service isn't called `db`.")
+    assert req.name != "db"
+
+
+def test_chinese_rules_keys_and_cores() -> None:
+    req = parse_requirements(
+        "镜像用 `emqx/emqx:5.8.6`，端口 1883。"
+        "需要一个 Role，允许对 `endpoints` 做 get、list、watch。"
+        "默认密码 `EMQX_PASSWORD` 从已有的 Secret `emqx-auth` 读取，key 是 `password`。"
+        "资源：requests 1 核 CPU、2Gi 内存。PDB 设置 maxUnavailable 为 1。"
+    )
+    assert req.rbac is not None and req.rbac.rules[0].resources == ["endpoints"]
+    ref = next(s for s in req.secrets if s.env == "EMQX_PASSWORD")
+    assert (ref.secret_name, ref.key) == ("emqx-auth", "password")
+    assert req.resources.cpu == "1"
+    assert req.disruption is not None and req.disruption.max_unavailable == "1"
+
+
+def test_japanese_args_key_and_taint_effect_in_code() -> None:
+    req = parse_requirements(
+        "- イメージ: `localai/localai:v2.24.2`\n- 起動引数は compose と同じく `phi-2`\n"
+        "- API キーは既存の Secret `localai-api` の `key` から `API_KEY` として渡す\n"
+        "- taint `nvidia.com/gpu`（effect `NoSchedule`）を toleration\n"
+    )
+    assert req.args == ["phi-2"]
+    ref = next(s for s in req.secrets if s.env == "API_KEY")
+    assert (ref.secret_name, ref.key) == ("localai-api", "key")
+    assert [(t.key, t.effect) for t in req.tolerations] == [("nvidia.com/gpu", "NoSchedule")]

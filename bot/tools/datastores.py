@@ -120,7 +120,7 @@ DATASTORES: dict[str, Datastore] = {
     "mongodb": Datastore(
         _hub("mongo", "8.0.14"),
         27017,
-        {"8": "8.0.14", "8.0": "8.0.14"},
+        {"7": "7.0.14", "7.0": "7.0.14", "8": "8.0.14", "8.0": "8.0.14"},
         250,
         512,
         8,
@@ -163,7 +163,7 @@ DATASTORES: dict[str, Datastore] = {
     "rabbitmq": Datastore(
         _hub("rabbitmq", "4.1.2-management-alpine"),
         5672,
-        {"4": "4.1.2-management-alpine"},
+        {"3": "3.13.7-management-alpine", "4": "4.1.2-management-alpine"},
         250,
         512,
         8,

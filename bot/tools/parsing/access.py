@@ -91,7 +91,11 @@ _CAPABILITY = re.compile(
 _API_ACCESS = re.compile(
     r"\b(?:kubernetes|k8s|kube)[\s-]?(?:api|apiserver|api server|client|operator|controller)\b|"
     r"\bapi[\s-]?server\b|\bin-cluster config\b|\bservice ?account token\b|\bclient-go\b|"
-    r"\btalks? to (?:the )?(?:kubernetes|k8s|cluster)\b|\bleader election\b|\bkubectl\b|"
+    r"\bservice ?account with its token\b|"
+    r"\btalks? to (?:the )?(?:kubernetes|k8s|cluster)\b|\bleader election\b|"
+    # "it runs `kubectl apply`"; "logs show up in kubectl logs" is the operator's kubectl
+    r"\b(?:runs|uses|calls|invokes|execs|shells\s+out\s+to)\s+`?kubectl\b|"
+    r"(?<!both )(?<!all )(?<!each )(?<!they )(?<!we )"
     r"\b(?:list|watch|get|read|create|update|patch|delete|manage|scale)s?(?:ing)? (?:the )?"
     r"(?:other )?(?:pods|configmaps|secrets|deployments|events|nodes|namespaces|jobs|services|"
     r"endpoints|leases|crds?|custom resources)\b(?! of\b)|\brbac\b|\boperator (?:for|that)\b|"
@@ -216,11 +220,8 @@ def read_access(doc: Doc, draft: Draft) -> None:
         elif cap not in draft.elevated.capabilities:
             draft.elevated.capabilities.append(cap)
     read_host_paths(doc, draft)
+    _declined(text, draft)
     for match in _API_ACCESS.finditer(text):
-        if match.group(0).lower() == "kubectl" and re.search(
-            r"(?:`|\$ ?|^ *)\Z", text[: match.start()], re.M
-        ):
-            continue  # "`kubectl -n backup create job ...`": what an operator runs, not the app
         if not negated(text, match.start()):
             draft.target.sa_token = True
             break
@@ -229,6 +230,33 @@ def read_access(doc: Doc, draft: Draft) -> None:
             "the app calls the Kubernetes API: it needs a ServiceAccount token and a "
             "Role scoped to what it reads or writes"
         )
+
+
+# "We deliberately do not want hostNetwork, hostPID or the extra capabilities", "so no
+# docker.sock": the request declines powers its pasted docs list; what it says of its own setup
+# wins over the docs, however they are worded.
+_DECLINE = re.compile(r"\b(?:do(?:es)?\s+not|don'?t|never|no|without|not)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;!?]\s|\bbut\b|\n\s*\n", re.I)
+
+
+def _declined(text: str, draft: Draft) -> None:
+    for decline in _DECLINE.finditer(text):
+        end = _CLAUSE_END.search(text, decline.end())
+        scope = text[decline.end() : end.start() if end else len(text)]
+        for field_name, pattern in _POWERS:
+            if pattern.search(scope) and field_name != "run_as_root":
+                setattr(draft.elevated, field_name, False)
+        if re.search(r"\b(?:extra\s+|added\s+|additional\s+)?capabilit(?:y|ies)\b", scope, re.I):
+            draft.elevated.capabilities.clear()
+        for cap in list(draft.elevated.capabilities):
+            if re.search(rf"\b(?:CAP_)?{cap}\b", scope):
+                draft.elevated.capabilities.remove(cap)
+        if re.search(r"docker\.sock|container(?:d)?\s+socket|docker\s+socket", scope, re.I):
+            sockets = [p for p in draft.elevated.host_path if "sock" in p]
+            draft.elevated.host_path = [p for p in draft.elevated.host_path if p not in sockets]
+            draft.target.host_mounts = [
+                m for m in draft.target.host_mounts if m.host_path not in sockets
+            ]
 
 
 def read_notes(doc: Doc, draft: Draft) -> None:

@@ -21,11 +21,18 @@ _LOG_LINE = re.compile(
     r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[|"
     # syslog/Apache dates, kubectl tables, shell errors
     r"\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) |"
-    r"NAME\s+(?:READY|STATUS|TYPE|CLASS)\b|[\w.-]+\s+\d+/\d+\s+[A-Z][A-Za-z:]+\s+\d+|"
+    r"NAME\s+(?:READY|STATUS|TYPE|CLASS|PROVISIONER|CAPACITY|DESIRED|REFERENCE|HOSTS|DATA|AGE)\b|"
+    r"[\w.-]+\s+\d+/\d+\s+[A-Z][A-Za-z:]+\s+\d+|.*\S\s{2,}\d+(?:[smhd]|m\d+s)\s*$|"
     r"[\w./-]+: line \d+:|.*\b(?:Permission denied|No such file or directory|command not found)\b|"
     # "Code: 210. DB::NetException: ...", "<Error> Application: ..."
     r".*\w(?:Exception|Error)\b:|.*<(?:Error|Warning|Fatal|Critical)>)"
 )
+
+
+# A TOML or INI file ("[runners.kubernetes]", 'image = "alpine:3.20"'): the app's own settings,
+# which a chart ships whole (in a Secret or a ConfigMap), not facts about the chart.
+_CONFIG_FILE = re.compile(r"[ \t]*(?:```|~~~)[ \t]*(?:toml|ini|conf|cfg|properties)[ \t]*\n", re.I)
+_TOML_LINE = re.compile(r'^\s*(?:\[{1,2}[\w."-]+\]{1,2}|[a-z_][\w.-]*\s+=\s+\S|"[\w./-]+"\s*=)')
 
 
 def _blank(text: str) -> str:
@@ -41,6 +48,10 @@ def without_logs(text: str) -> str:
     def keep(match: re.Match[str]) -> str:
         body = match.group(0)
         lines = [ln for ln in body.splitlines()[1:-1] if ln.strip()]
+        if _CONFIG_FILE.match(body) or (
+            lines and sum(bool(_TOML_LINE.match(ln)) for ln in lines) >= 0.6 * len(lines)
+        ):
+            return "\n" * body.count("\n")  # the app's own config file: its content, no facts
         noisy = [ln for ln in lines if _LOG_LINE.match(ln)]
         if lines and len(noisy) >= 0.4 * len(lines):
             return "\n" * body.count("\n")
@@ -115,3 +126,30 @@ def quoted_last(text: str) -> str:
     # Unquoted, so that a compose file or a code block in the quote reads as one.
     unquoted = [re.sub(r"^[ \t]*> ?", "", q.rstrip(), flags=re.M) for q in quotes]
     return _QUOTED.sub("\n", text).rstrip() + "\n\n" + "\n\n".join(unquoted) + "\n"
+
+
+# "Our setup:", "What I want:", "Changes for the cluster:": where the person turns from what they
+# quote or describe (docs, the old setup) to what they want.
+_OWN_SETUP = re.compile(
+    r"^[ \t#>*_-]*(?:(?:our|my)\s+(?:own\s+)?"
+    r"(?:setup|set-up|requirements|changes|config(?:uration)?)|"
+    r"(?:here'?s\s+)?what\s+(?:we|i)\s+(?:want|need|would\s+like)|"
+    r"(?:for|on)\s+(?:the\s+chart|kubernetes|k8s|the\s+cluster)|changes\s+for\b)[^\n]{0,60}$",
+    re.I | re.M,
+)
+
+
+def setup_first(text: str) -> str:
+    """Read the person's own setup before what they quote or describe ahead of it: where both
+    give a value ("-e TZ=Etc/UTC" in the docs, "TZ=Europe/Amsterdam" in "Our setup"), theirs
+    wins. The request's opening paragraph stays first: it says what the app is."""
+    turn = _OWN_SETUP.search(text)
+    if turn is None:
+        return text
+    head_end = text.find("\n\n")
+    if head_end < 0 or head_end >= turn.start():
+        return text
+    middle = text[head_end : turn.start()]
+    if middle.count("\n") < 3:
+        return text
+    return text[:head_end] + "\n\n" + text[turn.start() :].rstrip() + "\n" + middle

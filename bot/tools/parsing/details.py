@@ -73,13 +73,15 @@ _SELECTOR = re.compile(
     r"\s*[:=]\s*[`\"']?(?P<v3>[\w.-]+)|"
     # "only on our `workload: tsdb` nodes": a label, in code, that names the nodes
     r"`(?P<k4>[\w./-]+)\s*[:=]\s*[\"']?(?P<v4>[\w.-]+)[\"']?`(?:\s+nodes?\b|"
-    r"(?=[^.\n]{0,40}?\bnode\s?selector))",
+    r"(?=[^.\n]{0,40}?\bnode\s?selector))|"
+    # "our tools node pool (`pool: tools`)"
+    r"\bnode\s?(?:pool|group)s?\s*\(\s*`(?P<k5>[\w./-]+)\s*[:=]\s*[\"']?(?P<v5>[\w.-]+)[\"']?`\s*\)",
     re.I,
 )
 _TAINT = re.compile(
     r"\b(?:toleration|tolerate|taint(?:ed)?)s?\b[^`\n]{0,40}?[`\"']?(?P<key>[\w./-]+)"
     r"(?:\s*=\s*(?P<value>[\w.-]+))?(?:\s*:\s*|[`\"']?\s+)(?:taint\s+)?(?:(?:with|and)\s+)?(?:the\s+)?"
-    r"(?:effect\s*[:=]?\s*)?[`\"'(]?(?:effect\s*[:=]?\s*)?(?P<effect>NoSchedule|PreferNoSchedule|"
+    r"(?:effect\s*[:=]?\s*)?[`\"'(]?(?:effect\s*[:=]?\s*)?[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|"
     r"NoExecute)",
     re.I,
 )
@@ -148,7 +150,7 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
 _RUNS = re.compile(
     r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with|"
     r"executes?|entrypoint|"
-    r"process|arguments|args)\b\s*"
+    r"process|arguments|args|arg)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
     re.I,
 )
@@ -195,7 +197,8 @@ def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         match = _WITH_EXECUTABLE.search(text)
     if match is None and focused:
         match = _LEAD_COMMAND.search(text)
-    if match and (_looks_like_command(match.group("cmd")) or _executable(match)):
+    given = bool(match) and bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
+    if match and (_looks_like_command(match.group("cmd")) or _executable(match) or given):
         c.args = split_command(match.group("cmd"))
     elif match and focused and _subcommand(match, c):
         c.args = [match.group("cmd")]
@@ -279,10 +282,9 @@ def _grace(text: str, c: ComponentDraft) -> None:
 
 def _placement(text: str, c: ComponentDraft) -> None:
     for match in _SELECTOR.finditer(text):
-        key = match.group("k") or match.group("k2") or match.group("k3") or match.group("k4")
-        value = (
-            match.group("v") or match.group("v2") or match.group("v3") or match.group("v4")
-        ).rstrip(".")
+        key = next(match.group(g) for g in ("k", "k2", "k3", "k4", "k5") if match.group(g))
+        value = next(match.group(g) for g in ("v", "v2", "v3", "v4", "v5") if match.group(g))
+        value = value.rstrip(".")
         taint = re.match(r"\s*:\s*(?:NoSchedule|PreferNoSchedule|NoExecute)", text[match.end() :])
         if value not in _EFFECTS and not taint:  # "control-plane:NoSchedule": a taint's
             c.node_selector.setdefault(key, value)

@@ -56,6 +56,7 @@ class Draft:
     not_dependencies: set[str] = field(default_factory=set)
     hosts: list[str] = field(default_factory=list)
     ingress: bool = False
+    ingress_declined: bool = False  # "no ingress": hosts named are places the app talks to
     tls: bool | None = None
     path: str = ""
     routes: dict[str, str] = field(default_factory=dict)
@@ -149,7 +150,8 @@ class Draft:
     # ------------------------------------------------------------------ build
 
     def _ingress(self) -> Ingress | None:
-        if not (self.ingress or self.hosts):
+        said = self.class_name or self.issuer or self.tls_secret or self.routes
+        if not (self.ingress or self.hosts) or (self.ingress_declined and not said):
             return None
         routes = [
             Route(path=path, component=component)

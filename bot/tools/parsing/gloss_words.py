@@ -243,6 +243,12 @@ CHINESE: Lexicon = (
     (r"副本数?", " replicas "),
     (r"端口", " port "),
     (r"镜像", " image "),
+    (r"对\s*(`\x00\d+\x00`)\s*做\s*", r" on \1 with "),
+    (r"(\d+)\s*核", r" \1 "),
+    (r"资源", " resources "),
+    (r"设置", " set "),
+    (r"为(?=\s*\d)", " = "),
+    (r"是", " is "),
     (r"环境变量", " environment variables "),
     (r"存储类", " storage class "),
     (r"持久化?(?:卷|存储)", " persistent volume "),
@@ -276,7 +282,7 @@ JAPANESE: Lexicon = (
     (r"を\s*(`\x00\d+\x00`)\s*にマウント", r" mounted at \1 "),
     # "既存の Secret `s` のキー `k` から `VAR` として": the variable, then where it comes from.
     (
-        r"既存の\s*Secret\s*(`\x00\d+\x00`)\s*の\s*キー\s*(`\x00\d+\x00`)\s*から\s*"
+        r"既存の\s*Secret\s*(`\x00\d+\x00`)\s*の\s*(?:キー\s*)?(`\x00\d+\x00`)\s*から\s*"
         r"(`\x00\d+\x00`)\s*として",
         r" \3 from the existing Secret \1, key \2 ",
     ),
@@ -291,7 +297,7 @@ JAPANESE: Lexicon = (
     (r"を許可する", " allowed "),
     (r"それと", " and "),
     (r"・", ", "),
-    (r"起動引数[^:\n`]*:", " arguments: "),
+    (r"起動引数[^:\n`]*(?::|(?=`))", " arguments: "),
     (r"起動引数", " arguments "),
     (r"\(\s*(LoadBalancer|NodePort|ClusterIP)\s*\)", r" \1 "),
     (r"引数", " args "),

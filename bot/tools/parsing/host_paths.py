@@ -44,6 +44,8 @@ _IN_CONTAINER = re.compile(
 )
 _POD_VOLUME = re.compile(r"\bempty\s?dir\b|\bmemory[\s-]backed\b|\btmpfs\b|\bin[\s-]memory\b", re.I)
 
+# Host paths mounted under one root in the container: "at the `/host/...` paths".
+_UNDER = re.compile(r"\b(?:at|under)\s+(?:the\s+)?`?(?P<root>/[\w.-]+)/\.\.\.`?\s+paths?\b", re.I)
 # The mode said right after one path of a list.
 _LOCAL_MODE = re.compile(
     r"[`\"']?\s*\(?(?P<mode>read[\s-]?write|read[\s-]?only|rw|ro|writable)\b", re.I
@@ -93,10 +95,16 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
         for g in ("root", "bare")
         if m.group(g)
     ]
+    prefixed = _UNDER.search(doc.masked)
     for start, end, path in sorted(found):
         if doc.masked[start:end].strip() == "":
             continue  # the target of a mount read before
-        _host_path(doc, draft, start, end, path, targets.get(start, ""))
+        if doc.masked[start:end].rstrip("`").endswith("..."):
+            continue  # "the `/host/...` paths": a pattern for the targets, no path of its own
+        at = targets.get(start, "")
+        if not at and prefixed and doc.sentence_at(start) == doc.sentence_at(prefixed.start()):
+            at = prefixed.group("root").rstrip("/") + path  # "read-only at the `/host/...` paths"
+        _host_path(doc, draft, start, end, path, at)
     if _ALL_READ_ONLY.search(doc.text):
         for mount in draft.target.host_mounts:  # "All host paths are read-only."
             mount.read_only = True

@@ -66,7 +66,7 @@ _OUTBOUND = re.compile(
     r"quer(?:y|ies|ying)|reads? from|writes? to|ships?|shipping|forwards?|forwarding|scrapes?|"
     r"webhooks?\s+(?:to|url)|notif\w+|e-?mails?|smtp|from|upstream|proxies to|proxy to|consum\w+|"
     r"publish\w*|integrates? with|uses|using|via the|relay\w*|sync\w* (?:with|to)|"
-    r"depends on|logs to|sink|output)\b[^.,;\n]{0,40}$",
+    r"depends on|logs to|sink|output|against|authenticates?\s+(?:with|against))\b[^.,;\n]{0,40}$",
     re.I,
 )
 _HOST_LABEL = re.compile(

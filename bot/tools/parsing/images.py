@@ -49,7 +49,8 @@ will must size pull policy repository repo scanning scan build builds built dige
 updates update we it this our your my its has have needs need uses use runs run should be
 docs documentation honours honors supports reads expects accepts listens exposes ships provides
 everywhere anywhere across too also as per both all each every same only here there used via by
-they them but or so if when than then was were are
+they them but or so if when than then was were are pinned tagged fixed locked bumped upgraded
+official oficial upstream public private custom
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)
@@ -156,6 +157,8 @@ def pinned_in(text: str, image: Image) -> Image:
 
 
 def _floating(tag: str) -> bool:
-    """A tag that names no version: none, ``latest``, or a variant of it (``latest-postgresql``)."""
+    """A tag that names no version: none, ``latest`` and the like, or a variant of it
+    (``latest-postgresql``)."""
     low = tag.lower()
-    return low in ("", "latest") or low.startswith("latest-") or low.endswith("-latest")
+    moving = ("latest", "stable", "release", "main", "master", "edge", "nightly", "rolling")
+    return low in ("", *moving) or low.startswith("latest-") or low.endswith("-latest")

@@ -17,6 +17,7 @@ _INGRESS = re.compile(
     r"internet)\b|\bpublic(?:ly)? (?:reachable|accessible|available)\b|\binternet[\s-]facing\b",
     re.I,
 )
+_DECLINED = re.compile(r"\b(?:no|without)\s+ingress\b", re.I)
 NO_INGRESS = re.compile(
     r"\b(?:no|without)\s+ingress\b|\binternal[\s-]only\b|\bnot (?:be )?exposed\b|\bcluster[\s-]"
     r"internal\b|\bonly (?:inside|within|in) the cluster\b|\bno public\b",
@@ -50,7 +51,8 @@ _CLASSES = (
 )
 _CLASS_NAMED = re.compile(
     r"\bingress[\s-]?class(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?|should be|will be)\s*)?"
-    r"[`\"']?(?P<c>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)",
+    r"[`\"']?(?!(?:with|for|and|the|to|from|on|via|so|but|in|at|that|which)\b)"
+    r"(?P<c>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)",
     re.I,
 )
 _CONTROLLERS = (
@@ -62,7 +64,7 @@ _CONTROLLERS = (
 _CLASS_WORD = re.compile(
     rf"\b(?P<c>{_CONTROLLERS}|aws load balancer controller|application gateway)(?:[\s-]+ingress|"
     r"[\s-]+controller)\b|\bingress[\s-](?P<d>nginx)\b|"
-    rf"\b(?P<f>{_CONTROLLERS})[`\"']?\s+(?:ingress\s*)?class\b|"
+    rf"\b(?P<f>(?:{_CONTROLLERS})(?:-[a-z0-9]+)*)[`\"']?\s+(?:ingress\s*)?class\b|"
     rf"\bclass(?:[\s-]?name)?\s*(?:(?:[:=]|is|of|uses?)\s*)?[`\"']?(?P<g>(?:{_CONTROLLERS})(?:-[a-z0-9]+)*)\b|"
     rf"\bingress\s*\(\s*[`\"']?(?P<h>{_CONTROLLERS})\b|"
     r"\b(?P<e>traefik|haproxy|contour|kong|aws alb|alb)\b",
@@ -82,7 +84,7 @@ _TLS_SECRET = re.compile(
     r"\b(?:tls|certificate|cert)[\s-]secret\s*(?:name\s*)?(?:[:=]|named|called|is)?\s*[`\"']?"
     r"(?P<s>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
     # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
-    r"\b(?:tls|https|ssl|cert-manager|certificates?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
+    r"\b(?:tls|https|ssl|cert-manager|certificates?|certs?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
     r"(?:its\s+|the\s+)?secret(?:[\s-]+name\s*[:=]?\s*|\s+named\s+|\s+called\s+|\s+)[`\"']?"
     r"(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
@@ -90,8 +92,11 @@ _TLS_SECRET = re.compile(
     r"our\s+)?(?:existing\s+)?(?:kubernetes\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?"
     r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "TLS with our existing wildcard secret `x`", "HTTPS using the secret x"
-    r"\b(?:tls|https|ssl)\s+(?:with|using|uses|from|via|is|:)\s+(?:our\s+|the\s+|an?\s+)?(?:existing\s+)?"
-    r"(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    r"\b(?:tls|https|ssl)\s+(?:with|using|uses|from|via|is|:)\s+(?:our\s+|the\s+|an?\s+)?"
+    r"(?:existing\s+)?(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?"
+    r"(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "with TLS in `dagster-tls` issued by ..."
+    r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
     re.I,
 )
 _NOT_ISSUERS = frozenset(
@@ -123,6 +128,8 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
     text = doc.masked
     if NO_INGRESS.search(text):
         draft.note("the request keeps the service inside the cluster (no ingress)")
+        # "No ingress or Service needed": URLs the request names are places it talks to.
+        draft.ingress_declined = draft.ingress_declined or bool(_DECLINED.search(text))
     elif any(not negated(text, m.start()) for m in _INGRESS.finditer(text)):
         draft.ingress = True
     if _TLS_OFF.search(text):

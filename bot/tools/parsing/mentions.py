@@ -105,6 +105,8 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
             line,
             re.I,
         )
+        # "The webserver and the daemon both use our image"
+        or re.match(rf"\W*(?:the\s+)?{listed}\s+(?:both|all|each|also)\b", line, re.I)
     )
 
 

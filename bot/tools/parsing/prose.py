@@ -29,7 +29,7 @@ from bot.tools.parsing.images import Found, find_images, with_stated_version
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
 from bot.tools.parsing.quantities import find_replicas
 from bot.tools.parsing.secrets import REDACTED
-from bot.tools.parsing.text import Doc
+from bot.tools.parsing.text import Doc, negated
 
 # ----------------------------------------------------------------------------- images
 
@@ -181,6 +181,8 @@ def read_name(doc: Doc, draft: Draft) -> None:
     for match in _EXPLICIT.finditer(text):
         if _OWNED_BY_OTHERS.search(text[max(0, match.start() - 25) : match.start()]):
             continue
+        if negated(text, match.start()):
+            continue  # "the service isn't called `db`"
         if _acceptable(match.group("n")):
             draft.set_name(match.group("n").rstrip("."), RANK_EXPLICIT)
             break

@@ -36,6 +36,16 @@ _RULE_LINE = re.compile(
     rf"(?P<verbs>{_VERB_LIST})[ \t.]*$",
     re.I | re.M,
 )
+# The resources first, then their verbs: "`secrets` with `create` and `delete`, and `pods` plus
+# `pods/log` with `get`, `create`, ..."
+_RES = r"`?[a-z]+(?:/[a-z]+)?`?"
+_RESOURCES_WITH = re.compile(
+    rf"(?P<resources>{_RES}(?:\s*(?:,|and|plus|&|\+)\s*{_RES})*)\s+(?:with|:)\s+"
+    r"(?P<verbs>" + _VERB + r"(?:\s*(?:,|/|and|&|\+|or)\s*" + _VERB + r")*)|"
+    # "`pods` get/list/watch/create, `pods/exec` create/patch": verbs joined by slashes
+    rf"(?P<resources2>{_RES})\s+(?P<verbs2>" + _VERB + r"(?:\s*/\s*" + _VERB + r")+)",
+    re.I,
+)
 _CLUSTER = re.compile(
     r"\bcluster\s?role\b|\bcluster[\s-]wide\b|\ball namespaces\b|\bacross namespaces\b", re.I
 )
@@ -103,17 +113,25 @@ def read_rbac(doc: Doc, c: ComponentDraft) -> None:
         return
     # "a namespaced Role (not a ClusterRole)" asks for a Role.
     cluster = any(not negated(text, m.start()) for m in _CLUSTER.finditer(text))
-    for match in [*_RBAC.finditer(text), *_RULE_LINE.finditer(text)]:
+    for match in [
+        *_RBAC.finditer(text),
+        *_RULE_LINE.finditer(text),
+        *_RESOURCES_WITH.finditer(text),
+    ]:
+        groups = match.groupdict()
         resources = [
             r.lower().strip("`")
-            for r in re.split(r"\s*(?:,|and|&|\+)\s*|\s+", match.group("resources"))
+            for r in re.split(
+                r"\s*(?:,|and|&|\+)\s*|\s+",
+                groups.get("resources") or groups.get("resources2") or "",
+            )
             if r.lower().strip("`") in _RESOURCES
         ]
         if not resources or negated(text, match.start()):
             continue
         verbs = [
             v.lower()
-            for v in re.findall(r"[a-z]+", match.group("verbs"), re.I)
+            for v in re.findall(r"[a-z]+", groups.get("verbs") or groups.get("verbs2") or "", re.I)
             if v.lower() in _VERBS
         ]
         groups = sorted({_API_GROUPS.get(r.split("/")[0], "") for r in resources})

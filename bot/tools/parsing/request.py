@@ -27,7 +27,7 @@ from bot.tools.parsing import (
     stack,
     wiring,
 )
-from bot.tools.parsing.context import quoted_last, without_attempts, without_logs
+from bot.tools.parsing.context import quoted_last, setup_first, without_attempts, without_logs
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.fields import apply_field, field_for
 from bot.tools.parsing.gloss import gloss
@@ -42,7 +42,7 @@ from bot.tools.parsing.text import Doc, dns_name, in_code_span, kebab, normalize
 def read(user_input: str) -> tuple[Draft, int]:
     """Gather the facts of ``user_input``; return them with the number of secrets redacted."""
     redacted, _ = redact_secrets(user_input)
-    redacted = quoted_last(redacted)
+    redacted = setup_first(quoted_last(redacted))
     # Every marker is a pasted value, whether redacted now or before (the graph's request is
     # redacted on the way in): each one must be rotated.
     count = redacted.count(REDACTED)
@@ -302,6 +302,25 @@ def _shared_volumes(draft: Draft) -> None:
                 )
 
 
+_PORT_FLAG = re.compile(
+    r"^(?:-p|--port|--http-port|--listen-port|--web\.listen-address|--bind|-b)(?:=(?P<v>\S+))?$"
+)
+
+
+def _port_in_command(words: list[str]) -> int | None:
+    """The port a command line says the process listens on (``-p 3000``, ``--port=8000``,
+    ``--bind 0.0.0.0:8000``)."""
+    for i, word in enumerate(words):
+        flag = _PORT_FLAG.match(word)
+        if not flag:
+            continue
+        value = flag.group("v") or (words[i + 1] if i + 1 < len(words) else "")
+        number = re.fullmatch(r"(?:[\w.\[\]:]*:)?(\d{2,5})", value)
+        if number and 0 < int(number.group(1)) < 65536:
+            return int(number.group(1))
+    return None
+
+
 def _one_named_secret(draft: Draft) -> None:
     """A variable given its key but no Secret reads the one Secret the request names."""
     if len(draft.named_secrets) != 1:
@@ -336,6 +355,9 @@ def finish(draft: Draft) -> None:
     for c in [main, *draft.components.values()]:
         if c.workload in ("CronJob", "Job") and c.app_type in ("", "api", "web", "worker"):
             c.app_type = "job"
+        serves = c.workload not in ("Job", "CronJob") and c.app_type not in ("job", "migration")
+        if serves and not c.ports and (port := _port_in_command([*c.command, *c.args])):
+            c.add_port(port, "http", "TCP")  # "runs `dagster-webserver -p 3000`": where it listens
         # "mount it at /conf and start with `--config=/conf/config.yaml`": a file of the mount.
         mounted = [m.mount_path.rstrip("/") + "/" for m in [*c.config_mounts, *c.secret_mounts]]
         hosted = {m.mount_path for m in c.host_mounts}  # the node's own directory is mounted

@@ -51,6 +51,7 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
         key = match.group("key") or match.group("key2") or match.group("key3")
         c.add_secret(env, match.group("secret2") or match.group("secret3") or "", key.rstrip("."))
     _arrow_pairs(doc, c)
+    _mapped_keys(doc, c)
     _clause_pairs(doc, c)
     _one_secret_key(doc, c)
     _counted_secrets(doc, c)
@@ -89,7 +90,7 @@ _IN_SECRET = re.compile(
 )
 _ONE_KEY = re.compile(
     _CREDENTIAL_KEY
-    + r"\bkey\s*(?:[:=]\s*|\s+(?:named\s+|called\s+)?)"
+    + r"\bkey\s*(?:[:=]\s*|\s+(?:is\s+|named\s+|called\s+)?)"
     + r"[`\"']?(?P<key>[\w.-]+)[`\"']?",
     re.I,
 )
@@ -99,6 +100,31 @@ _NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", 
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
 _ARROW = re.compile(r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>)\s*(?:key\s+)?`(?P<key>[\w.-]+)`")
+
+
+# "... in a Secret named `drone-secrets` under the keys `a`, `b` and `c`; map them to `A`, `B`
+# and `C`": the keys and the variables, in the same order.
+_CODES = r"`[^`\n]+`(?:\s*(?:,|and|&)\s*`[^`\n]+`)*"
+_MAPPED = re.compile(
+    rf"\bkeys\s+(?P<keys>{_CODES})[^.\n`]{{0,40}}?\b(?:map(?:ped)?|pass(?:ed)?|exposed?|read|"
+    rf"set|injected?)\s+(?:them\s+|those\s+|these\s+)?(?:to|as|into|in)\s+(?P<envs>{_CODES})",
+    re.I,
+)
+
+
+def _mapped_keys(doc: Doc, c: ComponentDraft) -> None:
+    for match in _MAPPED.finditer(doc.text):
+        keys = re.findall(r"`([^`\n]+)`", match.group("keys"))
+        envs = re.findall(r"`([^`\n]+)`", match.group("envs"))
+        window = doc.text[max(0, match.start() - 200) : match.start()]
+        named = re.findall(
+            r"\bsecret\s+(?:named\s+|called\s+)?`([a-z0-9][a-z0-9.-]*)`", window, re.I
+        )
+        if len(keys) != len(envs) or not all(_ENV_NAME_RE.fullmatch(e) for e in envs):
+            continue
+        secret = named[-1] if named else ""  # the Secret named last before the keys
+        for env, key in zip(envs, keys, strict=True):
+            c.add_secret(env, secret, key)
 
 
 def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:

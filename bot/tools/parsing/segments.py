@@ -231,9 +231,14 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
 
 # "The server should be a StatefulSet running ...", "The agents are a Deployment of ...".
 _KIND_INTRO = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)\s+"
-    r"(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
-    r"(?:deployment|statefulset|daemonset|cron\s?job|job)\b",
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)"
+    r"(?:\s+(?:server|service|worker|process|container))?\s+"
+    r"(?:(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
+    r"(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
+    # "The server should run `drone/drone:2.24.0`", "The runner is `drone/drone-runner-kube:1.0`"
+    r"(?:should\s+(?:run|use|be)|will\s+run|is|are|runs|uses)\s+`?[\w.-]+(?:/[\w.-]+)+:[\w.-]+|"
+    # "The daemon runs `dagster-daemon run`"
+    r"runs\s+`[^`\n]+`)",
     re.I | re.M,
 )
 
@@ -292,6 +297,11 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
+_ALL_OF_THEM = re.compile(
+    r"\s*(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:(?:two|three|four|five|\d)\s+)?"
+    r"(?:workloads|components|processes|services|deployments|containers)\b",
+    re.I,
+)
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
 
 
@@ -306,6 +316,10 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
         pos = at + len(sentence)
         start = item.start + at
         mentioned = mentions(sentence, names)
+        if not mentioned and _ALL_OF_THEM.match(sentence):
+            topic = list(names)  # "All three workloads need ..."
+            out.append(Segment(topic, sentence, start, start + len(sentence)))
+            continue
         if topic and _PRONOUN.match(sentence):
             # "It serves HTTP on 8000 and gRPC for the agents": still the one before.
             mentioned = topic
@@ -344,6 +358,9 @@ def _introductions(text: str, names: list[str], main: str, reading: Reading) -> 
             name = dns_name(first, 30) if first and not _WHEN.match(first) else "cron"
         if match.group("label"):
             name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
+        known = [w for w in re.findall(r"[a-z][\w-]*", role.lower()) if w in names]
+        if known:
+            name = known[0]  # "The sync worker uses ..., runs `x`": the sync one, named before
         if not name or name == main or _not_an_introduction(text, match):
             continue
         if name not in names:

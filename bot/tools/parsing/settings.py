@@ -70,7 +70,8 @@ _CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|B
 _SECRET_SOURCE = re.compile(
     r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
     r"(?:kubernetes\s+|k8s\s+)?"
-    r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:create|created|manage|keep|own)"
+    r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:already\s+|just\s+)?"
+    r"(?:create|created|manage|keep|own)"
     r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*[:,]\s*|named\s+|called\s+|"
     r"(?:that|which)\s+already\s+exists?,?\s+)?"
     r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"

@@ -73,7 +73,7 @@ _BUNDLED = re.compile(
 # "no shared Postgres", "I don't want to share the big Redis the checkout team owns": not
 # someone else's instance, so one of the chart's own.
 _NO_OUTSIDE_ONE = re.compile(
-    r"\b(?:shared|existing|managed|external|central|hosted|share|reuse)\b", re.I
+    r"\b(?:shared|existing|managed|external|central|hosted|share|reuse|other)\b", re.I
 )
 _DROPPED = re.compile(
     r"\b(?:we|I)\s+(?:have\s+|'ve\s+)?(?:dropped|removed|ditched|cut|left\s+out)\b[^.;:\n]{0,100}$",

@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.tools.models import Volume
 from bot.tools.parsing.draft import ComponentDraft, Draft
+from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.text import Doc, Span, dns_name, negated
 
 STORAGE = re.compile(
@@ -23,7 +24,7 @@ STORAGE = re.compile(
     re.I,
 )
 _EPHEMERAL = re.compile(
-    r"\bemptydir\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|\bthrow-?away\b|"
+    r"\bemptydirs?\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|\bthrow-?away\b|"
     r"\bdisposable\b|\bnot persistent\b|\bnon-persistent\b|\bdoes(?:n't| not) need to persist\b",
     re.I,
 )
@@ -85,7 +86,9 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             high = paths[number + 1][0] - span.start if number + 1 < len(paths) else len(sentence)
             after = _CLAUSE_BREAK.search(sentence, here_at + len(path), high)
             high = after.start() if number + 1 < len(paths) and after else high
-            ephemeral = _ephemeral(sentence[low:high])
+            ephemeral = _ephemeral(sentence[low:high]) or _listed_with_ephemeral(
+                sentence, paths, number, span.start
+            )
             size = ""
             if here:
                 # "static (`/a` in web, 5Gi) and media (`/b` in web and worker, 20Gi)": a size
@@ -127,9 +130,30 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 known.access_mode = mode if mode != "ReadWriteOnce" else known.access_mode
                 known.storage_class = known.storage_class or _class_in(f"{above} {sentence}")
                 continue
+            store = next((d.kind for d in DEPENDENCIES if d.pattern.search(sentence)), "")
+            if store:  # "Postgres 14 stays in the chart (10Gi, storage class `gp3`)"
+                draft.note(f"{quantity} is said of the bundled {store}: its volume, not the app's")
+                continue
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+
+
+def _listed_with_ephemeral(
+    sentence: str, paths: list[tuple[int, str]], number: int, offset: int
+) -> bool:
+    """ "`/a` and `/b` can be emptyDirs": paths joined by "and" share what follows the last."""
+    last = number
+    while last + 1 < len(paths):
+        gap = sentence[paths[last][0] - offset + len(paths[last][1]) : paths[last + 1][0] - offset]
+        if not re.fullmatch(r"[`\"']?\s*(?:,|and|,\s*and)\s*[`\"']?", gap):
+            break
+        last += 1
+    if last == number:
+        return False
+    tail = sentence[paths[last][0] - offset + len(paths[last][1]) :]
+    tail = _CLAUSE_BREAK.split(tail, maxsplit=1)[0]
+    return _ephemeral(tail)
 
 
 def _apart(text: str, start: int, end: int, size: int) -> bool:
@@ -164,7 +188,9 @@ def _paths(sentence: str, offset: int) -> list[tuple[int, str]]:
     return [
         (offset + m.start(1), m.group(1).rstrip("/.,"))
         for m in re.finditer(r"(?<![\w./:@-])(/(?:[\w.-]+/?)+)", sentence)
-        if not NOT_MOUNTS.match(m.group(1).rstrip("/.,")) and not negated(sentence, m.start())
+        if not NOT_MOUNTS.match(m.group(1).rstrip("/.,"))
+        and not negated(sentence, m.start())
+        and not m.group(1).endswith("...")  # "the `/host/...` paths": a pattern, no directory
     ]
 
 

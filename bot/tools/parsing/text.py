@@ -40,6 +40,7 @@ _CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alo
 
 NEGATION = re.compile(
     r"\b(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
+    r"isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except|"
     r"nothing|skip|omit|exclude|excluding)\b"
     r"[\w\s/+-]{0,24}$",

@@ -22,12 +22,22 @@ _CONFIGMAP = re.compile(
     + _NAME
     # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
     + r"(?:[^.\n`]|`[^`\n]*`){0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?\bmount(?:ed)?\s+"
-    r"(?:it\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
+    r"(?:it\s+|that\s+|this\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
     + _PATH
     + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
     + _NAME.replace("name", "name2")
     + r"\s+(?:at|in|under|to|on)\s+"
-    + _PATH.replace("path", "path2"),
+    + _PATH.replace("path", "path2")
+    # "(ConfigMap `tempo-config` at /etc/tempo)"
+    + r"|\bconfig\s?map\s+"
+    + _NAME.replace("name", "name3")
+    + r"\s+(?:mounted\s+)?(?:at|under)\s+"
+    + _PATH.replace("path", "path3")
+    # "`/etc/netdata` comes from our ConfigMap `netdata-conf`"
+    + r"|"
+    + _PATH.replace("path", "path4")
+    + r"\s+(?:comes?\s+from|is\s+in|lives\s+in|is\s+served\s+from)\s+(?:our\s+|the\s+|an?\s+)?"
+    r"(?:existing\s+)?config\s?map\s+(?:named\s+|called\s+)?" + _NAME.replace("name", "name4"),
     re.I,
 )
 _SECRET_MOUNT = re.compile(
@@ -48,11 +58,13 @@ _ENV_NAME = re.compile(rf"`?(?<![\w$])(?P<env>{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}
 
 def read_mounts(text: str, c: ComponentDraft) -> None:
     for match in _CONFIGMAP.finditer(text):
-        name = match.group("name") or match.group("name2")
+        name = match.group("name") or match.group("name2") or match.group("name3")
+        name = name or match.group("name4")
         quoted = re.search(r"`([a-z0-9][a-z0-9.-]*[a-z0-9])`", match.group(0))
         if quoted and f"`{name}`" not in match.group(0):
             name = quoted.group(1)  # "a ConfigMap we already manage, `policy`": the code span
-        path = (match.group("path") or match.group("path2")).rstrip(".,")
+        path = next(match.group(g) for g in ("path", "path2", "path3", "path4") if match.group(g))
+        path = path.rstrip(".,")
         # A file's path ("/var/www/html/LocalSettings.php") mounts one key there: the one
         # named ("key `LocalSettings.php`"), else the file's own name.
         key = re.search(r"\bkey\s+`([\w.-]+)`", match.group(0), re.I)
