@@ -153,3 +153,33 @@ def test_the_owners_setup_wins_over_the_docs_before_it() -> None:
     env = {e.name: e.value for e in req.env}
     assert env["TZ"] == "Europe/Amsterdam" and env["MEM_LIMIT"] == "2048"
     assert req.image is not None and req.image.repository == "acme/controller"
+
+
+def test_plain_headings_over_lists_that_give_an_image_name_the_workloads() -> None:
+    req = parse_requirements(
+        "Necesito un chart para el acortador.\n\n"
+        "shortener (la API)\n- Imagen `acme/shortener:4.4.0`, puerto 8080.\n\n"
+        "admin-ui\n- Imagen `acme/shortener-ui:4.2.0`, puerto 8080.\n\n"
+        "CronJob `visit-locate`\n"
+        "- Con la misma imagen, ejecuta `shortener visit:locate` a las 04:00.\n"
+    )
+    found = workloads(req)
+    assert {"shortener", "admin-ui", "visit-locate"} <= set(found)
+    assert found["visit-locate"].workload == "CronJob"
+    assert req.workload != "CronJob"
+
+
+def test_one_heading_over_the_apps_list_is_the_app() -> None:
+    req = parse_requirements(
+        "Controller:\n- StatefulSet, one replica, image `acme/ci:2.4.0`.\n- Port 8080.\n"
+    )
+    assert req.components == [] and req.workload == "StatefulSet"
+
+
+def test_sidecars_handled_elsewhere_are_not_added() -> None:
+    req = parse_requirements(
+        "The sidecars are already handled by kube-prometheus-stack, so this chart only runs "
+        "the querier, image `quay.io/acme/query:0.36.1`, port 10902."
+    )
+    assert req.sidecars == []
+    assert req.image is not None and req.image.repository == "acme/query"

@@ -45,8 +45,11 @@ def coordinator(state: ChartState, *, policy: Policy) -> Command[str]:
     reasons = list(understood.complexity.review_reasons)
     if settings_of(state).get("review_exposure"):
         reasons += understood.complexity.exposures  # the repository wants a look at each one
-    # Elevated powers are the security gate's to refuse; a human cannot approve them here.
-    if reasons and not understood.requirements.elevated.requested() and not reviewed:
+    # Elevated powers are the security gate's to refuse; a human cannot approve them here. The
+    # other reasons stand: a secret pasted beside an allowed power still has to be rotated.
+    if understood.requirements.elevated.requested():
+        reasons = [r for r in reasons if not r.startswith("elevated access requested")]
+    if reasons and not reviewed:
         review = Review(
             kind="request_review",
             agent="coordinator",

@@ -173,6 +173,8 @@ def _storage(label: str, value: str, draft: Draft) -> None:
 def _schedule(label: str, value: str, draft: Draft) -> None:
     if _NO.match(value) or not value.strip():
         return
+    if re.search(r"\b(?:an?|one|another)\s+(?:\w+\s+){0,3}?(?:cron\s?jobs?|jobs?)\b", value, re.I):
+        return  # "### Scheduled jobs: A CronJob `purge` that runs ...": a workload of its own
     found = find_schedule(value, job_context=True)
     if found.invalid:
         draft.invalid(f"schedule {found.invalid}")

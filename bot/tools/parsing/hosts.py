@@ -72,7 +72,7 @@ _OUTBOUND = re.compile(
 _HOST_LABEL = re.compile(
     r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
     r"expose(?:d|\s+it)? (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|"
-    r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url)(?![\w-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
+    r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url)(?![\w.-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
     r"(?P<raw>[^\s,;()'\"`]+)",
     re.I,
 )

@@ -122,7 +122,7 @@ _HEAD_NAME = re.compile(
 )
 
 
-_NOT_COMPONENTS = frozenset(
+NOT_COMPONENTS = frozenset(
     {
         "image",
         "images",
@@ -228,14 +228,14 @@ NUMBERED_HEAD = re.compile(
 def head_component(line: str, known: list[str], listing: bool) -> str:
     """Return the component a heading or list item is about ('' if it is about none)."""
     numbered = NUMBERED_HEAD.match(line)
-    if numbered and dns_name(numbered.group("name"), 30) not in _NOT_COMPONENTS:
+    if numbered and dns_name(numbered.group("name"), 30) not in NOT_COMPONENTS:
         return dns_name(numbered.group("name"), 30)
     match = _HEAD_NAME.match(line)
     if not match:
         return ""
     raw = match.group("name").strip(".")
     name = dns_name(raw, 30)
-    if not name or raw.lower() in _NOT_COMPONENTS or name in _NOT_COMPONENTS:
+    if not name or raw.lower() in NOT_COMPONENTS or name in NOT_COMPONENTS:
         return ""
     if name in known:
         return name

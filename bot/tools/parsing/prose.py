@@ -29,7 +29,7 @@ from bot.tools.parsing.images import Found, find_images, with_stated_version
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
 from bot.tools.parsing.quantities import find_replicas
 from bot.tools.parsing.secrets import REDACTED
-from bot.tools.parsing.text import Doc, negated
+from bot.tools.parsing.text import Doc, dns_name, negated
 
 # ----------------------------------------------------------------------------- images
 
@@ -90,17 +90,32 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
     if chosen is not None and draft.target.image is None:
         draft.target.image = with_stated_version(doc.text, chosen.image)
     if draft.target.image is not None:
-        draft.set_name(_product(doc.text, draft.target.image.repository), RANK_IMAGE)
+        image = draft.target.image
+        product = _product(doc.text, image.repository, hub=not image.registry)
+        draft.set_name(product, RANK_IMAGE)
+        if draft.name_rank == RANK_IMAGE and not draft.focused:
+            draft.name = dns_name(product)  # a form's image field named it by its last part
 
 
-def _product(text: str, repository: str) -> str:
+def _product(text: str, repository: str, hub: bool = True) -> str:
     """The name an image gives the app: its repository's last part, or the product the request
     calls it by when that part only adds a role to it ("ClickHouse", clickhouse-server)."""
-    last = repository.rsplit("/", 1)[-1]
+    parts = repository.split("/")
+    last, org = parts[-1], (parts[-2] if len(parts) > 1 else "")
+
+    def said(word: str) -> bool:  # as a word of the text, not inside a reference or address
+        return bool(re.search(rf"(?<![\w/.@-]){re.escape(word)}(?![\w/.@-])", text, re.I))
+
     stem = re.fullmatch(r"(?P<p>[a-z][a-z0-9]+)-(?:server|app|service|web|ce|ee|oss)", last)
-    if stem and re.search(rf"(?<![\w/-]){stem.group('p')}(?![\w/-])", text, re.I):
+    if stem and said(stem.group("p")):
         return stem.group("p")
+    if hub and org and org not in _PUBLISHERS and not said(last) and said(org):
+        return org  # "PrivateBin ...", privatebin/nginx-fpm-alpine: the product, not the flavour
     return last
+
+
+# Organisations that publish images of other people's apps: their name is no app's.
+_PUBLISHERS = frozenset({"library", "linuxserver", "bitnami", "lscr", "hotio", "ghcr", "docker"})
 
 
 # ----------------------------------------------------------------------------- names

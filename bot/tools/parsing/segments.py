@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.tools.parsing.mentions import (
+    NOT_COMPONENTS,
     NUMBERED_HEAD,
     count_of,
     for_each,
@@ -170,11 +171,15 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     shared: list[str] = []
     intro: Segment | None = None
     intro_indent = -1
-    for item in _items(text):
+    items = _items(text)
+    headed = _headed_lists(items, names, listing)
+    for index, item in enumerate(items):
         if item.blank_before and not item.bullet:
             shared = []
         everyone = names + ([main] if main else [])
-        head = head_component(item.text.split("\n", 1)[0], names, listing)
+        head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
+        if head and index in headed:
+            item.heading = True  # a bold heading the text lost its emphasis for
         if head:
             if head not in names and head != main:
                 names.append(head)
@@ -183,7 +188,8 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
                 reading.listed.append(head)  # "Archiver (CronJob)" is no candidate for main
             if item.heading:
                 current, shared = [head], []
-                if noted_kind(item.text):  # "Archiver (CronJob)" says the component's kind
+                # "Archiver (CronJob)", "CronJob `visit-locate`": the heading says its kind
+                if noted_kind(item.text) or re.search(r"\b(?:cron\s?job|job)\b", item.text, re.I):
                     reading.segments.append(Segment([head], item.text, item.start, item.end))
             else:
                 reading.segments.append(Segment([head], item.text, item.start, item.end))
@@ -232,9 +238,11 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
 # "The server should be a StatefulSet running ...", "The agents are a Deployment of ...".
 _KIND_INTRO = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)"
-    r"(?:\s+(?:server|service|worker|process|container))?\s+"
+    r"(?:\s+(?:server|service|worker|process|container|gateway))?"
+    # "The querier (call it `query`)", "The store gateway (`store-gateway`)": its given name
+    r"(?:\s*\((?:call\s+it\s+|named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`\))?\s+"
     r"(?:(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
-    r"(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
+    r"(?:[\w-]+\s+)?(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
     # "The server should run `drone/drone:2.24.0`", "The runner is `drone/drone-runner-kube:1.0`"
     r"(?:should\s+(?:run|use|be)|will\s+run|is|are|runs|uses)\s+`?[\w.-]+(?:/[\w.-]+)+:[\w.-]+|"
     # "The daemon runs `dagster-daemon run`"
@@ -248,7 +256,7 @@ def _kind_introductions(text: str, names: list[str], main: str) -> list[str]:
     the app's components, and what follows each sentence is about that one."""
     found: list[str] = []
     for match in _KIND_INTRO.finditer(text):
-        word = match.group("name").lower()
+        word = (match.group("label") or match.group("name")).lower()
         name = dns_name(word[:-1] if word.endswith("s") and not word.endswith("ss") else word, 30)
         if (
             name
@@ -291,6 +299,56 @@ def _given_names(text: str, reading: Reading) -> None:
             seg.names = [name if n == old else n for n in seg.names]
         if old in reading.commands:
             reading.commands[name] = reading.commands.pop(old)
+
+
+# "**web-client**" or "**CronJob `visit-locate`**" alone on its line, over a list that gives an
+# image: the heading names a workload, whatever language the list is in.
+_HEADED = re.compile(
+    r"^[ \t#*_]*(?:(?:cron\s?job|job|deployment|statefulset|daemonset)\s+)?`?"
+    r"(?P<name>[A-Za-z][\w.-]{1,40})`?(?:\s*\([^()\n]{1,30}\))?[ \t*_]*:?[ \t]*$",
+    re.I,
+)
+_GIVES_IMAGE = re.compile(
+    r"\b(?:image|imagen|imagem|immagine|bild|obraz)\b|\b[\w.-]+/[\w.-]+:[\w.-]+|misma\s+image",
+    re.I,
+)
+
+
+_THE_APP = frozenset(
+    """app application main the-app container containers pod pods workload workloads
+    deployment setup details general overview configuration basics""".split()
+)
+
+
+def _headed_lists(items: list[_Item], names: list[str], listing: bool) -> dict[int, str]:
+    """The headings over lists that give an image, by item: two or more of them are the app's
+    workloads; one alone ("Controller:", "**Web**" beside "**Archiver (CronJob)**") is the app
+    itself."""
+    found: dict[int, str] = {}
+    for index, item in enumerate(items):
+        lone = not item.bullet and "\n" not in item.text.strip() and len(item.text.strip()) <= 50
+        if head_component(item.text.split("\n", 1)[0], names, listing):
+            continue  # a heading read as a workload's already
+        if item.heading or lone:
+            name = _headed_list(item, items[index + 1 :])
+            if name:
+                found[index] = name
+    return found if len(set(found.values())) >= 2 else {}
+
+
+def _headed_list(item: _Item, following: list[_Item]) -> str:
+    match = _HEADED.match(item.text.split("\n", 1)[0])
+    if not match:
+        return ""
+    name = dns_name(match.group("name"), 30)
+    if not name or name in NOT_COMPONENTS or name in _THE_APP:
+        return ""  # "**App**", "## Container" over the main workload's list: the app itself
+    listed = []
+    for other in following:
+        if other.heading or not other.bullet:
+            break
+        listed.append(other.text)
+    return name if listed and _GIVES_IMAGE.search("\n".join(listed)) else ""
 
 
 def _indent(line: str) -> int:

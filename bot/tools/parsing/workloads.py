@@ -98,6 +98,11 @@ def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
                 r"\bstateless\b", doc.masked[match.start() : match.end()], re.I
             ):
                 continue
+            line_start = doc.masked.rfind("\n", 0, match.start()) + 1
+            if not doc.masked[line_start : match.start()].strip() and re.match(
+                r"\s*:", doc.masked[match.end() :]
+            ):
+                continue  # "Scheduled jobs:" heads a section about other workloads
             head = doc.masked[: match.start()]
             segment = re.split(r"[,.;\n]\s", head)[-1]
             found.append((match.start(), kind, bool(_ATTACHED.search(segment))))
@@ -222,6 +227,8 @@ def read_sidecars(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) 
         window = text[start:end]
         if dropped & {w.lower() for w in re.findall(r"[\w-]+", text[start : match.start()])}:
             continue  # "I'm dropping the nginx sidecar": said of one the old setup had
+        if re.search(r"\balready\b|\b(?:handled|managed|deployed)\s+by\b", window, re.I):
+            continue  # "the Thanos sidecars are already handled by kube-prometheus-stack"
         mesh = _MESH.search(window)
         if mesh:
             draft.note(
