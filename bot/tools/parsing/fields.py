@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bot.tools.models import Probe, WorkloadKind
 from bot.tools.parsing import access, hosts, ingress, network, resources, stack, storage, workloads
-from bot.tools.parsing.draft import RANK_IMAGE, RANK_LABEL, Draft
+from bot.tools.parsing.draft import RANK_LABEL, Draft
 from bot.tools.parsing.images import find_images, parse_image
 from bot.tools.parsing.quantities import SIZE, find_replicas, size_quantity
 from bot.tools.parsing.schedule import cron_error, find_schedule
@@ -39,8 +39,7 @@ def _image(label: str, value: str, draft: Draft) -> None:
     if image is None:
         draft.invalid(f"image '{token}' is not a valid image reference")
         return
-    draft.target.image = draft.target.image or image
-    draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
+    draft.target.image = draft.target.image or image  # the prose names the app after it
 
 
 _PORT_LINE = re.compile(

@@ -29,7 +29,7 @@ from bot.tools.parsing.images import Found, find_images, with_stated_version
 from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
 from bot.tools.parsing.quantities import find_replicas
 from bot.tools.parsing.secrets import REDACTED
-from bot.tools.parsing.text import Doc, dns_name, negated
+from bot.tools.parsing.text import Doc, negated
 
 # ----------------------------------------------------------------------------- images
 
@@ -93,8 +93,6 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         image = draft.target.image
         product = _product(doc.text, image.repository, hub=not image.registry)
         draft.set_name(product, RANK_IMAGE)
-        if draft.name_rank == RANK_IMAGE and not draft.focused:
-            draft.name = dns_name(product)  # a form's image field named it by its last part
 
 
 def _product(text: str, repository: str, hub: bool = True) -> str:

@@ -158,10 +158,11 @@ def _listed_with_ephemeral(
 
 def _apart(text: str, start: int, end: int, size: int) -> bool:
     """Whether a list break parts a path from a size: "`/a` 5Gi and `/b` 1Gi"."""
-    between = text[end:size] if size >= end else text[size:start]
-    return bool(
-        re.search(r",|;|\band\b", re.sub(r"^\s*\S+", "", between) if size < start else between)
-    )
+    if size >= end:
+        between = text[end:size]
+    else:  # the size comes first: what follows its own token up to the path
+        between = re.sub(r"^\s*\S+", "", text[size:start])
+    return bool(re.search(r",|;|\band\b", between))
 
 
 def _sizes_in(span: Span, sizes: list[tuple[int, str]]) -> bool:
