@@ -37,7 +37,7 @@ REQUESTS = sorted(
 )
 # The target is 95% of stated facts on requests helm-bot has never seen. This floor is
 # what the corpus measures today: a change that loses facts fails here, and it rises with them.
-FLOOR = 0.94
+FLOOR = 0.95
 SCORES: dict[str, tuple[int, int, list[str]]] = {}
 
 

@@ -474,6 +474,17 @@ def test_hpa_floor_is_raised_instead_of_replica_count() -> None:
     ]
 
 
+def test_a_stated_hpa_floor_of_one_is_kept() -> None:
+    plan = build_plan(NODE_API.model_copy(update={"replicas": ReplicaRange(min=1, max=4)}))
+    draft = with_values(
+        draft_for(plan), in_file="prod", autoscaling__minReplicas=1, autoscaling__maxReplicas=4
+    )
+    found = {o.id: o for o in check_ha_readiness(draft, plan).optimizations}
+    assert "availability.replicas:prod" not in found
+    advice = found["availability.single-replica:prod"]
+    assert not advice.changes and "as requested" in advice.description
+
+
 def test_anti_affinity_counts_as_spread(node: tuple[Plan, ChartDraft]) -> None:
     plan, draft = node
     draft = with_values(draft, affinity={"podAntiAffinity": {"x": 1}})

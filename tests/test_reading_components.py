@@ -183,3 +183,205 @@ def test_sidecars_handled_elsewhere_are_not_added() -> None:
     )
     assert req.sidecars == []
     assert req.image is not None and req.image.repository == "acme/query"
+
+
+def test_images_given_to_named_parts_in_one_sentence_are_components() -> None:
+    req = parse_requirements(
+        "Please chart our shop: a storefront UI (image ghcr.io/acme/shop-ui:4.2.0) and an API "
+        "on ghcr.io/acme/shop-api:4.2.0 listening on port 9000, with Postgres. "
+        "The API needs 3 replicas."
+    )
+    found = workloads(req)
+    # Named as the images name them, the app's shared "shop-" aside.
+    assert set(found) == {"ui", "api"}
+    api = found["api"]
+    assert api.image is not None and api.image.repository == "acme/shop-api"
+    assert [p.port for p in api.ports] == [9000]
+    assert api.replicas is not None and api.replicas.min == 3
+    ui = found["ui"]
+    assert ui.image is not None and ui.image.repository == "acme/shop-ui"
+    assert ui.replicas is None or ui.replicas.min != 3
+
+
+def test_list_items_that_give_a_name_its_image_are_components() -> None:
+    req = parse_requirements(
+        "What we run:\n"
+        "- ingest: `registry.acme.dev/pipe/ingest:1.8`, port 7000\n"
+        "- compactor: `registry.acme.dev/pipe/compactor:1.8`, 2 replicas\n"
+    )
+    found = workloads(req)
+    assert set(found) == {"ingest", "compactor"}
+    assert [p.port for p in found["ingest"].ports] == [7000]
+    compactor = found["compactor"]
+    assert compactor.image is not None and compactor.image.repository == "pipe/compactor"
+    assert compactor.replicas is not None and compactor.replicas.min == 2
+
+
+def test_a_part_said_in_two_words_takes_the_name_its_image_spells() -> None:
+    req = parse_requirements(
+        "The API server (`acme/apiserver:3.1`, port 8080) is a StatefulSet. "
+        "The web console (`acme/console:3.1`) needs 2 replicas; the API server needs 4Gi memory."
+    )
+    found = workloads(req)
+    assert set(found) == {"apiserver", "console"}
+    assert found["apiserver"].workload == "StatefulSet"
+    resources = found["apiserver"].resources
+    assert resources is not None and resources.memory == "4Gi"
+
+
+def test_one_app_image_beside_a_datastore_and_a_sidecar_is_one_workload() -> None:
+    req = parse_requirements(
+        "The API runs ghcr.io/acme/api:2.0 on port 8080, the cache is redis:7.2 and the proxy "
+        "sidecar is envoyproxy/envoy:v1.30.1."
+    )
+    assert not req.components
+    assert req.image is not None and req.image.repository == "acme/api"
+
+
+def test_a_count_before_a_colon_counts_the_list_not_its_first_item() -> None:
+    req = parse_requirements(
+        "Two services: web uses ghcr.io/acme/web:1.0 on port 80, worker uses "
+        "ghcr.io/acme/jobs:1.0, worker 4 replicas."
+    )
+    found = workloads(req)
+    assert found["worker"].replicas is not None and found["worker"].replicas.min == 4
+    assert found["web"].replicas is None or found["web"].replicas.min != 2
+
+
+def test_a_counted_list_of_names_with_their_commands_in_brackets() -> None:
+    req = parse_requirements(
+        "relay chart: ghcr.io/acme/relay:2.0, three workloads — signal (`signal --bind :7000`, "
+        "tcp 7000 7001), media (`media`, udp 9000) and admin (`admin-ui`, tcp 8080). "
+        "all on NodePort services."
+    )
+    found = workloads(req)
+    assert set(found) == {"signal", "media", "admin"}
+    assert found["signal"].args == ["signal", "--bind", ":7000"]
+    assert {p.port for p in found["signal"].ports} == {7000, 7001}
+    assert found["media"].args == ["media"]
+    assert [(p.port, p.protocol) for p in found["media"].ports] == [(9000, "UDP")]
+    assert all(w.service_type == "NodePort" for w in found.values())
+
+
+def test_deployments_named_by_the_argument_they_give_the_image() -> None:
+    req = parse_requirements(
+        "Use `ghcr.io/acme/shop:5.1`. One Deployment runs the image with the `serve` argument "
+        "(3 replicas, port 8000), a second Deployment from the same image running `consume` with "
+        "one replica, and a CronJob running the image with the `prune` argument at `0 4 * * *`. "
+        "Both deployments mount the existing ConfigMap `shop-conf` at `/etc/shop`."
+    )
+    found = workloads(req)
+    assert set(found) == {"serve", "consume", "prune"}
+    assert found["serve"].args == ["serve"] and found["consume"].args == ["consume"]
+    assert found["prune"].workload == "CronJob" and found["prune"].schedule == "0 4 * * *"
+    mounted = {n for n, w in found.items() if [m.mount_path for m in w.config_mounts]}
+    assert mounted == {"serve", "consume"}  # "both deployments" leaves the CronJob out
+
+
+def test_a_plus_list_in_brackets_names_the_workloads_and_not_the_datastores() -> None:
+    req = parse_requirements(
+        "We run the vendor compose today (web + queue + postgres + redis) and want it on k8s. "
+        "Image `ghcr.io/acme/board:3.3` for both; web on port 8080 with 2 replicas, queue runs "
+        "`board work --queue default`."
+    )
+    found = workloads(req)
+    assert set(found) == {"web", "queue"}
+    assert found["queue"].args == ["board", "work", "--queue", "default"]
+    assert found["web"].replicas is not None and found["web"].replicas.min == 2
+
+
+def test_a_paragraph_led_by_a_role_and_a_colon_is_that_role() -> None:
+    req = parse_requirements(
+        "The app is `ghcr.io/acme/ledger:2.2` on port 9000.\n\n"
+        "Celery worker: same image, command `celery -A ledger worker -l info`, 3 replicas.\n\n"
+        "Migrations: not on app start please. A Job with `python manage.py migrate` as a "
+        "pre-upgrade hook."
+    )
+    found = workloads(req)
+    assert found["worker"].args == ["celery", "-A", "ledger", "worker", "-l", "info"]
+    assert found["worker"].replicas is not None and found["worker"].replicas.min == 3
+    assert found["migrate"].args == ["python", "manage.py", "migrate"]
+    assert found["migrate"].hook.startswith("pre-upgrade")
+    main = found[req.component]
+    assert main.workload != "Job" and [p.port for p in main.ports] == [9000]
+
+
+def test_an_image_named_after_a_workload_goes_to_it() -> None:
+    req = parse_requirements(
+        "Two parts (report-api + pdf-renderer-worker).\n\n"
+        "Images: `acme/report-api:4.0` and `acme/pdf-renderer:4.0`. The api listens on 8000."
+    )
+    found = workloads(req)
+    renderer = found["pdf-renderer-worker"]
+    assert renderer.image is not None and renderer.image.repository == "acme/pdf-renderer"
+
+
+def test_a_job_named_before_a_colon_and_what_later_sentences_say_of_it() -> None:
+    req = parse_requirements(
+        "Image `ghcr.io/acme/store:2.0`, port 9000.\n\n"
+        "Also a weekly export: a CronJob from the same image running `store export /exports` "
+        "at `0 5 * * 0`. Exports get their own 50Gi volume mounted at `/exports`."
+    )
+    found = workloads(req)
+    export = found["export"]
+    assert export.workload == "CronJob" and export.schedule == "0 5 * * 0"
+    assert [v.mount_path for v in export.volumes] == ["/exports"]
+    assert "/exports" not in [v.mount_path for v in found[req.component].volumes]
+
+
+def test_a_beat_scheduler_is_the_scheduler_and_celery_beat_is_beat() -> None:
+    scheduled = parse_requirements(
+        "Image `ghcr.io/acme/shop:1.0`, port 8000, plus a beat scheduler running "
+        "`celery -A shop beat`."
+    )
+    assert [c.name for c in scheduled.components] == ["scheduler"]
+    beat = parse_requirements(
+        "Image `ghcr.io/acme/shop:1.0`, port 8000, plus one celery beat running "
+        "`celery -A shop beat`."
+    )
+    assert [c.name for c in beat.components] == ["beat"]
+
+
+def test_a_fact_said_for_the_parts_in_brackets_is_theirs() -> None:
+    req = parse_requirements(
+        "We use the upstream compose (web + worker + postgres). Image `ghcr.io/acme/books:1.0`.\n\n"
+        "- DB_PASSWORD comes from the existing secret `books-db`, key `pw` (web + worker)\n"
+        "- worker runs `books work`"
+    )
+    for w in workloads(req).values():
+        assert [(s.secret_name, s.key) for s in w.secrets if s.env == "DB_PASSWORD"] == [
+            ("books-db", "pw")
+        ]
+
+
+def test_per_workload_form_sections_go_to_each_workload() -> None:
+    req = parse_requirements(
+        "### Images\n\n- editor: `ghcr.io/acme/editor:2.0`\n"
+        "- runtime: `ghcr.io/acme/runtime:2.0`\n\n"
+        "### Port\n\n8080 for both\n\n"
+        "### Scaling\n\n- editor: 1 replica\n- runtime: HPA min 3 / max 9, target 60% CPU\n\n"
+        "### Secrets\n\nExisting secret `acme-secrets`, for both editor and runtime:\n"
+        "- `SIGNING_KEY` ← key `signing-key`\n- `DATABASE_URL` ← key `database-url`\n"
+    )
+    found = workloads(req)
+    assert all([p.port for p in w.ports] == [8080] for w in found.values())
+    editor, runtime = found["editor"], found["runtime"]
+    assert editor.replicas is None or editor.replicas.max == 1
+    assert runtime.replicas is not None and (runtime.replicas.min, runtime.replicas.max) == (3, 9)
+    for w in (editor, runtime):
+        assert {s.env: (s.secret_name, s.key) for s in w.secrets} == {
+            "SIGNING_KEY": ("acme-secrets", "signing-key"),
+            "DATABASE_URL": ("acme-secrets", "database-url"),
+        }
+
+
+def test_that_as_a_cronjob_is_the_role_the_sentence_before_named() -> None:
+    req = parse_requirements(
+        "Image `ghcr.io/acme/forum:3.0`, port 8080. The web needs 2 replicas and the worker runs "
+        "`php artisan queue:work`.\n\nWe never ran the scheduler properly. I'd like that as a "
+        "CronJob running `php artisan schedule:run` every minute."
+    )
+    found = workloads(req)
+    assert found["scheduler"].workload == "CronJob"
+    assert found["scheduler"].args == ["php", "artisan", "schedule:run"]
+    assert found[req.component].workload != "CronJob"

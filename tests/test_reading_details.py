@@ -440,3 +440,129 @@ def test_japanese_args_key_and_taint_effect_in_code() -> None:
     ref = next(s for s in req.secrets if s.env == "API_KEY")
     assert (ref.secret_name, ref.key) == ("localai-api", "key")
     assert [(t.key, t.effect) for t in req.tolerations] == [("nvidia.com/gpu", "NoSchedule")]
+
+
+def test_a_script_the_image_ships_is_its_command() -> None:
+    req = parse_requirements(
+        "Image `ghcr.io/acme/crm:9.1`, port 80.\n\n"
+        "**web** (component `web`): port 80.\n\n"
+        "**jobs** (component `jobs`): the same image but running `start-jobs.sh`, no Service."
+    )
+    jobs = next(c for c in req.components if c.name == "jobs")
+    assert jobs.args == ["start-jobs.sh"]
+
+
+def test_a_url_without_a_credential_is_plain_env_whatever_its_name() -> None:
+    req = read("Set `EVENTS_DSN=tcp://*:7777` and `SENTRY_DSN=https://sentry.acme.dev/4`.")
+    env = {e.name: e.value for e in req.env}
+    assert env == {"EVENTS_DSN": "tcp://*:7777", "SENTRY_DSN": "https://sentry.acme.dev/4"}
+    assert not req.secrets
+
+
+def test_all_the_pods_sharing_something_is_no_replica_count() -> None:
+    req = read("All three pods share the same volume at /srv/shared.")
+    assert req.replicas is None or req.replicas.min != 3
+
+
+def test_a_managed_datastores_address_is_no_ingress_host() -> None:
+    req = read(
+        "No database in the chart: we use a managed PostgreSQL, host `pg.internal.acme.dev`, "
+        "port 5432."
+    )
+    assert req.ingress is None or "pg.internal.acme.dev" not in req.ingress.hosts
+    assert [p.port for p in req.ports] == [8080]
+
+
+def test_a_variable_named_after_a_host_word_is_no_host() -> None:
+    req = read("\n\n> **Default vhost** — set it with `BROKER_DEFAULT_VHOST`.\n")
+    assert req.ingress is None
+
+
+def test_each_path_goes_to_what_follows_it() -> None:
+    req = parse_requirements(
+        "The API is `ghcr.io/acme/api:1.0` on port 8000. The console is `ghcr.io/acme/console:1.0` "
+        "on port 80.\n\nIngress `shop.acme.dev`: `/` goes to the console and `/graphql/` goes to "
+        "the API."
+    )
+    assert req.ingress is not None
+    routes = {r.path: r.component for r in req.ingress.routes}
+    assert routes.get("/") == "console"
+    assert "/graphql/" in {req.ingress.path} | {p for p, c in routes.items() if c == "api"}
+
+
+def test_a_protocol_then_its_port_numbers() -> None:
+    req = read("It also needs tcp 7100 7101 7102 and udp 7200.")
+    assert {(p.port, p.protocol) for p in req.ports} >= {
+        (7100, "TCP"),
+        (7101, "TCP"),
+        (7102, "TCP"),
+        (7200, "UDP"),
+    }
+
+
+def test_a_terse_ingress_list_names_the_class_and_the_tls_secret() -> None:
+    req = read("Ingress files.acme.dev, traefik, tls files-acme-tls.")
+    assert req.ingress is not None
+    assert (req.ingress.class_name, req.ingress.tls_secret) == ("traefik", "files-acme-tls")
+
+
+def test_a_corrected_class_is_the_one_meant() -> None:
+    req = read("Ingress `api.acme.dev`, class `traefik`... actually no, class `nginx` there.")
+    assert req.ingress is not None and req.ingress.class_name == "nginx"
+
+
+def test_probe_paths_said_before_their_kinds() -> None:
+    req = read("Use `/status/ready` for readiness and `/status/alive` for liveness.")
+    assert req.readiness is not None and req.readiness.path == "/status/ready"
+    assert req.liveness is not None and req.liveness.path == "/status/alive"
+
+
+def test_a_path_routed_to_a_part_and_everything_else_in_brackets() -> None:
+    req = parse_requirements(
+        "The API (`ghcr.io/acme/api:2.0`, port 8000) and the console (`ghcr.io/acme/console:2.0`, "
+        "port 80). Ingress acme.dev with `/v1` routed to the API and everything else (`/`) to "
+        "the console."
+    )
+    assert req.ingress is not None
+    routes = {r.path: r.component for r in req.ingress.routes}
+    assert routes.get("/") == "console"
+    assert "/v1" in {req.ingress.path} | {p for p, c in routes.items() if c == "api"}
+
+
+def test_a_server_on_a_low_port_in_brackets() -> None:
+    req = parse_requirements("docs site: ghcr.io/acme/docs:1.2 (nginx on 80), 2 replicas")
+    assert [p.port for p in req.ports] == [80]
+
+
+def test_a_sized_volume_named_by_a_word_the_docs_give_a_path_for() -> None:
+    req = parse_requirements(
+        "From the docs:\n\n> - `/srv/app/uploads`: where attachments are kept\n"
+        "> - `/etc/app`: the configuration directory\n\n"
+        "We want `ghcr.io/acme/app:1.0` on port 8080, uploads volume 40Gi, config dir 1Gi."
+    )
+    assert {v.mount_path: v.size for v in req.volumes if v.persistent} == {
+        "/srv/app/uploads": "40Gi",
+        "/etc/app": "1Gi",
+    }
+
+
+def test_a_word_after_image_is_no_image_beside_a_pinned_reference() -> None:
+    req = parse_requirements(
+        "> `acme/cast`: an all-in-one image bundling PHP and Caddy.\n\n"
+        "- `acme/cast:2.4.1`\n- port 8000"
+    )
+    assert req.image is not None and (req.image.repository, req.image.tag) == ("acme/cast", "2.4.1")
+
+
+def test_an_approximate_size_is_how_big_the_data_is() -> None:
+    req = read("Dictionaries (~12 GB unpacked) mounted at `/dicts`, shared: 20Gi, ReadWriteMany.")
+    assert {v.mount_path: v.size for v in req.volumes if v.persistent} == {"/dicts": "20Gi"}
+
+
+def test_a_toleration_said_field_by_field() -> None:
+    req = read(
+        "It must tolerate the batch nodes: key `batch`, operator `Exists`, effect `NoExecute`."
+    )
+    assert [(t.key, t.operator, t.effect) for t in req.tolerations] == [
+        ("batch", "Exists", "NoExecute")
+    ]

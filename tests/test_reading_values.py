@@ -219,3 +219,68 @@ def test_a_json_list_value_is_kept_whole() -> None:
         "exactly."
     )
     assert env_of(req)["TUBE_TRUST_PROXY"] == '["127.0.0.1", "loopback"]'
+
+
+def test_commented_out_settings_and_block_text_of_a_compose_file_are_not_the_request() -> None:
+    req = parse_requirements(
+        "services:\n"
+        "  app:\n"
+        "    image: ghcr.io/acme/tube:2.0\n"
+        "    # image: ghcr.io/acme/tube:2.0-arm64\n"
+        "    ports: ['3000:3000']\n"
+        "    environment:\n"
+        "      TUBE_CONFIG: |\n"
+        "        # domain:\n"
+        "        # https_only: false\n"
+        "        db_host: db\n"
+        "    # we want two replicas of this one\n"
+    )
+    assert req.ingress is None  # "# domain:" inside the block is the app's config text
+    assert req.replicas is not None and req.replicas.min == 2  # the reader's comment counts
+    assert req.image is not None and req.image.tag == "2.0"
+
+
+def test_settings_said_in_words_fill_the_variables_pasted_docs_list() -> None:
+    req = parse_requirements(
+        "From the image's docs:\n\n"
+        "> - `QUEUE_INIT_ADMIN`: name of the first admin.\n"
+        "> - `QUEUE_INIT_TENANT`: the first tenant.\n"
+        "> - Optional: `QUEUE_INIT_TTL`: how long messages live.\n\n"
+        "What we want: image `ghcr.io/acme/queue:3.2`, port 5000; setup with admin `ops`, "
+        "tenant `platform` and ttl `7d`."
+    )
+    env = {e.name: e.value for e in req.env}
+    assert env == {
+        "QUEUE_INIT_ADMIN": "ops",
+        "QUEUE_INIT_TENANT": "platform",
+        "QUEUE_INIT_TTL": "7d",
+    }
+
+
+def test_a_secret_and_its_key_written_with_a_slash() -> None:
+    req = parse_requirements(
+        "Image `ghcr.io/acme/api:1.0`, port 8080, with `API_TOKEN` from `api-auth`/`token` and "
+        "`API_BASE` pointing at the gateway."
+    )
+    secrets = {s.env: (s.secret_name, s.key) for s in req.secrets}
+    assert secrets == {"API_TOKEN": ("api-auth", "token")}
+
+
+def test_variables_in_the_apps_own_case_under_an_env_heading() -> None:
+    req = parse_requirements(
+        "### Image\n\nghcr.io/acme/checker:6.5\n\n### Environment variables\n\n"
+        "```\nJava_Xmx=2g\nchecker_model=/models\n```\n"
+    )
+    assert {e.name: e.value for e in req.env} == {"Java_Xmx": "2g", "checker_model": "/models"}
+
+
+def test_a_table_of_variable_names_and_values() -> None:
+    req = parse_requirements(
+        "### Image\n\nghcr.io/acme/flags:6.5\n\n### Environment variables\n\n"
+        "| name | value |\n|---|---|\n| LOG_LEVEL | warn |\n"
+        "| PUBLIC_URL | https://flags.acme.dev |\n"
+    )
+    assert {e.name: e.value for e in req.env} == {
+        "LOG_LEVEL": "warn",
+        "PUBLIC_URL": "https://flags.acme.dev",
+    }

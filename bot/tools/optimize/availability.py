@@ -78,14 +78,20 @@ def _replica_floor(draft: ChartDraft, plan: Plan, env: str, values: Values) -> O
             "replicated (a clustered datastore or a managed service)",
         )
     stated = plan.requirements.replicas
-    if stated is not None and stated.max < 2:
-        # The request fixed the count; availability advice must not overrule it.
+    if stated is not None and stated.min < 2:
+        # The request set the count (or the HPA's floor); availability advice must not
+        # overrule it.
+        running = (
+            f"runs {stated.max or 1} replica"
+            if stated.max < 2
+            else f"may scale down to {max(stated.min, 1)} replica"
+        )
         return _optimization(
             draft,
             f"availability.single-replica:{label}",
             "availability",
-            f"{label} runs {stated.max or 1} replica as requested: every rollout, node drain or "
-            "crash is an outage. Ask for at least 2 replicas to make it highly available",
+            f"{label} {running} as requested: every rollout, node drain or crash at one "
+            "replica is an outage. Ask for at least 2 replicas to make it highly available",
         )
     changes = [
         ValueChange(

@@ -32,16 +32,29 @@ _FILLERS = frozenset(
 _NOT_VALUES = frozenset("the a an it this that is are on off in at for and or to be yes no".split())
 
 
+# "- `DOCKER_INFLUXDB_INIT_ORG`: A name for your initial organization.": docs listing a variable.
+_DOCUMENTED = re.compile(
+    r"^[>\s]*(?:[-*+]|\|)\s*(?:optional:\s*)?`(?P<name>[A-Z][A-Z0-9_]{2,})`\s*(?::|\|)", re.I | re.M
+)
+
+
 def fill(text: str, draft: Draft) -> None:
-    """Give each unset variable of a workload the value the request describes for it."""
-    for c in [draft.main, *draft.components.values()]:
+    """Give each unset variable of a workload the value the request describes for it; the
+    variables pasted docs list are the main workload's to set too ("username `admin`, org
+    `platform`" under a docs list of ``DOCKER_INFLUXDB_INIT_USERNAME``, ``..._ORG``)."""
+    workloads = [draft.main, *draft.components.values()]
+    named = {n for c in workloads for n in [*c.env, *c.secrets]}
+    documented = [m.group("name") for m in _DOCUMENTED.finditer(text)]
+    for c in workloads:
         unset = [name for name, value in c.env.items() if not value]
+        if c is draft.main:
+            unset += [n for n in dict.fromkeys(documented) if n not in named]
         if unset:
             _fill(text, c, unset)
 
 
 def _fill(text: str, c: ComponentDraft, unset: list[str]) -> None:
-    common = _common_words(list(c.env) + list(c.secrets))
+    common = _common_words(list(dict.fromkeys([*c.env, *c.secrets, *unset])))
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
         sentence = _ASIDE.sub("", sentence)
         topic = _TOPIC.match(sentence)
@@ -52,11 +65,12 @@ def _fill(text: str, c: ComponentDraft, unset: list[str]) -> None:
             if not match:
                 continue
             said = _words(match.group("words")) | about
+            quoted = match.group("value")[:1] in '`"'  # "org `platform`": a value as written
             value = _clean(match.group("value"))
             if match.group("address"):  # from "Example Sign" <sign@example.org>
                 _set(c, unset, common, said | {"name"}, value)
                 _set(c, unset, common, said | {"address", "email"}, match.group("address")[1:-1])
-            elif value.lower() not in _NOT_VALUES and _plausible(value):
+            elif value.lower() not in _NOT_VALUES and (quoted or _plausible(value)):
                 _set(c, unset, common, said, value)
 
 
@@ -101,8 +115,10 @@ _SYNONYMS = frozenset({("url", "uri"), ("mail", "email"), ("pass", "password"), 
 
 def _common_words(names: list[str]) -> set[str]:
     """Words most of a workload's variables share: its prefixes, not what one of them holds."""
-    if len(names) < 4:
+    if len(names) < 2:
         return set()
+    if len(names) < 4:  # few names: only the words all of them share ("QUEUE_INIT_")
+        return set.intersection(*(set(n.lower().split("_")) for n in names))
     counts: dict[str, int] = {}
     for name in names:
         for part in set(name.lower().split("_")):

@@ -40,7 +40,10 @@ _PROBE_BEFORE = re.compile(
     # "The Swagger page at /docs is a decent readiness check."
     r"(?<![\w./-])`?(?P<path2>/[\w./-]*[\w/])`?\s+(?:is|makes|works\s+as)\s+(?:a|an|the|our)\s+"
     r"(?:\w+\s+){0,2}?(?P<kinds2>(?:readiness|liveness|startup)(?:\s*(?:,|and|&|/|\+)\s*"
-    r"(?:readiness|liveness|startup))*)\s+(?:check|probe|endpoint)",
+    r"(?:readiness|liveness|startup))*)\s+(?:check|probe|endpoint)|"
+    # "Use `/health/ready` for readiness and `/health/live` for liveness."
+    r"(?<![\w./-])`(?P<path3>/[\w./-]*)`\s+(?:for|as)\s+(?:the\s+)?"
+    r"(?P<kinds3>readiness|liveness|startup)\b",
     re.I,
 )
 _TARGET = re.compile(
@@ -90,6 +93,14 @@ _TAINT = re.compile(
 _TAINT_WRITTEN = re.compile(
     r"[`\"'](?P<key>[\w./-]+)(?:=(?P<value>[\w.-]+))?:(?P<effect>NoSchedule|PreferNoSchedule|"
     r"NoExecute)[`\"']\s+taint(?=[^.\n]{0,60}\btolerat)",
+)
+# "tolerate our spot nodes: key `spot`, operator `Exists`, effect `NoSchedule`": field by field.
+_TAINT_FIELDS = re.compile(
+    r"\b(?:tolerat\w*|taint\w*)\b[^.\n]{0,60}?\bkey\s*[:=]?\s*[`\"']?(?P<key>[\w./-]+)[`\"']?"
+    r"(?:,?\s*(?:and\s+)?operator\s*[:=]?\s*[`\"']?(?:Exists|Equal)[`\"']?)?"
+    r"(?:,?\s*(?:and\s+)?value\s*[:=]?\s*[`\"']?(?P<value>[\w.-]+)[`\"']?)?"
+    r",?\s*(?:and\s+)?effect\s*[:=]?\s*[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|NoExecute)",
+    re.I,
 )
 _EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
 _GPU = re.compile(
@@ -156,7 +167,14 @@ _RUNS = re.compile(
 )
 # "run the image ... every 30 minutes with `/bin/descheduler --v 3`": an executable and its flags.
 _WITH_EXECUTABLE = re.compile(r"\bwith\s+`(?P<cmd>\.?/[\w./-]+\s+-[^`\n]*)`")
-_LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s)`(?P<cmd>[^`\n]+)`")
+# "- web: `gunicorn app`", "hbbs (`hbbs -r relay:21117`, tcp 21115)": a part's name, its command.
+# "A Job with `python3 manage.py migrate` as a pre-install hook": the command the Job runs.
+_KIND_WITH = re.compile(
+    r"\b(?:job|cron\s?job|container|pod)\s+(?:with|running|that\s+runs|executing)\s+"
+    r"`(?P<cmd>[^`\n]+)`",
+    re.I,
+)
+_LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\()`(?P<cmd>[^`\n]+)`")
 
 
 def _looks_like_command(text: str) -> bool:
@@ -174,6 +192,8 @@ def _looks_like_command(text: str) -> bool:
         r"[\w.-]+(?:/[\w.-]+)+(?::[\w.-]+)?|[\w.-]+:[\w.-]+", text
     ):
         return False  # an image reference
+    if re.fullmatch(r"[\w.-]+\.(?:sh|bash|py|rb|js|pl)", text):
+        return True  # "running `docker-daemon.sh`": a script the image ships
     return " " in text or text.startswith(("./", "/", "-"))  # "-promscrape.config=...": a flag
 
 
@@ -194,7 +214,7 @@ def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
     while match is not None and in_code_span(text, match.start()):
         match = _RUNS.search(text, match.start() + 1)  # the keyword was a name in a code span
     if match is None:
-        match = _WITH_EXECUTABLE.search(text)
+        match = _WITH_EXECUTABLE.search(text) or _KIND_WITH.search(text)
     if match is None and focused:
         match = _LEAD_COMMAND.search(text)
     given = bool(match) and bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
@@ -202,6 +222,8 @@ def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         c.args = split_command(match.group("cmd"))
     elif match and focused and _subcommand(match, c):
         c.args = [match.group("cmd")]
+    elif match and focused and match.group("cmd") == c.name:
+        c.args = [c.name]  # "hbbr (`hbbr`, tcp 21117)": the image's binary of that name
     elif named := _NAMED_COMMAND.search(text):
         c.args = [named.group("cmd")]
 
@@ -222,13 +244,28 @@ def _subcommand(match: re.Match[str], c: ComponentDraft) -> bool:
 
 
 def _probes(text: str, c: ComponentDraft) -> None:
-    for match in [*_PROBE.finditer(text), *_PROBE_BEFORE.finditer(text)]:
+    # The path said first binds first: "`/ready` for readiness and `/live` for liveness".
+    for match in [*_PROBE_BEFORE.finditer(text), *_PROBE.finditer(text)]:
         if negated(text, match.start()):
             continue
         port = match.groupdict().get("port") or ""
-        path = match.group("path") or match.groupdict().get("path2") or ""
+        path = next(
+            (
+                match.groupdict().get(g)
+                for g in ("path", "path2", "path3")
+                if match.groupdict().get(g)
+            ),
+            "",
+        )
         probe = Probe(kind="http", path=path.rstrip(".,"), port=port, command=[])
-        kinds = (match.group("kinds") or match.groupdict().get("kinds2") or "").lower()
+        kinds = next(
+            (
+                match.groupdict().get(g)
+                for g in ("kinds", "kinds2", "kinds3")
+                if match.groupdict().get(g)
+            ),
+            "",
+        ).lower()
         for kind in ("readiness", "liveness", "startup"):
             if kind in kinds and getattr(c, kind) is None:
                 setattr(c, kind, probe.model_copy())
@@ -288,7 +325,11 @@ def _placement(text: str, c: ComponentDraft) -> None:
         taint = re.match(r"\s*:\s*(?:NoSchedule|PreferNoSchedule|NoExecute)", text[match.end() :])
         if value not in _EFFECTS and not taint:  # "control-plane:NoSchedule": a taint's
             c.node_selector.setdefault(key, value)
-    for match in [*_TAINT.finditer(text), *_TAINT_WRITTEN.finditer(text)]:
+    for match in [
+        *_TAINT_FIELDS.finditer(text),
+        *_TAINT.finditer(text),
+        *_TAINT_WRITTEN.finditer(text),
+    ]:
         toleration = Toleration(
             key=match.group("key"),
             operator="Equal" if match.group("value") else "Exists",

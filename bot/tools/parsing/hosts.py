@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.text import Doc
 
 _HOST = re.compile(
@@ -80,11 +81,13 @@ _HOST_LABEL = re.compile(
 
 def hostlike(raw: str) -> bool:
     """Return True when a token after "host:" looks meant as a host name, even a broken one."""
-    raw = raw.rstrip(".:")
+    raw = raw.strip("`'\"").rstrip(".:,;`'\"")
     if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", raw):
         return True  # an IP where a host name belongs: kept so validation can say so
     if not re.search(r"[a-z]", raw, re.I) or raw.lower() in _TECH:
         return False
+    if re.fullmatch(r"[A-Z][A-Z0-9_]*", raw):
+        return False  # "`RABBITMQ_DEFAULT_VHOST`": a variable's name
     if "." not in raw and "_" not in raw:
         return False
     # "ingress recipes.home.example": a name under a reserved TLD is a host when labelled one.
@@ -106,13 +109,15 @@ def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
 _PATH = r"(?:`/[^`\s]*`|(?<![\w.:/-])/[\w.-]*(?:/[\w.*-]+)*)"
 _PATHS = re.compile(
     rf"(?P<paths>{_PATH}(?:\s*(?:,|and|&|/|or)\s*{_PATH})*)(?:\s*\))?\s*"
-    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es|ing)?|is\s+routed|are\s+routed|routes?|→|->|=>|"
-    r"points?)\s+(?:to\s+)?(?P<rest>[^.;\n]{0,60})",
+    r"(?:must\s+|should\s+|will\s+)?(?:go(?:es|ing)?|(?:is\s+|are\s+|be\s+)?routed|routes?|→|->|=>|"
+    # what it goes to, up to the next path said ("`/` to the UI and `/api/` to the API")
+    r"points?)\s+(?:to\s+)?(?P<rest>(?:(?!`/|\s/\w)[^.;\n]){0,60})",
     re.I,
 )
 # "... and everything else to web": the catch-all path.
 _REST = re.compile(
-    r"\b(?:everything|anything|all)\s+else\s+(?:goes\s+|going\s+|is\s+routed\s+)?(?:to|→|->)\s+"
+    r"\b(?:everything|anything|all)\s+else\s+(?:\(`?/`?\)\s+)?(?:goes\s+|going\s+|is\s+routed\s+)?"
+    r"(?:to|→|->)\s+"
     r"(?P<rest>[^.;\n]{0,40})",
     re.I,
 )
@@ -188,6 +193,20 @@ def _plausible_tld(host: str) -> bool:
     return len(last) == 2 and last.isalpha() or last in _TLDS
 
 
+def _datastore_host(text: str, pos: int) -> bool:
+    """ "we bought a managed MariaDB, host `db.internal.example`, port 3306": the address of a
+    datastore the sentence names, not a name the app is reached by."""
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    sentence = text[start:pos]
+    near = re.search(
+        r"\b(?:host(?:name)?|endpoint|server|address)\s*[:=]?\s*[`\"']?$", sentence, re.I
+    )
+    outside = re.search(
+        r"\b(?:managed|external|existing|hosted|rds|cloud\s?sql|outside)\b", sentence, re.I
+    )
+    return bool(near and outside) and any(d.pattern.search(sentence) for d in DEPENDENCIES)
+
+
 def read_hosts(doc: Doc, draft: Draft) -> None:
     """Add ingress hosts (and ingress path / TLS implied by an https URL)."""
     _host_referred_to(doc, draft)
@@ -218,6 +237,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             if scheme:
                 doc.mask(match.start(), match.end())  # its "https" says nothing about our TLS
             continue
+        if _datastore_host(text, match.start()):
+            continue
         draft.add_host(host)
         _route_host(doc, draft, host, match.start())
         if scheme == "https://":
@@ -230,6 +251,6 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         flag = doc.masked[max(0, match.start() - 2) : match.start() + 2].startswith("--")
         if flag or re.match(r"(?:0\.0\.0\.0|127\.\d+\.\d+\.\d+|localhost)\b", raw):
             continue  # "--host 0.0.0.0": where the app binds, not a name it is reached by
-        if hostlike(raw):
+        if hostlike(raw) and not _datastore_host(doc.masked, match.start("raw")):
             draft.add_host(raw.split("/")[0])
             doc.mask(match.start("raw"), match.end("raw"))

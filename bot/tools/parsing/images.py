@@ -50,7 +50,8 @@ updates update we it this our your my its has have needs need uses use runs run 
 docs documentation honours honors supports reads expects accepts listens exposes ships provides
 everywhere anywhere across too also as per both all each every same only here there used via by
 they them but or so if when than then was were are pinned tagged fixed locked bumped upgraded
-official oficial upstream public private custom
+official oficial upstream public private custom running starting started executing called
+named but plus now already still just then yet
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)

@@ -96,7 +96,10 @@ _TLS_SECRET = re.compile(
     r"(?:existing\s+)?(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?"
     r"(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "with TLS in `dagster-tls` issued by ..."
-    r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
+    r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
+    # terse: "ingress a.example.com, nginx, tls a-tls"
+    r"\btls\s+(?!(?:cert-manager|letsencrypt|lets-encrypt|ingress-nginx)\b)"
+    r"(?:`(?P<z>[a-z0-9][a-z0-9.-]*[a-z0-9])`|(?P<v>[a-z0-9]+(?:-[a-z0-9]+)+)(?=[\s,.;)]|$))",
     re.I,
 )
 _NOT_ISSUERS = frozenset(
@@ -123,6 +126,25 @@ _NOT_ISSUERS = frozenset(
 )
 
 
+# "Ingress office.example.com, nginx, tls office-tls": the controller alone in the list.
+_CLASS_LISTED = re.compile(
+    rf"\bingress\b[^.\n]{{0,80}}?,\s*(?P<c>{_CONTROLLERS})\s*(?=,|\.|\)|$)", re.I | re.M
+)
+_CORRECTED = re.compile(r"\b(?:actually|instead|rather|correction|scratch\s+that)\b", re.I)
+
+
+def _last_said(text: str, found: list[re.Match[str]]) -> re.Match[str] | None:
+    """The first of ``found``, or a later one the writer corrected to ("class `alb`... actually
+    no, we're on ingress-nginx there too, class `nginx`")."""
+    if not found:
+        return None
+    chosen = found[0]
+    for later in found[1:]:
+        if _CORRECTED.search(text[chosen.end() : later.start()]):
+            chosen = later
+    return chosen
+
+
 def read_ingress(doc: Doc, draft: Draft) -> None:
     """Set ingress, TLS, ingress class, cert-manager issuer and TLS secret facts."""
     text = doc.masked
@@ -139,8 +161,12 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
         if said:
             # "No cert-manager here: the certificate is in the TLS Secret" still asks for TLS.
             draft.tls = not all(said)
-    for pattern, group in ((_CLASS_NAMED, ("c",)), (_CLASS_WORD, ("c", "d", "f", "g", "h", "e"))):
-        named = pattern.search(text)
+    for pattern, group in (
+        (_CLASS_NAMED, ("c",)),
+        (_CLASS_WORD, ("c", "d", "f", "g", "h", "e")),
+        (_CLASS_LISTED, ("c",)),
+    ):
+        named = _last_said(text, list(pattern.finditer(text)))
         if named and not draft.class_name:
             word = next(named.group(g) for g in group if named.group(g)).lower()
             draft.class_name = {

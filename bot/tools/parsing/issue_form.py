@@ -78,3 +78,22 @@ def labelled_lines(text: str, known: Callable[[str], bool]) -> tuple[list[tuple[
         rest.append(line)
         i += 1
     return pairs, "\n".join(rest)
+
+
+_ITEM_LEAD = re.compile(
+    r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+[`*_]*(?P<lead>[a-z][\w-]{0,30})[`*_]*[ \t]*:", re.M
+)
+
+
+def per_workload(form: list[tuple[str, str]]) -> set[str]:
+    """The labels of sections that answer per workload ("### Scaling" with "- builder: 1
+    replica" and "- viewer: HPA 2-8"): their list items lead with names that lead items in
+    other sections too. Such a section is no answer for the main workload alone."""
+    leads = [{m.group("lead") for m in _ITEM_LEAD.finditer(value)} for _, value in form]
+    found = set()
+    for (label, _), mine in zip(form, leads, strict=True):
+        others = set().union(*(x for x in leads if x is not mine))
+        shared = mine & others
+        if label and len(shared) >= 2 and shared == mine:
+            found.add(label)
+    return found

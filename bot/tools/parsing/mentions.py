@@ -27,11 +27,22 @@ _ROLE_WORDS = {
 
 
 def role_name(text: str) -> str:
-    """Return the component name a role phrase stands for ('a celery worker' -> worker)."""
-    for pattern, name in ROLE_NAMES:
-        if re.search(rf"\b(?:{pattern})\b", text, re.I):
-            return name
-    return ""
+    """Return the component name a role phrase stands for ('a celery worker' -> worker): the
+    role of its last role word ('a beat scheduler' -> scheduler); Celery's beat keeps its own
+    name ('celery beat' -> beat), and is still the scheduler's role when named otherwise."""
+    found = [
+        (m.end(), name, m.group(0))
+        for pattern, name in ROLE_NAMES
+        for m in re.finditer(rf"\b(?:{pattern})\b", text, re.I)
+    ]
+    if not found:
+        return ""
+    _, name, said = max(found)
+    return "beat" if said.lower().endswith("beat") else name
+
+
+def _role_group(role: str) -> str:
+    return "scheduler" if role == "beat" else role
 
 
 def aliases(name: str) -> list[str]:
@@ -39,6 +50,9 @@ def aliases(name: str) -> list[str]:
     (immich-machine-learning: "machine learning"), or their initials ("ML")."""
     parts = name.split("-")
     spelled = [name, " ".join(parts), "_".join(parts)]
+    if len(parts) == 1 and len(name) >= 8:
+        # "apiserver" is "the API server", "taskworker" "the task worker".
+        spelled += [f"{name[:i]} {name[i:]}" for i in range(3, len(name) - 2)]
     for i in range(1, len(parts)):
         tail = parts[i:]
         if len("".join(tail)) > 2:
@@ -62,7 +76,7 @@ def mentions(line: str, names: list[str]) -> list[str]:
     the one component with a role ("hoppscotch-migrate") is also named by the role's words
     ("the migration")."""
     found = []
-    roles = [role_name(n.replace("-", " ")) for n in names]
+    roles = [_role_group(role_name(n.replace("-", " "))) for n in names]
     for name, role in zip(names, roles, strict=True):
         pattern = alias_pattern(name)
         if re.search(rf"(?<![\w./:@-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I):
@@ -85,7 +99,9 @@ def count_of(text: str, name: str) -> int | None:
     if not match:
         return None
     # The name may follow up to two words ("2 celery workers", "3 background job workers").
-    words = re.findall(r"[a-z][\w-]*", text[match.end("n") :], re.I)[:3]
+    # "Two services: frontend ...": a colon ends what is counted.
+    counted = re.split(r"[:;,(\u2014\u2013]|\s-\s", text[match.end("n") :], maxsplit=1)[0]
+    words = re.findall(r"[a-z][\w-]*", counted, re.I)[:3]
     spelled = {a.lower().rstrip("s") for a in aliases(name) if " " not in a}
     if any(w.lower().rstrip("s") in spelled for w in words):
         return to_int(match.group("n"))
@@ -98,15 +114,23 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
     alternatives = "|".join(alias_pattern(n) for n in names)
     more = "+" if least > 1 else "*"
     one = rf"`?(?:{alternatives})s?`?"
-    listed = rf"{one}(?:\s*(?:,|and|&)\s*(?:the\s+)?{one}){more}"
+    listed = rf"{one}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{one}){more}"
     return bool(
         re.search(
             rf"\b(?:in|for|on|to|by|of|both|pin|bump|give)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)",
             line,
             re.I,
         )
+        # "..., key `password` (web + worker)": said for those in brackets
+        or re.search(rf"\(\s*(?:for\s+)?{listed}\s*\)", line, re.I)
         # "The webserver and the daemon both use our image"
-        or re.match(rf"\W*(?:the\s+)?{listed}\s+(?:both|all|each|also)\b", line, re.I)
+        # "The web and taskworker pods share /data"
+        or re.match(
+            rf"\W*(?:the\s+)?{listed}\s+(?:(?:pods?|deployments?|containers?|workloads?|"
+            r"processes|services?)\s+)?(?:both|all|each|also|share|need|use|get|mount|read)\b",
+            line,
+            re.I,
+        )
     )
 
 
@@ -225,8 +249,21 @@ NUMBERED_HEAD = re.compile(
 )
 
 
+# "Celery worker: same image, ...", "Migrations: a Job with ...": a paragraph led by a role.
+_ROLE_HEAD = re.compile(
+    r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)?(?:[A-Za-z]+[ \t]+)?"
+    r"(?P<role>workers?|beat|scheduler|migrations?)[ \t]*:[ \t]*\S",
+    re.I,
+)
+
+
 def head_component(line: str, known: list[str], listing: bool) -> str:
     """Return the component a heading or list item is about ('' if it is about none)."""
+    role = _ROLE_HEAD.match(line)
+    declined = r"\s*(?:none|n/?a\b|not\s+(?:needed|required|necessary|wanted)|no\s*[.!]?\s*$)"
+    if role and not re.match(declined, line[role.end() - 1 :], re.I):
+        said = mentions(line[: role.end("role")], known)  # "worker:" for langfuse-worker
+        return said[0] if len(said) == 1 else role_name(role.group("role"))
     numbered = NUMBERED_HEAD.match(line)
     if numbered and dns_name(numbered.group("name"), 30) not in NOT_COMPONENTS:
         return dns_name(numbered.group("name"), 30)
@@ -257,14 +294,20 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
             re.I,
         )
     )
+    named = mentions(rest, known)
+    if named and restricted(rest, named):
+        return ""  # "- DAGs: the ConfigMap ... mounted in scheduler and worker": about those
     if listing and decorated and workload_words:
         return name
     # "**Archiver (CronJob)**", "## Mailer (worker)": a heading that says what kind it is.
     alone = match.group("sep") == "" and not rest.strip()
     if (decorated or alone) and _KIND_NOTE.search(match.group("note") or ""):
         return name
-    if alone and _CALLED.search(match.group("note") or ""):
-        return name  # "**main** (call it `main`)" above the list of its facts
+    called = _CALLED.search(match.group("note") or "")
+    if called:
+        # "**main** (call it `main`)" above the list of its facts; "**daemon** (component
+        # `daemon`): the same image, running ..."
+        return dns_name(called.group("name"), 30) or name
     return ""
 
 
@@ -274,7 +317,9 @@ def noted_kind(line: str) -> bool:
     return bool(match and _KIND_NOTE.search(match.group("note") or ""))
 
 
-_CALLED = re.compile(r"^\s*(?:call|name)\s+it\s+`?[a-z][\w-]*`?\s*$", re.I)
+_CALLED = re.compile(
+    r"^\s*(?:(?:call|name)\s+it|component(?:\s+name)?\s*:?)\s+`?(?P<name>[a-z][\w-]*)`?\s*$", re.I
+)
 _KIND_NOTE = re.compile(
     r"^\s*(?:a\s+)?(?:cron\s?job|job|deployment|statefulset|daemonset|worker|scheduler|"
     r"consumer|migration|hook)s?\s*$",

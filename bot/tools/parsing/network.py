@@ -54,6 +54,18 @@ _ON_NUMBER = re.compile(
     r"ms|mb|gb|gi|mi|%|times|nodes|cores|connections))",
     re.I,
 )
+# "tcp 21115 21116 21118 + udp 21116": numbers listed after their protocol.
+_PROTO_LIST = re.compile(
+    r"\b(?P<proto>tcp|udp)\s+(?P<list>\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s+)\d{2,5}\b)+)(?![.\d/:])",
+    re.I,
+)
+# "(nginx on 80)", "the UI on 3000": what serves, on a port.
+_SERVES_ON = re.compile(
+    r"\b(?:nginx|apache|caddy|httpd|server|ui|frontend|backend|api|app|web)\s+on\s+(?:port\s+)?:?"
+    r"(?P<n>\d{2,5})\b(?![-/.:]\d|\s*(?:replicas|pods|nodes|users|requests|rps|ms|mb|gb|gi|mi|%|"
+    r"times|cores|connections|cpus?|instances))",
+    re.I,
+)
 _EXPOSE = re.compile(r"^\s*EXPOSE\s+(?P<list>[\d/ a-z]+)$", re.M)
 _SLASH_PROTO = re.compile(r"\b(?P<n>\d{2,5})/(?P<proto>tcp|udp|sctp)\b", re.I)
 _HTTP_STATUS = {200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 409, 429, 500, 502, 503}
@@ -61,6 +73,8 @@ _HTTP_STATUS = {200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 409, 429,
 
 def _port_name(word: str) -> str:
     word = word.strip().lower()
+    if word in ("both", "all", "each", "every", "them", "everything"):
+        return ""  # "3000 for both": whose port it is, not what it is called
     if word in PORT_WORDS:
         return PORT_WORDS[word]
     first = re.findall(r"[a-z][a-z0-9-]*", word)
@@ -79,6 +93,12 @@ def _owner(doc: Doc, pos: int) -> str:
     before = doc.text[max(clause.start, pos - 40) : pos]
     for backing in DEPENDENCIES:
         if backing.pattern.search(before):
+            return backing.kind
+    sentence = doc.text[max(doc.text.rfind(". ", 0, pos), doc.text.rfind("\n", 0, pos)) + 1 : pos]
+    number = re.search(r"\d{2,5}", doc.text[pos : pos + 30])
+    for backing in DEPENDENCIES:
+        # "a managed MariaDB, host `db.internal`, port 3306": its default port, further back
+        if number and int(number.group(0)) == backing.port and backing.pattern.search(sentence):
             return backing.kind
     said_before = doc.text[clause.start : pos]
     if re.search(r"sidecar|init[\s-]?container", doc.text[clause.start : clause.end], re.I) or (
@@ -154,7 +174,7 @@ def read_ports(doc: Doc, draft: Draft) -> None:
             _add(doc, draft, match.start(), number, f"{name}-udp", "udp")
             continue
         _add(doc, draft, match.start(), number, name, match.group("proto") or "")
-    for pattern in (_VERB, _SLASH_PROTO, _ON_NUMBER):
+    for pattern in (_VERB, _SLASH_PROTO, _ON_NUMBER, _SERVES_ON):
         for match in pattern.finditer(text):
             _add(
                 doc,
@@ -166,6 +186,9 @@ def read_ports(doc: Doc, draft: Draft) -> None:
             )
             if pattern is _VERB:
                 _more_after(doc, draft, match.end())
+    for match in _PROTO_LIST.finditer(text):
+        for number in re.findall(r"\d+", match.group("list")):
+            _add(doc, draft, match.start(), int(number), "", match.group("proto"))
     for match in _EXPOSE.finditer(doc.text):
         for number, proto in re.findall(r"(\d+)(?:/(tcp|udp))?", match.group("list")):
             _add(doc, draft, match.start(), int(number), "", proto)

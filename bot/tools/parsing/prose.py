@@ -71,6 +71,14 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
             continue
         candidates.append(found)
     own = [f for f in candidates if not _dependency_kind(f.image.repository)]
+    # "an all-in-one image integrating FrankenPHP": a word after "image" is no image beside a
+    # pinned reference with a path ("`castopod/castopod:1.15.5`").
+    solid = [f for f in own if _pinned(f) and ("/" in f.image.repository or f.image.registry)]
+    own = [
+        f
+        for f in own
+        if f in solid or not (solid and not _pinned(f) and "/" not in f.image.repository)
+    ]
     chosen = next((f for f in own if f.keyword), None) or (own[0] if own else None)
     stated = next((f for f in candidates if f.keyword and _pinned(f)), None)
     if stated is not None and (chosen is None or not _pinned(chosen)):

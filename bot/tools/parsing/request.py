@@ -19,6 +19,7 @@ from bot.tools.parsing import (
     compose,
     described,
     hosts,
+    image_roles,
     issue_form,
     mentions,
     secret_keys,
@@ -60,8 +61,9 @@ def read(user_input: str) -> tuple[Draft, int]:
     had = {v.mount_path for v in draft.main.volumes}
     form = issue_form.sections(text)
     if form is not None:
+        split = issue_form.per_workload(form)  # routed per workload by the parts below
         for label, value in form:
-            if label:
+            if label and label not in split:
                 apply_field(label, value, draft)
         text = "\n\n".join(_section(label, value) for label, value in form if value)
     else:
@@ -69,6 +71,7 @@ def read(user_input: str) -> tuple[Draft, int]:
         for label, value in pairs:
             apply_field(label, value, draft)
     _read_parts(text, draft, before, had)
+    image_roles.by_name(text, draft)
     described.fill(text, draft)
     wiring.derived_connections(text, draft)
     for c in [draft.main, *draft.components.values()]:

@@ -68,7 +68,9 @@ def _beside_path(clause: str, size: re.Match[str]) -> bool:
 _OBSERVED = re.compile(
     r"\b(?:idl(?:e|es|ing)|peak(?:s|ing)?|hover(?:s|ing)?|sits?|consum(?:es|ing)|"
     r"(?:currently|typically|usually|normally)\s+(?:uses?|needs?|takes?)|uses?\s+(?:about|around|"
-    r"roughly))\b[^.;,/]{0,20}$",
+    r"roughly))\b[^.;,/]{0,20}$|"
+    # "(~25 GB unpacked)": how big the data is, not the size asked for
+    r"(?:~|\babout|\baround|\bapprox(?:imately|\.)?|\broughly)\s*$",
     re.I,
 )
 # "The mini PC `nuc-01` has 32GB": what a machine has, not what to give the app.

@@ -21,7 +21,10 @@ _SECRET_KEY = re.compile(
     r"(?P<key2>[\w.-]+)|"
     # "WEBPASSWORD from secret pihole-admin/password": the Secret and its key, kubectl-style
     r"`?(?P<env3>[A-Z][A-Z0-9_]{2,})`?\s+(?:from|in)\s+(?:the\s+)?(?:existing\s+)?secret\s+"
-    r"[`\"']?(?P<secret3>[a-z0-9][a-z0-9.-]*)/(?P<key3>[\w.-]+)",
+    r"[`\"']?(?P<secret3>[a-z0-9][a-z0-9.-]*)/(?P<key3>[\w.-]+)|"
+    # "`INFLUX_TOKEN` from `influxdb-auth`/`admin-token`"
+    r"`(?P<env4>[A-Z][A-Z0-9_]{2,})`\s+from\s+`(?P<secret4>[a-z0-9][a-z0-9.-]*)`?\s*/\s*`?"
+    r"(?P<key4>[\w.-]+)`",
 )
 # A variable's name; a one-word name counts when it is written as code ("`ADMINPASS`").
 _ENV_NAME_RE = re.compile(rf"(?<![\w$])(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])")
@@ -47,9 +50,10 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     `b`" (in the order of the variables), "with the same key names"."""
     text = doc.text
     for match in _SECRET_KEY.finditer(text):
-        env = match.group("env") or match.group("env2") or match.group("env3")
-        key = match.group("key") or match.group("key2") or match.group("key3")
-        c.add_secret(env, match.group("secret2") or match.group("secret3") or "", key.rstrip("."))
+        env = next(match.group(f"env{i}") for i in ("", "2", "3", "4") if match.group(f"env{i}"))
+        key = next(match.group(f"key{i}") for i in ("", "2", "3", "4") if match.group(f"key{i}"))
+        secret = match.group("secret2") or match.group("secret3") or match.group("secret4") or ""
+        c.add_secret(env, secret, key.rstrip("."))
     _arrow_pairs(doc, c)
     _mapped_keys(doc, c)
     _clause_pairs(doc, c)
@@ -99,7 +103,9 @@ _NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", 
 
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
-_ARROW = re.compile(r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>)\s*(?:key\s+)?`(?P<key>[\w.-]+)`")
+_ARROW = re.compile(
+    r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>|←|<-)\s*(?:key\s+)?`(?P<key>[\w.-]+)`"
+)
 
 
 # "... in a Secret named `drone-secrets` under the keys `a`, `b` and `c`; map them to `A`, `B`
@@ -129,14 +135,23 @@ def _mapped_keys(doc: Doc, c: ComponentDraft) -> None:
 
 def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
     """A sentence naming one Secret and listing "`VAR` → `key`" pairs: each var, its key."""
+    name, end = "", 0
     for span in doc.sentences:
         sentence = doc.text[span.start : span.end]
         pairs = list(_ARROW.finditer(sentence))
         secrets = _secret_names(sentence)
-        if pairs and len(secrets) == 1:
+        if re.search(r"\n\s*\n", doc.text[end : span.start]):
+            name = ""  # a new paragraph: the list under that Secret has ended
+        end = span.end
+        if len(secrets) == 1:
             name = next(iter(secrets))
-            for pair in pairs:
-                c.add_secret(pair.group("env"), name, pair.group("key"))
+        elif secrets:
+            name = ""
+        if not pairs:
+            continue
+        # "Existing secret `s`:" over a list of pairs, one per line: each line's is that one
+        for pair in pairs if name else []:
+            c.add_secret(pair.group("env"), name, pair.group("key"))
 
 
 _FROM_KEY = re.compile(

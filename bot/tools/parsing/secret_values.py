@@ -58,7 +58,7 @@ def not_a_value(value: str) -> bool:
         or bare.lower() in _EXAMPLE_VALUES
         or bool(_EXAMPLE_SHAPE.fullmatch(bare))
         or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
-        or bool(_PLAIN_URL.fullmatch(bare))
+        or plain_address(bare)
     )
 
 
@@ -76,6 +76,11 @@ _EXAMPLE_SHAPE = re.compile(
 )
 # A URL with no user or password in it ("MAILER_DSN=smtp://127.0.0.1"): an address.
 _PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s@:/'\"]+(?::\d+)?(?:/[^\s@'\"]*)?", re.I)
+
+
+def plain_address(value: str) -> bool:
+    """Return True for a URL that carries no credential ("tcp://*:7777", a Sentry host)."""
+    return bool(_PLAIN_URL.fullmatch(value.strip("\"'`")))
 
 
 def prose_word(value: str) -> bool:

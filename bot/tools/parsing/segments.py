@@ -5,67 +5,38 @@ facts of each ("1. **web** - `airflow webserver`, port 8080"), a heading per com
 naming one ("the worker needs 4Gi"), or a sentence that introduces one ("plus a Celery worker
 running `celery -A shop worker`"). Lines that introduce a list for several of them ("Config
 shared by web, scheduler and worker:") give each of them the list's facts. What names no
-component is about the main workload and the chart as a whole.
+component is about the main workload and the chart as a whole. Workloads named before the cut
+come from ``image_roles`` (the images the parts are given) and ``part_lists`` ("two workloads —
+a and b", "(web + worker)"); those a sentence brings in as it goes, from ``introductions``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from bot.tools.parsing.image_roles import image_parts
+from bot.tools.parsing.introductions import (
+    given_names,
+    introductions,
+    kind_introductions,
+    later_mentions,
+    named_introductions,
+)
 from bot.tools.parsing.mentions import (
     NOT_COMPONENTS,
     NUMBERED_HEAD,
+    alias_pattern,
     count_of,
     for_each,
     head_component,
     mentions,
     noted_kind,
     restricted,
-    role_name,
 )
+from bot.tools.parsing.part_lists import argument_parts, counted_parts, plus_parts
+from bot.tools.parsing.parts import BULLET, HEADING, Reading, Segment
 from bot.tools.parsing.text import dns_name
-
-_BULLET = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+")
-# A sentence that introduces a further workload with the command it runs.
-_INTRO = re.compile(
-    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:(?:separate|dedicated|small|nightly|daily|hourly|"
-    r"weekly|periodic)\s+)*`?"
-    r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
-    r"migration job|cron\s?job|clock))\b`?"
-    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
-    # "a backup CronJob using `altinity/clickhouse-backup:2.6.3` that runs `...`": its image first
-    r"(?:\b(?:using|with|from|on)\s+(?:the\s+)?(?:image\s+)?`[^`\s]+`[^.\n`]{0,30}?)?"
-    r"`(?P<cmd>[^`\n]+)`",
-    re.I,
-)
-# Words before "CronJob" that say when it runs, not what it is called.
-_WHEN = re.compile(
-    r"^(?:nightly|daily|hourly|weekly|monthly|periodic|scheduled|separate|a|the)$", re.I
-)
-
-
-@dataclass
-class Segment:
-    """Text about the components in ``names`` (one, or several for a shared list)."""
-
-    names: list[str]
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class Reading:
-    """The request cut in workload segments, and the components it introduces."""
-
-    segments: list[Segment] = field(default_factory=list)
-    introduced: list[str] = field(default_factory=list)
-    listed: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    commands: dict[str, str] = field(default_factory=dict)
-    main: str = ""  # "The tracking server (call that component `server`)": the main one's name
-
 
 # Words that announce a list of the app's workloads, and list items that define one each
 # ("- `server` — the web app on port 5000"): either way, the list names components.
@@ -82,14 +53,41 @@ _DEFINITIONS = re.compile(
 _CLAUSES = re.compile(r",\s+|;\s+|\s+and\s+(?=(?:\d+|one|two|three|a|an|the|exactly)\b)", re.I)
 
 
+_ROUTING = re.compile(r"\bingress\b|\bhosts?\b|\bdomains?\b|\broute[sd]?\b|(?<![\w.])/[\w-]*", re.I)
+
+
+def _clauses(line: str, names: list[str]) -> list[tuple[int, str]]:
+    """Cut ``line`` at its clause breaks, with where each clause starts: commas and "and" before
+    a count or a component's name, outside brackets ("hbbs (`hbbs -r x`, tcp 21115) and hbbr")."""
+    named = "|".join(alias_pattern(n) for n in names)
+    breaks = [
+        m
+        for pattern in (_CLAUSES, re.compile(rf"\s+and\s+(?=(?:the\s+)?(?:{named})\b)", re.I))
+        for m in pattern.finditer(line)
+        if names or pattern is _CLAUSES
+    ]
+    depth_at = [0] * (len(line) + 1)
+    depth = 0
+    for i, ch in enumerate(line):
+        depth += (ch == "(") - (ch == ")")
+        depth_at[i + 1] = max(depth, 0)
+    cuts = sorted({(m.start(), m.end()) for m in breaks if depth_at[m.start()] == 0})
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for begin, end in cuts:
+        if begin < pos:
+            continue
+        out.append((pos, line[pos:begin]))
+        pos = end
+    out.append((pos, line[pos:]))
+    return out
+
+
 def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) -> list[Segment]:
     """Cut a line that talks about several components into one segment per clause."""
     out = []
-    pos = 0
     topic: list[str] = []
-    for clause in _CLAUSES.split(line):
-        at = line.find(clause, pos)
-        pos = at + len(clause)
+    for at, clause in _clauses(line, names):
         mentioned = mentions(clause, names)
         if len(mentioned) == 1:
             topic = mentioned
@@ -97,7 +95,12 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
             if number is not None:
                 counts.setdefault(mentioned[0], number)
         elif mentioned:
+            # "the agent needs a Service the engine can reach on 8081": about one of them, not
+            # about the app as a whole; nobody's fact, rather than the main workload's. Routes
+            # between them ("/api going to api and the rest to web") are the chart's.
             topic = []
+            if not _ROUTING.search(clause):
+                out.append(Segment([], clause, start + at, start + at + len(clause)))
         if topic and out and out[-1].names == topic:
             # "give sidekiq a 1Gi request and a 2Gi limit": the limit is sidekiq's too.
             first = out[-1].start - start
@@ -119,12 +122,11 @@ class _Item:
     blank_before: bool
 
 
-_HEADING = re.compile(
-    r"^[ \t]*#{2,6}[ \t]|^[ \t]*(?:\*\*|__)[^*_\n]+(?:\*\*|__)[ \t]*:?[ \t]*$|"
-    # "Archiver (CronJob)" alone on its line: a bold heading once emphasis is normalised away.
-    r"^[ \t]*[A-Za-z][\w.-]{0,40}[ \t]+\([^()\n]{1,30}\)[ \t]*:?[ \t]*$"
+# A sentence starts with a capital, or with the few words terse writers start one with in
+# lowercase ("... and hbbr. both on LoadBalancer services").
+_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`(]|(?:both|all|each|it|its|they)\b)"
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
 
 
 def _items(text: str) -> list[_Item]:
@@ -138,8 +140,8 @@ def _items(text: str) -> list[_Item]:
         if not line.strip():
             blank = True
             continue
-        bullet = bool(_BULLET.match(line))
-        heading = bool(_HEADING.match(line) or NUMBERED_HEAD.match(line))
+        bullet = bool(BULLET.match(line))
+        heading = bool(HEADING.match(line) or NUMBERED_HEAD.match(line))
         last = items[-1] if items else None
         joins = (
             last is not None
@@ -162,14 +164,26 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     """Cut ``text`` into segments per component; ``known`` are the components already known."""
     names = list(known)
     reading = Reading()
-    for name in _kind_introductions(text, names, main):
+    by_argument = argument_parts(text)
+    for name in (
+        kind_introductions(text, names, main)
+        or image_parts(text, names, main)
+        or list(by_argument)
+        or counted_parts(text)
+        or plus_parts(text)
+    ):
+        if name in names or name == main:
+            continue
         names.append(name)
         reading.introduced.append(name)
         reading.listed.append(name)
+        if name in by_argument:
+            reading.commands[name], reading.kinds[name] = by_argument[name]
     listing = bool(_LISTING_WORDS.search(text)) or len(_DEFINITIONS.findall(text)) >= 2
     current: list[str] = []
     shared: list[str] = []
     intro: Segment | None = None
+    lead = ""
     intro_indent = -1
     items = _items(text)
     headed = _headed_lists(items, names, listing)
@@ -203,6 +217,7 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             # "... is shared by web and sidekiq, so it needs a ReadWriteMany volume:" states
             # facts of its own for both, and introduces more for them.
             shared = mentioned
+            lead = item.text.strip()
             intro = Segment(list(mentioned), item.text, item.start, item.end)
             intro_indent = _indent(item.text) if item.bullet else -1
             reading.segments.append(intro)
@@ -222,83 +237,22 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             intro = None
             if _indent(item.text) <= intro_indent:
                 shared = []  # a sibling of the list item that introduced them, not a sub-item
-        targets = shared if shared and continues else current
+        under = shared and continues
+        targets = shared if under else current
         if targets and mentioned and restricted(item.text, mentioned):
-            targets = mentioned
+            targets, under = mentioned, False
         if targets:
-            reading.segments.append(Segment(list(targets), item.text, item.start, item.end))
+            # An item under "Existing secret `s`, for both a and b:" is read with that line.
+            said = f"{lead}\n{item.text}" if under and lead else item.text
+            reading.segments.append(Segment(list(targets), said, item.start, item.end))
             continue
-        reading.segments += _by_sentence(item, everyone, reading.counts)
-    _introductions(text, names, main, reading)
-    _named_introductions(text, names, main, reading)
-    _given_names(text, reading)
+        reading.segments += _by_sentence(item, everyone, reading.counts, reading.kinds)
+    before = len(reading.introduced)
+    introductions(text, names, main, reading)
+    named_introductions(text, names, main, reading)
+    later_mentions(text, reading, reading.introduced[before:])
+    given_names(text, reading)
     return reading
-
-
-# "The server should be a StatefulSet running ...", "The agents are a Deployment of ...".
-_KIND_INTRO = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)"
-    r"(?:\s+(?:server|service|worker|process|container|gateway))?"
-    # "The querier (call it `query`)", "The store gateway (`store-gateway`)": its given name
-    r"(?:\s*\((?:call\s+it\s+|named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`\))?\s+"
-    r"(?:(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
-    r"(?:[\w-]+\s+)?(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
-    # "The server should run `drone/drone:2.24.0`", "The runner is `drone/drone-runner-kube:1.0`"
-    r"(?:should\s+(?:run|use|be)|will\s+run|is|are|runs|uses)\s+`?[\w.-]+(?:/[\w.-]+)+:[\w.-]+|"
-    # "The daemon runs `dagster-daemon run`"
-    r"runs\s+`[^`\n]+`)",
-    re.I | re.M,
-)
-
-
-def _kind_introductions(text: str, names: list[str], main: str) -> list[str]:
-    """Roles that sentences of their own give a workload kind each: two or more of them are
-    the app's components, and what follows each sentence is about that one."""
-    found: list[str] = []
-    for match in _KIND_INTRO.finditer(text):
-        word = (match.group("label") or match.group("name")).lower()
-        name = dns_name(word[:-1] if word.endswith("s") and not word.endswith("ss") else word, 30)
-        if (
-            name
-            and name not in found
-            and name not in names
-            and name != main
-            and name not in ("app", "application", "service", "chart", "it", "whole", "thing")
-        ):
-            found.append(name)
-    return found if len(found) >= 2 else []
-
-
-# "(call that component `server`)", "Call it `backup`.": the name of what was just described.
-_CALL = re.compile(
-    r"\bcall\s+(?:it|that|this|them|the\s+[\w-]+)\s+(?:one\s+|component\s+|workload\s+)?"
-    r"`(?P<name>[a-z][\w-]{0,40})`",
-    re.I,
-)
-
-
-def _given_names(text: str, reading: Reading) -> None:
-    """Name what a "call it `x`" follows: a workload just introduced, else the main one."""
-    for match in _CALL.finditer(text):
-        name = dns_name(match.group("name"), 30)
-        before = [
-            seg
-            for seg in reading.segments
-            if len(seg.names) == 1
-            and seg.names[0] in reading.introduced
-            and seg.start <= match.start() <= seg.end + 3
-        ]
-        if not before:
-            reading.main = reading.main or name
-            continue
-        old = before[-1].names[0]
-        if name == old or name in reading.introduced:
-            continue
-        reading.introduced[reading.introduced.index(old)] = name
-        for seg in reading.segments:
-            seg.names = [name if n == old else n for n in seg.names]
-        if old in reading.commands:
-            reading.commands[name] = reading.commands.pop(old)
 
 
 # "**web-client**" or "**CronJob `visit-locate`**" alone on its line, over a list that gives an
@@ -356,14 +310,33 @@ def _indent(line: str) -> int:
 
 
 _ALL_OF_THEM = re.compile(
-    r"\s*(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:(?:two|three|four|five|\d)\s+)?"
-    r"(?:workloads|components|processes|services|deployments|containers)\b",
+    r"\s*(?:[-*+\u2022]\s+)?(?:(?:all|both|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
+    r"(?:(?:two|three|four|five|\d)\s+)?"
+    r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|of\s+them)\b|"
+    # "both on LoadBalancer services, each with ..."
+    r"(?:both|all(?:\s+(?:two|three|four|five|\d))?)\b"
+    r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose)\b))",
+    re.I,
+)
+# "Container port: 3000 for both": one fact for every workload.
+_FOR_ALL = re.compile(
+    r"\bfor\s+(?P<noun>both|all(?:\s+of\s+them)?|each(?:\s+of\s+them)?|every\s+one)\s*[.!]?\s*$",
     re.I,
 )
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
 
 
-def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[Segment]:
+def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> list[str]:
+    """The components "all three workloads" or "both deployments" stand for: "deployments" leaves
+    out those said to be of another kind."""
+    if (match.group("noun") or "").lower() == "deployments":
+        return [n for n in names if kinds.get(n, "Deployment") == "Deployment"]
+    return list(names)
+
+
+def _by_sentence(
+    item: _Item, names: list[str], counts: dict[str, int], kinds: dict[str, str]
+) -> list[Segment]:
     """Route each sentence of a logical line to the component it is about, if one; a sentence
     that names none continues the one before it ("... On Kubernetes make that a CronJob")."""
     out: list[Segment] = []
@@ -374,8 +347,9 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
         pos = at + len(sentence)
         start = item.start + at
         mentioned = mentions(sentence, names)
-        if not mentioned and _ALL_OF_THEM.match(sentence):
-            topic = list(names)  # "All three workloads need ..."
+        everyone = _ALL_OF_THEM.match(sentence) or _FOR_ALL.search(sentence)
+        if not mentioned and everyone:
+            topic = _all_of(everyone, names, kinds)  # "All three workloads need ..."
             out.append(Segment(topic, sentence, start, start + len(sentence)))
             continue
         if topic and _PRONOUN.match(sentence):
@@ -396,102 +370,3 @@ def _by_sentence(item: _Item, names: list[str], counts: dict[str, int]) -> list[
         elif topic:
             out.append(Segment(list(topic), sentence, start, start + len(sentence)))
     return out
-
-
-def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
-    """ "Run it as a CronJob" says what the main workload is; "`cronjob.yaml`" names a file."""
-    said_as = re.search(r"\bas\s*$", text[max(0, match.start() - 10) : match.start()], re.I)
-    return bool(said_as) or bool(re.search(r"\.(?:ya?ml|json)$", match.group("cmd").strip()))
-
-
-def _introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
-    """Add the components a sentence introduces with their command ('a worker running `x`')."""
-    for match in _INTRO.finditer(text):
-        role = match.group("role")
-        named = "-" in role and " " not in role  # "a `db-migrate` Job": the name it is given
-        name = dns_name(role, 30) if named else role_name(role) or dns_name(role, 30)
-        if re.search(r"cron", role, re.I):
-            first = role.split()[0] if " " in role else ""
-            # "a backup CronJob" is called backup; "a nightly cron job" is the app's cron
-            name = dns_name(first, 30) if first and not _WHEN.match(first) else "cron"
-        if match.group("label"):
-            name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
-        known = [w for w in re.findall(r"[a-z][\w-]*", role.lower()) if w in names]
-        if known:
-            name = known[0]  # "The sync worker uses ..., runs `x`": the sync one, named before
-        if not name or name == main or _not_an_introduction(text, match):
-            continue
-        if name not in names:
-            names.append(name)
-            reading.introduced.append(name)
-        reading.commands.setdefault(name, match.group("cmd").strip())
-        sentence_end = text.find(".", match.end())
-        end = len(text) if sentence_end < 0 else sentence_end
-        end = min(end, _item_end(text, match.start()))
-        start = _lead_in(text, match.start())
-        reading.segments.append(Segment([name], text[start:end], start, end))
-
-
-# "as a CronJob called `state-compressor`:" and the list under it: a further, named workload.
-_NAMED_INTRO = re.compile(
-    r"\b(?:as\s+)?an?\s+(?:[a-z][\w-]*\s+){0,3}?(?:cron\s?job|job|deployment|statefulset|"
-    r"daemonset|worker)\s+(?:called|named)\s+`(?P<name>[a-z][\w-]{0,40})`(?P<colon>[ \t]*:)?",
-    re.I,
-)
-
-
-def _named_introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
-    for match in _NAMED_INTRO.finditer(text):
-        name = dns_name(match.group("name"), 30)
-        if not name or name == main or any(name in seg.names for seg in reading.segments):
-            continue
-        if name not in names:
-            names.append(name)
-            reading.introduced.append(name)
-        start = match.start()
-        sentence_end = text.find(".", match.end())
-        end = len(text) if sentence_end < 0 else sentence_end
-        # "..., and then the Deployment itself only runs `x`": the sentence moves on.
-        turn = re.compile(r",?\s+and\s+then\b|;\s").search(text, match.end(), end)
-        end = turn.start() if turn else end
-        if match.group("colon"):
-            end = _list_end(text, match.end())
-        reading.segments.append(Segment([name], text[start:end], start, end))
-
-
-def _list_end(text: str, pos: int) -> int:
-    """Where the bullet list that follows ``pos`` ends (a blank line and no further item)."""
-    end = text.find("\n", pos)
-    if end < 0:
-        return len(text)
-    while True:
-        following = text.find("\n", end + 1)
-        line = text[end + 1 : following if following >= 0 else len(text)]
-        if line.strip() and not _BULLET.match(line) and not line.startswith((" ", "\t")):
-            return end
-        if following < 0:
-            return len(text)
-        end = following
-
-
-_LEAD_IN = re.compile(r"(?:^|(?<=[.!?:\n]))[ \t]*(?P<words>[A-Za-z][A-Za-z ]{0,50})$")
-
-
-def _lead_in(text: str, start: int) -> int:
-    """Move an introduction's start back over the few plain words that open its sentence:
-    "Before each release add a `migrate` Job" says when that Job runs, not the app."""
-    match = _LEAD_IN.search(text[max(0, start - 60) : start])
-    if not match or len(match.group("words").split()) > 6:
-        return start
-    return start - len(match.group("words"))
-
-
-def _item_end(text: str, pos: int) -> int:
-    """Return where the paragraph or list item holding ``pos`` ends (a wrapped line goes on)."""
-    newline = text.find("\n", pos)
-    while newline >= 0:
-        following = text[newline + 1 : text.find("\n", newline + 1) % (len(text) + 1)]
-        if not following.strip() or _BULLET.match(following) or _HEADING.match(following):
-            return newline
-        newline = text.find("\n", newline + 1)
-    return len(text)

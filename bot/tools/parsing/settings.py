@@ -102,7 +102,10 @@ def _clean(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
         return value[1:-1]
-    return value.rstrip(".,)")
+    value = value.rstrip(".,:;")
+    while value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1].rstrip(".,:;")  # "(WEBLATE_SERVICE=web):" closes the aside
+    return value
 
 
 def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
@@ -118,7 +121,9 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             spans.append((match.start(), match.end()))
     if env_section:
         for match in re.finditer(
-            r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9_]*)[ \t]*[:=][ \t]*"
+            # "Java_Xms=512m" under an env heading: the app's own spelling of its variable
+            r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?=[ \t]*=))"
+            r"[ \t]*[:=][ \t]*"
             r"(?P<value>[^\n]*?)[ \t]*$",
             text,
             re.M,
@@ -236,7 +241,9 @@ def _pasted_secrets(doc: Doc, draft: Draft) -> None:
 
 
 _SECRET_WORDS = re.compile(r"secret|credential|sensitive|password|token", re.I)
-_CLAUSES = re.compile(r",\s+(?![^()]*\))|;\s+")
+# Commas outside brackets, semicolons, and "and" before another variable ("`A` from `s`/`k` and
+# `B` pointing at the service").
+_CLAUSES = re.compile(r",\s+(?![^()]*\))|;\s+|\s+and\s+(?=`[A-Z][A-Z0-9_]{2,}`)")
 _THAT_ONE = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b", re.I)
 
 
@@ -275,7 +282,8 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
         clause = sentence[start:end]
         start, end = start + span.start, end + span.start
         secret_words = _SECRET_WORDS.search(sentence)
-        own_words = re.findall(r"[a-z]{2,}", clause.replace(name, " "))
+        # "(key `result-backend`)" says where in the Secret, not something else the clause is
+        own_words = re.findall(r"[a-z]{2,}", re.sub(r"\([^()]*\)", " ", clause.replace(name, " ")))
         if _CLAUSES.search(sentence) and len(own_words) > 2 and not _SECRET_WORDS.search(clause):
             secret_words = None  # "..., and `REDIS_URL` pointing at a Redis": not the Secret's
         if is_secret_name(name) or secret_words:

@@ -19,7 +19,8 @@ from bot.tools.parsing.text import Doc, Span, dns_name, negated
 
 STORAGE = re.compile(
     r"\b(?:storage|volumes?|disks?|pvcs?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
-    r"|models?|weights|uploads?|state|datastore|data dir(?:ectory)?|stores?|cache|emptydir|"
+    r"|models?|weights|uploads?|state|datastore|(?:data|config|media|log) dir(?:ectory)?|stores?|"
+    r"cache|emptydir|"
     r"scratch|claims?|nas|storage\s?class(?:name)?|readwrite(?:once|many)(?:pod)?|rw[ox])\b",
     re.I,
 )
@@ -119,9 +120,13 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             if re.search(r"\bdefault\s*(?:of\s+|is\s+)?$", text[max(0, pos - 20) : pos], re.I):
                 continue  # "(the default 64M breaks NCCL)": what is there now, not a request
             clause = re.split(r"[,;:(]\s", text[span.start : pos])[-1]
-            known = _named_volume(draft, clause, quantity) or _named_volume(
-                draft, sentence, quantity
-            )
+            known = _named_volume(draft, clause, quantity)
+            stored = any(d.pattern.search(sentence) for d in DEPENDENCIES)
+            path = "" if known is not None or stored else _path_described(doc.text, clause)
+            if path:  # "config dir 1Gi" beside "`/etc/app`: the configuration directory"
+                _add(draft, path, quantity, sentence, bool(_EPHEMERAL.search(sentence)))
+                continue
+            known = known or _named_volume(draft, sentence, quantity)
             if known is not None:
                 known.size = known.size or quantity
                 # "... so it needs a ReadWriteMany volume:\n 100Gi on `cephfs`" reads on.
@@ -137,6 +142,29 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+
+
+_GENERIC = frozenset(
+    "volume disk dir directory storage size pvc claim persistent the for with and data".split()
+)
+
+
+def _path_described(text: str, clause: str) -> str:
+    """The one path elsewhere in the request that the words of a sized clause name: by its
+    own parts ("media volume 30Gi": ``/app/public/media``) or by the words of its line ("config
+    dir 1Gi": "`/etc/influxdb2`: the configuration directory")."""
+    said = {w for w in _words(clause) if w not in _GENERIC}
+    if not said:
+        return ""
+    found = set()
+    for line in text.splitlines():
+        paths = [p.rstrip("/.") for p in re.findall(r"(?<![\w.:/])(/[a-z][\w./-]*)", line)]
+        if len(set(paths)) != 1 or paths[0].count("/") < 2 and len(paths[0]) < 4:
+            continue
+        described = _words(line) | {p.lower().rstrip("s") for p in paths[0].split("/") if p}
+        if any(w == d or len(w) >= 4 and d.startswith(w) for w in said for d in described):
+            found.add(paths[0])
+    return found.pop() if len(found) == 1 else ""
 
 
 def _listed_with_ephemeral(

@@ -100,6 +100,23 @@ def _about_workloads(header: list[str], rows: list[list[str]]) -> bool:
     )
 
 
+_VARIABLE_CELL = re.compile(r"^`?[A-Z][A-Z0-9_]*`?$")
+
+
+def _variables(header: list[str], rows: list[list[str]]) -> bool:
+    """A two-column table of variables and their values ("| name | value |")."""
+    names = [h.strip("`* ").lower() for h in header]
+    return (
+        len(names) == 2
+        and bool(
+            re.fullmatch(r"name|variable|env(?:ironment)?(?: variable)?|key|setting", names[0])
+        )
+        and bool(re.fullmatch(r"values?|setting|default", names[1]))
+        and bool(rows)
+        and all(len(r) >= 2 and _VARIABLE_CELL.match(r[0].strip("* ")) for r in rows)
+    )
+
+
 def tables_as_lines(text: str) -> str:
     """Return ``text`` with each markdown table about workloads or settings written as lines."""
     lines = text.split("\n")
@@ -121,6 +138,11 @@ def tables_as_lines(text: str) -> str:
             host_columns = _host_columns(header)
             if host_columns is not None:
                 out += [line for row in rows if (line := _host_line(row, *host_columns))]
+                i = end
+                continue
+            if _variables(header, rows):
+                # "| name | value |" over "| LOG_LEVEL | warn |": the settings, as assignments
+                out += [f"{r[0].strip('`* ')}={r[1].strip('` ')}" for r in rows if r[1].strip()]
                 i = end
                 continue
             secret_columns = _secret_columns(header)

@@ -30,6 +30,7 @@ from bot.tools.models import (
     WorkloadKind,
 )
 from bot.tools.parsing.lexicon import PORT_NAMES_BY_NUMBER
+from bot.tools.parsing.secret_values import plain_address
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import kebab
 
@@ -144,7 +145,8 @@ class ComponentDraft:
         if (
             REDACTED in value
             or REDACTED.strip("[]") == value.strip("[]' \"")
-            or (is_secret_name(name) and not value.startswith("/"))
+            # "SENTRY_DSN=https://sentry.example.com/12": an address, unless it holds a key
+            or (is_secret_name(name) and not value.startswith("/") and not plain_address(value))
             or _HOLDS_CREDENTIAL.search(value)
         ):
             self.add_secret(name)

@@ -17,6 +17,7 @@ import yaml
 from bot.tools.models import Connection
 from bot.tools.parsing.compose import services as mapping
 from bot.tools.parsing.compose import spec
+from bot.tools.parsing.compose.comments import reader_comments
 from bot.tools.parsing.draft import RANK_IMAGE, ComponentDraft, Draft
 from bot.tools.parsing.images import parse_image
 from bot.tools.parsing.secrets import REDACTED
@@ -70,8 +71,7 @@ def extract(text: str) -> tuple[list[dict[str, Any]], str]:
     docs: list[dict[str, Any]] = []
     whole = _load(text) if re.search(r"^services:\s*$", text, re.M) else None
     if whole is not None:
-        comments = [m.group(1) for m in re.finditer(r"^\s*#\s?(.*)$", text, re.M)]
-        return [whole], "\n".join(comments)
+        return [whole], reader_comments(text)
     rest = text
     for match in list(_FENCE.finditer(text)):
         doc = _load(match.group("body"))

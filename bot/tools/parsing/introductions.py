@@ -1,0 +1,246 @@
+"""Workloads a request introduces in passing, and the text about each of them.
+
+"plus a Celery worker running `celery -A shop worker`", "The server should be a StatefulSet
+running ...", "as a CronJob called `state-compressor`:", "I'd like that as a CronJob running
+`php artisan schedule:run`": a sentence that brings in a further workload names it (by its role,
+the name it is given, or what "that" stood for) and says what it runs; later sentences that name
+it alone are about it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.mentions import NOT_COMPONENTS, mentions, role_name
+from bot.tools.parsing.parts import BULLET, HEADING, Reading, Segment
+from bot.tools.parsing.text import dns_name
+
+# A sentence that introduces a further workload with the command it runs.
+_INTRO = re.compile(
+    r"\b(?:an?|the|one|plus|with|and|also)\s+(?:(?:separate|dedicated|small|nightly|daily|hourly|"
+    r"weekly|periodic)\s+)*`?"
+    r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
+    r"migration job|cron\s?job|clock))\b`?"
+    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
+    # "a backup CronJob using `altinity/clickhouse-backup:2.6.3` that runs `...`": its image first
+    r"(?:\b(?:using|with|from|on)\s+(?:the\s+)?(?:image\s+)?`[^`\s]+`[^.\n`]{0,30}?)?"
+    r"`(?P<cmd>[^`\n]+)`",
+    re.I,
+)
+# Words before "CronJob" that say when it runs, not what it is called.
+_WHEN = re.compile(
+    r"^(?:nightly|daily|hourly|weekly|monthly|periodic|scheduled|separate|a|the)$", re.I
+)
+
+
+# "The server should be a StatefulSet running ...", "The agents are a Deployment of ...".
+_KIND_INTRO = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:the|our|its)\s+(?P<name>[a-z][\w-]{1,30}?)"
+    r"(?:\s+(?:server|service|worker|process|container|gateway))?"
+    # "The querier (call it `query`)", "The store gateway (`store-gateway`)": its given name
+    r"(?:\s*\((?:call\s+it\s+|named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`\))?\s+"
+    r"(?:(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
+    r"(?:[\w-]+\s+)?(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
+    # "The server should run `drone/drone:2.24.0`", "The runner is `drone/drone-runner-kube:1.0`"
+    r"(?:should\s+(?:run|use|be)|will\s+run|is|are|runs|uses)\s+`?[\w.-]+(?:/[\w.-]+)+:[\w.-]+|"
+    # "The daemon runs `dagster-daemon run`"
+    r"runs\s+`[^`\n]+`)",
+    re.I | re.M,
+)
+
+
+def kind_introductions(text: str, names: list[str], main: str) -> list[str]:
+    """Roles that sentences of their own give a workload kind each: two or more of them are
+    the app's components, and what follows each sentence is about that one."""
+    found: list[str] = []
+    for match in _KIND_INTRO.finditer(text):
+        word = (match.group("label") or match.group("name")).lower()
+        name = dns_name(word[:-1] if word.endswith("s") and not word.endswith("ss") else word, 30)
+        if (
+            name
+            and name not in found
+            and name not in names
+            and name != main
+            and name not in ("app", "application", "service", "chart", "it", "whole", "thing")
+        ):
+            found.append(name)
+    return found if len(found) >= 2 else []
+
+
+# "(call that component `server`)", "Call it `backup`.": the name of what was just described.
+_CALL = re.compile(
+    r"\bcall\s+(?:it|that|this|them|the\s+[\w-]+)\s+(?:one\s+|component\s+|workload\s+)?"
+    r"`(?P<name>[a-z][\w-]{0,40})`",
+    re.I,
+)
+
+
+def given_names(text: str, reading: Reading) -> None:
+    """Name what a "call it `x`" follows: a workload just introduced, else the main one."""
+    for match in _CALL.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        before = [
+            seg
+            for seg in reading.segments
+            if len(seg.names) == 1
+            and seg.names[0] in reading.introduced
+            and seg.start <= match.start() <= seg.end + 3
+        ]
+        if not before:
+            reading.main = reading.main or name
+            continue
+        old = before[-1].names[0]
+        if name == old or name in reading.introduced:
+            continue
+        reading.introduced[reading.introduced.index(old)] = name
+        for seg in reading.segments:
+            seg.names = [name if n == old else n for n in seg.names]
+        if old in reading.commands:
+            reading.commands[name] = reading.commands.pop(old)
+
+
+def later_mentions(text: str, reading: Reading, new: list[str]) -> None:
+    """Sentences elsewhere about a workload the prose introduced in passing ("Plus a nightly
+    backup: a CronJob ... . Backups go to their own 200Gi volume."): that workload's, when they
+    name it alone and no part claimed them."""
+    if not new:
+        return
+    taken = [(seg.start, seg.end) for seg in reading.segments]
+    for match in re.finditer(r"[^.!?\n]+[.!?]?", text):
+        start, end = match.start(), match.end()
+        if any(a < end and start < b for a, b in taken):
+            continue
+        mentioned = mentions(match.group(0), new)
+        if len(mentioned) == 1:
+            reading.segments.append(Segment(mentioned, match.group(0), start, end))
+
+
+def _referred_role(text: str, match: re.Match[str]) -> str:
+    """ "... the Laravel scheduler never ran (oops). I'd like that as a CronJob running `x`": the
+    role the sentence before named, which "that" stands for ('' if none)."""
+    if not re.search(r"\b(?:that|this)\s+as\s*$", text[max(0, match.start() - 12) : match.start()]):
+        return ""
+    before = text[max(0, match.start() - 300) : match.start()]
+    said = [
+        role_name(m.group(0)) for m in re.finditer(r"\b[\w-]+\b", before) if role_name(m.group(0))
+    ]
+    return said[-1] if said else ""
+
+
+def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
+    """ "Run it as a CronJob" says what the main workload is; "`cronjob.yaml`" names a file."""
+    said_as = re.search(r"\bas\s*$", text[max(0, match.start() - 10) : match.start()], re.I)
+    command = match.group("cmd").strip()
+    schedule = re.fullmatch(r"(?:[\d*/,-]+\s+){4}[\d*/,-]+", command)  # "at `0 4 * * *`"
+    return bool(said_as or schedule) or bool(re.search(r"\.(?:ya?ml|json)$", command))
+
+
+def introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
+    """Add the components a sentence introduces with their command ('a worker running `x`')."""
+    for match in _INTRO.finditer(text):
+        role = match.group("role")
+        head = re.match(
+            r"\s+(?:scheduler|worker|consumer|clock)\b", text[match.end("role") :], re.I
+        )
+        if head:
+            role += head.group(0)  # "and a beat scheduler": the scheduler, beat its kind
+        named = "-" in role and " " not in role  # "a `db-migrate` Job": the name it is given
+        name = dns_name(role, 30) if named else role_name(role) or dns_name(role, 30)
+        if re.search(r"cron", role, re.I):
+            first = role.split()[0] if " " in role else ""
+            # "a backup CronJob" is called backup; "a nightly cron job" is the app's cron
+            name = dns_name(first, 30) if first and not _WHEN.match(first) else "cron"
+            # "a nightly backup: a CronJob ...": the name said just before it
+            said = re.search(r"\b(?P<n>[a-z][\w-]{2,30})\s*:\s*$", text[: match.start()])
+            if name == "cron" and said and said.group("n").lower() not in NOT_COMPONENTS:
+                name = dns_name(said.group("n"), 30)
+        if match.group("label"):
+            name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
+        referred = _referred_role(text, match)
+        if referred:
+            name = referred
+        known = [w for w in re.findall(r"[a-z][\w-]*", role.lower()) if w in names]
+        if known:
+            name = known[0]  # "The sync worker uses ..., runs `x`": the sync one, named before
+        if not name or name == main or (_not_an_introduction(text, match) and not referred):
+            continue
+        if any(
+            seg.start <= match.start() < seg.end and seg.names[:1] == [n]
+            for seg in reading.segments
+            for n in reading.kinds
+        ):
+            continue  # "a CronJob running the image with the `prune` argument": named already
+        if name not in names:
+            names.append(name)
+            reading.introduced.append(name)
+        reading.commands.setdefault(name, match.group("cmd").strip())
+        sentence_end = text.find(".", match.end())
+        end = len(text) if sentence_end < 0 else sentence_end
+        end = min(end, _item_end(text, match.start()))
+        start = _lead_in(text, match.start())
+        reading.segments.append(Segment([name], text[start:end], start, end))
+
+
+# "as a CronJob called `state-compressor`:" and the list under it: a further, named workload.
+_NAMED_INTRO = re.compile(
+    r"\b(?:as\s+)?an?\s+(?:[a-z][\w-]*\s+){0,3}?(?:cron\s?job|job|deployment|statefulset|"
+    r"daemonset|worker)\s+(?:called|named)\s+`(?P<name>[a-z][\w-]{0,40})`(?P<colon>[ \t]*:)?",
+    re.I,
+)
+
+
+def named_introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
+    for match in _NAMED_INTRO.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        if not name or name == main or any(name in seg.names for seg in reading.segments):
+            continue
+        if name not in names:
+            names.append(name)
+            reading.introduced.append(name)
+        start = match.start()
+        sentence_end = text.find(".", match.end())
+        end = len(text) if sentence_end < 0 else sentence_end
+        # "..., and then the Deployment itself only runs `x`": the sentence moves on.
+        turn = re.compile(r",?\s+and\s+then\b|;\s").search(text, match.end(), end)
+        end = turn.start() if turn else end
+        if match.group("colon"):
+            end = _list_end(text, match.end())
+        reading.segments.append(Segment([name], text[start:end], start, end))
+
+
+def _list_end(text: str, pos: int) -> int:
+    """Where the bullet list that follows ``pos`` ends (a blank line and no further item)."""
+    end = text.find("\n", pos)
+    if end < 0:
+        return len(text)
+    while True:
+        following = text.find("\n", end + 1)
+        line = text[end + 1 : following if following >= 0 else len(text)]
+        if line.strip() and not BULLET.match(line) and not line.startswith((" ", "\t")):
+            return end
+        if following < 0:
+            return len(text)
+        end = following
+
+
+_LEAD_IN = re.compile(r"(?:^|(?<=[.!?:\n]))[ \t]*(?P<words>[A-Za-z][A-Za-z ]{0,50})$")
+
+
+def _lead_in(text: str, start: int) -> int:
+    """Move an introduction's start back over the few plain words that open its sentence:
+    "Before each release add a `migrate` Job" says when that Job runs, not the app."""
+    match = _LEAD_IN.search(text[max(0, start - 60) : start])
+    if not match or len(match.group("words").split()) > 6:
+        return start
+    return start - len(match.group("words"))
+
+
+def _item_end(text: str, pos: int) -> int:
+    """Return where the paragraph or list item holding ``pos`` ends (a wrapped line goes on)."""
+    newline = text.find("\n", pos)
+    while newline >= 0:
+        following = text[newline + 1 : text.find("\n", newline + 1) % (len(text) + 1)]
+        if not following.strip() or BULLET.match(following) or HEADING.match(following):
+            return newline
+        newline = text.find("\n", newline + 1)
+    return len(text)
