@@ -14,7 +14,7 @@ import re
 
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.images import find_images
-from bot.tools.parsing.lexicon import DEPENDENCIES, SIDECARS
+from bot.tools.parsing.lexicon import SIDECARS, datastore_kind
 from bot.tools.parsing.mentions import NOT_COMPONENTS, role_name
 from bot.tools.parsing.text import dns_name
 
@@ -45,11 +45,6 @@ _CLAUSE_START = re.compile(r"[.;!?](?=\s)|\n|,\s|\band\b|\bplus\b|\bwhile\b|\bwh
 
 def _sidecar(repository: str) -> bool:
     return any(s.pattern.search(repository.replace("/", " ")) for s in SIDECARS)
-
-
-def _datastore(repository: str) -> bool:
-    last = repository.rsplit("/", 1)[-1]
-    return any(last in d.images for d in DEPENDENCIES)
 
 
 def _part(before: str) -> list[str]:
@@ -98,7 +93,7 @@ def image_parts(text: str, known: list[str], main: str) -> list[str]:
     parts: list[tuple[list[str], str]] = []
     for image in find_images(text):
         repository = image.image.repository
-        if image.base or _datastore(repository) or _sidecar(repository):
+        if image.base or datastore_kind(repository) or _sidecar(repository):
             continue
         line_start = text.rfind("\n", 0, image.start) + 1
         words = _part(text[max(line_start, image.start - 80) : image.start]) or _lead(
@@ -130,7 +125,7 @@ def by_name(text: str, draft: Draft) -> None:
         for f in find_images(text)
         if not f.base
         and f.image.repository not in used
-        and not _datastore(f.image.repository)
+        and not datastore_kind(f.image.repository)
         and not _sidecar(f.image.repository)
     ]
     for c in draft.components.values():
@@ -140,5 +135,5 @@ def by_name(text: str, draft: Draft) -> None:
         scored = [(len(own & _tokens(i.repository.rsplit("/", 1)[-1])), i) for i in free]
         best = max(scored, key=lambda pair: pair[0])
         if best[0]:
-            c.image = best[1]
+            c.image = best[1].model_copy()
             free.remove(best[1])

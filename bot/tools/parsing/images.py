@@ -8,6 +8,7 @@ before it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,7 +72,7 @@ def parse_image(reference: str) -> Image | None:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Found:
     """An image reference found in text, with where it was and what preceded it."""
 
@@ -84,6 +85,14 @@ class Found:
 
 def find_images(text: str) -> list[Found]:
     """Return the image references in ``text`` that are unambiguous or introduced as images."""
+    return list(_found_in(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _found_in(text: str) -> tuple[Found, ...]:
+    """The scan behind ``find_images``, kept for the few texts of the request being read: the
+    parts of one request (its workloads by image, images by name, the app's image) look at the
+    same text."""
     found: list[Found] = []
     pos = 0
     while match := REFERENCE.search(text, pos):
@@ -123,7 +132,7 @@ def find_images(text: str) -> list[Found]:
         if image:
             found.append(Found(image, match.start(), match.end(), keyword, base))
             pos = match.end()
-    return found
+    return tuple(found)
 
 
 def with_stated_version(text: str, image: Image, names: list[str] | None = None) -> Image:

@@ -230,6 +230,14 @@ DEPENDENCIES: tuple[Backing, ...] = (
     ),
     Backing("nats", _rx(r"\bnats(?:\.io)?\b|\bjetstream\b"), 4222, ("nats",)),
 )
+
+
+def datastore_kind(repository: str) -> str:
+    """The datastore an image is ("postgres", "bitnami/redis": its kind), or ''."""
+    last = repository.rsplit("/", 1)[-1]
+    return next((d.kind for d in DEPENDENCIES if last in d.images), "")
+
+
 DEPENDENCY_BY_KIND = {d.kind: d for d in DEPENDENCIES}
 
 # Compose services that support local development but are not part of the app or its data.

@@ -26,7 +26,7 @@ from bot.tools.parsing import (
 from bot.tools.parsing.datastore_facts import read_datastore_facts
 from bot.tools.parsing.draft import RANK_EXPLICIT, RANK_IMAGE, RANK_PATTERN, RANK_WEAK, Draft
 from bot.tools.parsing.images import Found, find_images, with_stated_version
-from bot.tools.parsing.lexicon import DEPENDENCIES, NOT_NAMES, SIDECARS
+from bot.tools.parsing.lexicon import NOT_NAMES, SIDECARS, datastore_kind
 from bot.tools.parsing.quantities import find_replicas
 from bot.tools.parsing.secrets import REDACTED
 from bot.tools.parsing.text import Doc, negated
@@ -48,11 +48,6 @@ _BASE_LANGUAGES = (
 )
 
 
-def _dependency_kind(repository: str) -> str:
-    last = repository.rsplit("/", 1)[-1]
-    return next((d.kind for d in DEPENDENCIES if last in d.images), "")
-
-
 def _pinned(found: Found) -> bool:
     return bool(found.image.tag or found.image.digest)
 
@@ -70,7 +65,7 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
                     draft.target.language = draft.target.language or language
             continue
         candidates.append(found)
-    own = [f for f in candidates if not _dependency_kind(f.image.repository)]
+    own = [f for f in candidates if not datastore_kind(f.image.repository)]
     # "an all-in-one image integrating FrankenPHP": a word after "image" is no image beside a
     # pinned reference with a path ("`castopod/castopod:1.15.5`").
     solid = [f for f in own if _pinned(f) and ("/" in f.image.repository or f.image.registry)]
@@ -86,11 +81,11 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         chosen = stated
     if chosen is None:
         chosen = next((f for f in candidates if f.keyword), None)
-    if chosen is not None and _dependency_kind(chosen.image.repository):
+    if chosen is not None and datastore_kind(chosen.image.repository):
         # the app *is* a datastore ("image bitnami/redis:7.2")
-        draft.not_dependencies.add(_dependency_kind(chosen.image.repository))
+        draft.not_dependencies.add(datastore_kind(chosen.image.repository))
     for found in candidates:
-        kind = _dependency_kind(found.image.repository)
+        kind = datastore_kind(found.image.repository)
         if found is not chosen and kind:
             draft.add_dependency(kind, found.image.tag.split("-")[0])
         elif found is not chosen and draft.target.image is None:
