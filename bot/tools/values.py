@@ -87,6 +87,19 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Strings Helm's YAML 1.1 reader takes for booleans though PyYAML writes them bare: an env value
+# "y" would reach the container spec as `true`, which the Kubernetes schema rejects.
+_YAML11_BOOLEANS = frozenset({"y", "Y", "n", "N"})
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if value in _YAML11_BOOLEANS else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
+
+
 def dump(data: object) -> str:
     """Return block-style YAML that keeps key order."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=100)

@@ -228,7 +228,8 @@ def _cpu_rules(
                 [change("resources.limits.cpu", format_cpu(wanted), "bound CPU overcommit")],
             )
         ]
-    if _latency_sensitive(plan) and limit < MIN_CPU_LIMIT_RATIO_LATENCY * request:
+    limited = bool(cap and cap.cpu)  # a CPU limit the request states is kept as said
+    if _latency_sensitive(plan) and limit < MIN_CPU_LIMIT_RATIO_LATENCY * request and not limited:
         wanted = max(math.ceil(4 * request), floor)
         return [
             _optimization(

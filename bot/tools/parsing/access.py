@@ -191,6 +191,28 @@ def _refused(doc: Doc, pos: int) -> bool:
     )
 
 
+# "the compose we run today on a VM, with `network_mode: host`": the setup the request moves
+# away from, when it goes on to say what it wants on Kubernetes.
+_OLD_SETUP = re.compile(
+    r"\b(?:today|currently|at the moment|right now|still)\b[^.\n]{0,40}?\bon\s+(?:a|the|our|one|"
+    r"two|an?\s+old)\s+(?:VMs?|virtual machines?|servers?|box|bare[\s-]metal|docker\s+hosts?|"
+    r"(?:single\s+)?hosts?|NAS)\b",
+    re.I,
+)
+_ON_KUBERNETES = re.compile(
+    r"\b(?:on|in|for|to)\s+(?:kubernetes|k8s|the\s+cluster)\b[^.\n]{0,30}\bwe\s+(?:want|need)\b",
+    re.I,
+)
+
+
+def _old_setup(doc: Doc, pos: int) -> bool:
+    """Say whether ``pos`` is in a description of the setup the request migrates from."""
+    span = doc.sentence_at(pos)
+    return bool(
+        _OLD_SETUP.search(doc.masked[span.start : span.end]) and _ON_KUBERNETES.search(doc.masked)
+    )
+
+
 def read_access(doc: Doc, draft: Draft) -> None:
     """Record elevated powers, Kubernetes API access and hostPath mounts."""
     text = doc.masked
@@ -198,7 +220,7 @@ def read_access(doc: Doc, draft: Draft) -> None:
         for match in pattern.finditer(text):
             if field_name == "run_as_root" and _credentials(doc, match.start()):
                 continue
-            if _refused(doc, match.start()):
+            if _refused(doc, match.start()) or _old_setup(doc, match.start()):
                 continue
             if not negated(text, match.start()) and not re.search(
                 r"non[\s-]?$|un$", text[max(0, match.start() - 4) : match.start()], re.I

@@ -19,7 +19,7 @@ import yaml
 from bot.tools.models import Connection, ConnectionPart, Dependency, Probe, Volume
 from bot.tools.parsing.draft import RANK_PATTERN, ComponentDraft, Draft
 from bot.tools.parsing.images import parse_image, with_stated_version
-from bot.tools.parsing.text import dns_name
+from bot.tools.parsing.text import dns_name, negated
 
 Entry = dict[str, Any]
 _PARTS: tuple[ConnectionPart, ...] = ("host", "port", "user", "password", "database", "url")
@@ -45,8 +45,9 @@ def find(text: str, image_repository: str = "") -> tuple[str, Entry] | None:
     for name, entry in entries().items():
         names = [name, *entry.get("aliases", [])]
         pattern = "|".join(re.escape(n).replace(r"\ ", r"[\s_-]?") for n in names)
-        if re.search(rf"(?<![\w/.-])(?:{pattern})(?![\w/]|\.\w)", text, re.I):
-            return name, entry
+        for match in re.finditer(rf"(?<![\w/.-])(?:{pattern})(?![\w/]|\.\w)", text, re.I):
+            if not negated(text, match.start()):  # "blobs go to S3, so no MinIO"
+                return name, entry
     return None
 
 

@@ -146,7 +146,9 @@ def setup_first(text: str) -> str:
     turn = _OWN_SETUP.search(text)
     if turn is None:
         return text
-    head_end = text.find("\n\n")
+    # An issue form's first section is its heading and the paragraph under it.
+    lead = re.match(r"\s*(?:#{1,6}[ \t][^\n]*\n\s*\n)?", text)
+    head_end = text.find("\n\n", lead.end() if lead else 0)
     if head_end < 0 or head_end >= turn.start():
         return text
     middle = text[head_end : turn.start()]

@@ -33,7 +33,7 @@ _NOT_VALUES = frozenset("the a an it this that is are on off in at for and or to
 
 
 # "- `DOCKER_INFLUXDB_INIT_ORG`: A name for your initial organization.": docs listing a variable.
-_DOCUMENTED = re.compile(
+DOCUMENTED = re.compile(
     r"^[>\s]*(?:[-*+]|\|)\s*(?:optional:\s*)?`(?P<name>[A-Z][A-Z0-9_]{2,})`\s*(?::|\|)", re.I | re.M
 )
 
@@ -44,7 +44,7 @@ def fill(text: str, draft: Draft) -> None:
     `platform`" under a docs list of ``DOCKER_INFLUXDB_INIT_USERNAME``, ``..._ORG``)."""
     workloads = [draft.main, *draft.components.values()]
     named = {n for c in workloads for n in [*c.env, *c.secrets]}
-    documented = [m.group("name") for m in _DOCUMENTED.finditer(text)]
+    documented = [m.group("name") for m in DOCUMENTED.finditer(text)]
     for c in workloads:
         unset = [name for name, value in c.env.items() if not value]
         if c is draft.main:

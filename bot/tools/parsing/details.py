@@ -35,7 +35,9 @@ _PROBE = re.compile(
 # The path first, the probes after: "I found `/api/v1/status` in the docs, use that for
 # readiness/liveness".
 _PROBE_BEFORE = re.compile(
-    r"`(?P<path>/[\w./-]*)`[^.\n`]{0,60}?\buse\s+(?:that|it|this)\s+(?:for|as)\s+(?:the\s+)?"
+    # ("answers on /health? use that for readiness and liveness")
+    r"(?:`(?P<path>/[\w./-]*)`|(?<![\w./:-])(?P<path4>/[\w.-]+(?:/[\w.-]+)*))[^.\n`]{0,60}?"
+    r"\buse\s+(?:that|it|this)\s+(?:for|as)\s+(?:the\s+)?"
     r"(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)|"
     # "The Swagger page at /docs is a decent readiness check."
     r"(?<![\w./-])`?(?P<path2>/[\w./-]*[\w/])`?\s+(?:is|makes|works\s+as)\s+(?:a|an|the|our)\s+"
@@ -63,12 +65,16 @@ _GRACE = re.compile(
     r"m|min(?:ute)?s?)\b|"
     # "a 120 second termination grace period"
     r"\b(?P<n2>\d+)[\s-]*(?P<u2>s|sec(?:ond)?s?|m|min(?:ute)?s?)\s+(?:termination\s+)?grace(?:ful)?"
-    r"(?:\s+shutdown)?\s+period\b",
+    r"(?:\s+shutdown)?\s+period\b|"
+    # "Give the pods 60s to shut down (terminationGracePeriodSeconds)"
+    r"\b(?P<n3>\d+)\s*(?P<u3>s|sec(?:ond)?s?|m|min(?:ute)?s?)\s+to\s+(?:shut\s*down|drain|stop|"
+    r"terminate|finish)\b",
     re.I,
 )
 _SELECTOR = re.compile(
     r"\bnode\s?selector\b[^`\n]{0,20}?[`\"']?(?P<k>[\w./-]+)\s*[:=]\s*[\"']?(?P<v>[\w.-]+)[\"']?[`]?|"
-    r"\b(?:nodes?|(?:node\s?)?pool|node\s?group)\s+(?:is\s+|are\s+)?(?:labell?ed|with\s+(?:the\s+)?"
+    r"\b(?:nodes?|(?:node\s?)?pool|node\s?group)\s*(?:,?\s*(?:which|that)\s+)?(?:is\s+|are\s+)?"
+    r"(?:labell?ed|with\s+(?:the\s+)?"
     r"label)\s+(?:with\s+)?[`\"']?(?P<k2>[\w./-]+)\s*[:=]\s*"
     r"(?P<v2>[\w.-]+)|"
     # "amd64 nodes only (kubernetes.io/arch: amd64)": a well-known node label, stated as such.
@@ -103,6 +109,12 @@ _TAINT_FIELDS = re.compile(
     re.I,
 )
 _EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
+# "tolerate all taints", "tolerates every taint (operator Exists)": one toleration, no key.
+_TOLERATE_ALL = re.compile(
+    r"\btolerat\w*\s+(?:all|every|any)\s+(?:the\s+)?taints?\b|\btolerations?\s*[:=]?\s*"
+    r"(?:\[\s*)?\{?\s*operator\s*[:=]\s*[`\"']?Exists[`\"']?\s*\}?\s*\]?(?!\s*,?\s*(?:key|effect))",
+    re.I,
+)
 _GPU = re.compile(
     r"\b(?P<n>\d+|one|two|three|four|a|an|single)\s+(?:nvidia\s+)?(?:gpus?|graphics cards?)\b|"
     r"nvidia\.com/gpu\s*[:=]?\s*(?P<m>\d+)|\b(?:needs?|with|requires?|gets?)\s+(?:an?\s+)?"
@@ -205,11 +217,23 @@ _NAMED_COMMAND = re.compile(
 )
 
 
+# "entrypoint `web-entrypoint.sh`, command `bin/rails server`": compose's two halves, in words.
+_ENTRY_AND_COMMAND = re.compile(
+    r"\bentry\s?point\s*[:=]?\s*`(?P<entry>[^`\n]+)`[^.\n`]{0,20}?\b(?:command|cmd)\s*[:=]?\s*"
+    r"`(?P<cmd>[^`\n]+)`",
+    re.I,
+)
+
+
 def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
     """The command a workload runs: "runs `celery -A shop worker`", or a list item's lead."""
     if c.command or c.args:
         return
     text = doc.text
+    pair = _ENTRY_AND_COMMAND.search(text)
+    if pair:
+        c.command, c.args = split_command(pair.group("entry")), split_command(pair.group("cmd"))
+        return
     match = _RUNS.search(text)
     while match is not None and in_code_span(text, match.start()):
         match = _RUNS.search(text, match.start() + 1)  # the keyword was a name in a code span
@@ -243,7 +267,18 @@ def _subcommand(match: re.Match[str], c: ComponentDraft) -> bool:
     return bool(said) and bool(re.fullmatch(r"[a-z][\w:-]*", word)) and word != own
 
 
+# "It has /readiness and /liveness endpoints, use them for the matching probes": each path
+# named after its probe.
+_NAMED_PROBES = re.compile(r"\bmatching\s+probes?\b|\bprobes?\s+of\s+the\s+same\s+names?\b", re.I)
+
+
 def _probes(text: str, c: ComponentDraft) -> None:
+    for span in re.split(r"(?<=[.!?])\s+|\n", text):
+        if _NAMED_PROBES.search(span):
+            for kind in ("readiness", "liveness", "startup"):
+                path = re.search(rf"(?<![\w/.-])`?(/[\w/.-]*/?{kind})`?(?![\w/-])", span)
+                if path and getattr(c, kind) is None:
+                    setattr(c, kind, Probe(kind="http", path=path.group(1), port="", command=[]))
     # The path said first binds first: "`/ready` for readiness and `/live` for liveness".
     for match in [*_PROBE_BEFORE.finditer(text), *_PROBE.finditer(text)]:
         if negated(text, match.start()):
@@ -252,7 +287,7 @@ def _probes(text: str, c: ComponentDraft) -> None:
         path = next(
             (
                 match.groupdict().get(g)
-                for g in ("path", "path2", "path3")
+                for g in ("path", "path2", "path3", "path4")
                 if match.groupdict().get(g)
             ),
             "",
@@ -312,8 +347,8 @@ def _grace(text: str, c: ComponentDraft) -> None:
     if match.group("s"):
         c.grace = int(match.group("s"))
         return
-    n = int(match.group("n") or match.group("n2"))
-    unit = match.group("u") or match.group("u2")
+    n = int(match.group("n") or match.group("n2") or match.group("n3"))
+    unit = match.group("u") or match.group("u2") or match.group("u3")
     c.grace = n * 60 if unit.lower().startswith("m") else n
 
 
@@ -338,6 +373,10 @@ def _placement(text: str, c: ComponentDraft) -> None:
         )
         if toleration not in c.tolerations:
             c.tolerations.append(toleration)
+    if _TOLERATE_ALL.search(text):
+        everything = Toleration(operator="Exists")  # no key, no effect: every taint
+        if everything not in c.tolerations:
+            c.tolerations.append(everything)
     for match in _GPU.finditer(text):
         if negated(text, match.start()) or c.gpu:
             continue
@@ -384,8 +423,7 @@ def _cron(text: str, c: ComponentDraft) -> None:
     policy = _CONCURRENCY.search(text)
     if policy:
         c.cron.setdefault("concurrency_policy", (policy.group("p") or "Forbid").capitalize())
-    history = _HISTORY.search(text)
-    if history:
+    for history in _HISTORY.finditer(text):
         ok, failed = (
             history.group("a") or history.group("s"),
             history.group("b") or history.group("f"),

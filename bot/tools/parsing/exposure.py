@@ -47,6 +47,33 @@ _SERVICE_PORT = re.compile(
 )
 
 
+# "on ports 80 and 443 (→ 8000 / 8443)", "80→8000 and 443→8443": Service port to container port.
+_NUMBERS = r"\d{2,5}(?:\s*(?:,|and|&|/)\s*\d{2,5})*"
+_MAPPED_LIST = re.compile(
+    rf"\bports?\s+(?P<outer>{_NUMBERS})\s*\(\s*(?:→|->|=>|to|mapped\s+to|targeting|forwarding\s+to)"
+    rf"\s*(?:ports?\s+)?(?P<inner>{_NUMBERS})\s*\)",
+    re.I,
+)
+_MAPPED_PAIR = re.compile(
+    r"(?<![\d.:])(?P<outer>\d{2,5})\s*(?:→|->|=>)\s*(?P<inner>\d{2,5})(?![\d.])"
+)
+
+
+def _mapped(sentence: str) -> list[tuple[int, int]]:
+    """The (Service port, container port) pairs a sentence about the Service maps."""
+    pairs: list[tuple[int, int]] = []
+    for match in _MAPPED_LIST.finditer(sentence):
+        outer = [int(n) for n in re.findall(r"\d+", match.group("outer"))]
+        inner = [int(n) for n in re.findall(r"\d+", match.group("inner"))]
+        if len(outer) == len(inner):
+            pairs += list(zip(outer, inner, strict=True))
+    if not pairs:
+        pairs = [
+            (int(m.group("outer")), int(m.group("inner"))) for m in _MAPPED_PAIR.finditer(sentence)
+        ]
+    return pairs
+
+
 def read_service_ports(doc: Doc, draft: Draft) -> None:
     """Give the Service the port numbers the request states with it."""
     ports = draft.target.ports
@@ -56,6 +83,18 @@ def read_service_ports(doc: Doc, draft: Draft) -> None:
     for span in doc.sentences:
         sentence = text[span.start : span.end]
         if not _SERVICE_WORDS.search(sentence):
+            continue
+        pairs = [(o, i) for o, i in _mapped(sentence) if any(p.port == i for p in ports)]
+        for outer, inner in pairs:
+            for port in ports:
+                if port.port == inner:
+                    port.service_port = outer
+        if pairs:
+            inner_ports = {i for _, i in pairs}
+            # the Service's numbers are not further container ports
+            ports[:] = [
+                p for p in ports if p.port in inner_ports or p.port not in {o for o, _ in pairs}
+            ]
             continue
         stated = [int(m.group("n")) for m in _SERVICE_PORT.finditer(sentence)]
         for number in stated:

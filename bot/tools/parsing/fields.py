@@ -59,6 +59,9 @@ def _ports(label: str, value: str, draft: Draft) -> None:
 def _replicas(label: str, value: str, draft: Draft) -> None:
     text = value if re.search(r"replica|pod|instance", value, re.I) else f"{value} replicas"
     found = find_replicas(text)
+    lead = re.match(r"\s*(\d{1,3})\s+(?:workers?|copies|members|instances|pods)\b", value, re.I)
+    if found.low is None and found.high is None and lead:
+        found.low = found.high = int(lead.group(1))  # "### Replicas: 3 workers. PDB ..."
     draft.target.set_replicas(found.low, found.high)
 
 
@@ -174,6 +177,8 @@ def _schedule(label: str, value: str, draft: Draft) -> None:
         return
     if re.search(r"\b(?:an?|one|another)\s+(?:\w+\s+){0,3}?(?:cron\s?jobs?|jobs?)\b", value, re.I):
         return  # "### Scheduled jobs: A CronJob `purge` that runs ...": a workload of its own
+    if find_images(value):
+        return  # "- cron: `phpipam/phpipam-cron:v1.6.0`, ...": a workload called cron
     found = find_schedule(value, job_context=True)
     if found.invalid:
         draft.invalid(f"schedule {found.invalid}")

@@ -107,6 +107,8 @@ def gloss(text: str) -> str:
 
 def _prose(prose: str, lexicon: Lexicon, lang: str) -> str:
     if lang in ("zh", "ja"):
+        # "【スケジューラ】" alone on its line is a section's heading.
+        prose = re.sub(r"(?m)^[ \t]*\u3010([^\u3011\n]+)\u3011[ \t]*$", r"## \1", prose)
         prose = prose.translate(_FULLWIDTH)
         # Punctuation already made ASCII (by redaction) still lacks the space after it.
         prose = re.sub(r"([;,)]|(?<!\d):(?!//))(?=\S|$)", r"\1 ", prose)

@@ -66,13 +66,14 @@ _OUTBOUND = re.compile(
     r"pulls?|pulling|downloads?|downloading|uploads?|uploading|push(?:es|ing)?|posts? to|"
     r"quer(?:y|ies|ying)|reads? from|writes? to|ships?|shipping|forwards?|forwarding|scrapes?|"
     r"webhooks?\s+(?:to|url)|notif\w+|e-?mails?|smtp|from|upstream|proxies to|proxy to|consum\w+|"
-    r"publish\w*|integrates? with|uses|using|via the|relay\w*|sync\w* (?:with|to)|"
+    r"publish\w*(?!\s+(?:it\s+|the\s+app\s+|the\s+ui\s+)?(?:at|on|under)\b)|integrates? with|"
+    r"uses|using|via the|relay\w*|sync\w* (?:with|to)|"
     r"depends on|logs to|sink|output|against|authenticates?\s+(?:with|against))\b[^.,;\n]{0,40}$",
     re.I,
 )
 _HOST_LABEL = re.compile(
     r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
-    r"expose(?:d|\s+it)? (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|"
+    r"(?:expose|publish)(?:e?d|\s+it)? (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|"
     r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url)(?![\w.-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
     r"(?P<raw>[^\s,;()'\"`]+)",
     re.I,
@@ -108,6 +109,9 @@ def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
 
 _PATH = r"(?:`/[^`\s]*`|(?<![\w.:/-])/[\w.-]*(?:/[\w.*-]+)*)"
 _PATHS = re.compile(
+    # "send /flower to flower", "route `/api` to the backend": the verb before the path
+    rf"(?:\b(?:send|route|forward|proxy|map)\s+(?P<sent>{_PATH}(?:\s*(?:,|and|&|or)\s*{_PATH})*)"
+    r"\s+to\s+(?P<rest2>(?:(?!`/|\s/\w)[^.;\n]){0,60}))|"
     rf"(?P<paths>{_PATH}(?:\s*(?:,|and|&|/|or)\s*{_PATH})*)(?:\s*\))?\s*"
     r"(?:must\s+|should\s+|will\s+)?(?:go(?:es|ing)?|(?:is\s+|are\s+|be\s+)?routed|routes?|→|->|=>|"
     # what it goes to, up to the next path said ("`/` to the UI and `/api/` to the API")
@@ -127,10 +131,10 @@ def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
     """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
     each way of writing a component (a regex alternation) to its name."""
     for match in _PATHS.finditer(text):
-        target = _named_in(match.group("rest"), names)
+        target = _named_in(match.group("rest") or match.group("rest2"), names)
         if not target:
             continue
-        for path in re.findall(r"`?(/[^`\s,]*)`?", match.group("paths")):
+        for path in re.findall(r"`?(/[^`\s,]*)`?", match.group("paths") or match.group("sent")):
             path = re.sub(r"/?\*+$", "", path) or "/"
             draft.routes.setdefault(path, target)
     for match in _REST.finditer(text):
@@ -207,6 +211,18 @@ def _datastore_host(text: str, pos: int) -> bool:
     return bool(near and outside) and any(d.pattern.search(sentence) for d in DEPENDENCIES)
 
 
+# "based on the official Docker docs (https://lycheeorg.github.io/docs/docker.html)": a page the
+# request cites. Documentation sites are never the app's own address.
+_REFERENCE = re.compile(
+    r"\b(?:docs?|documentation|readme|guide|manual|tutorial|instructions|article|blog\s+post|"
+    r"see|per|according\s+to|based\s+on|following|followed)\b[^.\n]{0,40}?[(\[:]?\s*[`\"'<]?$",
+    re.I,
+)
+# A mail server the app sends through or reads from, by its name.
+_MAIL_HOST = re.compile(r"^(?:[\w-]*-)?(?:smtp|imap|pop3?|mx)\d*(?:-[\w-]*)?\.", re.I)
+_DOCS_SITE = re.compile(r"\.github\.io$|\.readthedocs\.io$|\.gitbook\.io$")
+
+
 def read_hosts(doc: Doc, draft: Draft) -> None:
     """Add ingress hosts (and ingress path / TLS implied by an https URL)."""
     _host_referred_to(doc, draft)
@@ -238,6 +254,11 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
                 doc.mask(match.start(), match.end())  # its "https" says nothing about our TLS
             continue
         if _datastore_host(text, match.start()):
+            continue
+        if _MAIL_HOST.search(host) and not re.search(r"\b(?:ingress|host|domain)\b", before, re.I):
+            continue  # "Amazon SES SMTP, `email-smtp.eu-central-1.amazonaws.com` on 587"
+        if scheme and (_DOCS_SITE.search(host) or _REFERENCE.search(before[-60:])):
+            doc.mask(match.start(), match.end())  # where the request read up, not its address
             continue
         draft.add_host(host)
         _route_host(doc, draft, host, match.start())

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import re
 
+from bot.tools.models import Image
 from bot.tools.parsing.draft import Draft
-from bot.tools.parsing.images import find_images
+from bot.tools.parsing.images import find_images, parse_image
 from bot.tools.parsing.lexicon import SIDECARS, datastore_kind
 from bot.tools.parsing.mentions import NOT_COMPONENTS, role_name
 from bot.tools.parsing.text import dns_name
@@ -27,6 +28,8 @@ _PARTS = frozenset(
     backend front-end back-end worker workers scheduler beat migrate migration migrations cron
     realtime websocket socket streamer transcoder converter bridge hub""".split()
 )
+# Nouns that follow a part's word without naming it ("the api service", "the worker container").
+_GENERIC = frozenset("service container deployment process component workload pod".split())
 # What may stand between the part's word and its image.
 _LINK = re.compile(
     r"(?:\s*(?:\(|:|=|[-\u2014\u2013])\s*|\s+)"
@@ -54,6 +57,8 @@ def _part(before: str) -> list[str]:
     link = _LINK.search(clause)
     head = clause[: link.start()] if link else clause
     words = re.findall(r"[A-Za-z][\w-]{0,30}", re.sub(r"[*_`]+", "", head))
+    if len(words) >= 2 and words[-1].lower() in _GENERIC:
+        words.pop()  # "the api service from `x`": the api
     if not words or words[-1].lower() in NOT_COMPONENTS:
         return []
     word = words[-1].lower()
@@ -68,6 +73,8 @@ def _name(words: list[str], image: str, prefix: str) -> str:
     own = dns_name(image.rsplit("/", 1)[-1].removeprefix(prefix), 30)
     if own and own in ("".join(words), "-".join(words), words[-1]):
         return own
+    if len(words) >= 2 and f"-{'-'.join(words)}-" in f"-{own}-":
+        return "-".join(words)  # "the RAG API", librechat-rag-api-dev-lite: rag-api
     return role_name(words[-1]) or dns_name(words[-1], 30)
 
 
@@ -88,6 +95,17 @@ def _lead(line: str, repository: str) -> list[str]:
     return []
 
 
+def _said(before: str, repository: str) -> list[str]:
+    """The image's own name, said in its sentence right before it ("Search is backed by
+    Meilisearch, which should run in the chart from `getmeili/meilisearch:v1.12`")."""
+    starts = [m.end() for m in re.finditer(r"[.;!?](?=\s)|\n", before)]
+    sentence = before[starts[-1] :] if starts else before
+    own = repository.rsplit("/", 1)[-1]
+    if len(own) >= 4 and re.search(rf"(?<![\w/.-]){re.escape(own)}(?![\w/-])", sentence, re.I):
+        return [own]
+    return []
+
+
 def image_parts(text: str, known: list[str], main: str) -> list[str]:
     """The workloads ``text`` introduces by their images, in order; none unless two or more."""
     parts: list[tuple[list[str], str]] = []
@@ -96,8 +114,10 @@ def image_parts(text: str, known: list[str], main: str) -> list[str]:
         if image.base or datastore_kind(repository) or _sidecar(repository):
             continue
         line_start = text.rfind("\n", 0, image.start) + 1
-        words = _part(text[max(line_start, image.start - 80) : image.start]) or _lead(
-            text[line_start : image.start], repository
+        words = (
+            _part(text[max(line_start, image.start - 80) : image.start])
+            or _lead(text[line_start : image.start], repository)
+            or _said(text[max(line_start, image.start - 120) : image.start], repository)
         )
         if words:
             parts.append((words, repository))
@@ -137,3 +157,44 @@ def by_name(text: str, draft: Draft) -> None:
         if best[0]:
             c.image = best[1].model_copy()
             free.remove(best[1])
+
+
+# "... speckle/speckle-server and speckle/speckle-preview-service, all at tag 2.23.4. I'll call
+# them server and preview-service below": the images listed, then their names, in order.
+_CALLED = re.compile(
+    r"\b(?:call|refer\s+to)\s+them\s+(?:as\s+)?(?P<names>`?[a-z][\w-]*`?(?:\s*,\s*`?[a-z][\w-]*`?)*"
+    r",?\s+and\s+`?[a-z][\w-]*`?)",
+    re.I,
+)
+_LISTED_IMAGE = re.compile(
+    r"(?<![\w./:-])(?P<repo>[a-z0-9][\w.-]*(?:/[a-z0-9][\w.-]*)+)(?::(?P<tag>[\w][\w.-]*))?(?![\w/-])"
+)
+_ALL_AT = re.compile(
+    r"\ball\s+(?:at|on|of)\s+(?:tag|version)?\s*`?v?(?P<tag>[\w][\w.-]*[\w])`?", re.I
+)
+
+
+def called_images(text: str) -> dict[str, Image]:
+    """The workloads a request names after listing their images ("I'll call them a, b and c"),
+    each with its image."""
+    for match in _CALLED.finditer(text):
+        names = [dns_name(n, 30) for n in re.split(r",|\band\b", match.group("names")) if n.strip()]
+        start = text.rfind("\n\n", 0, match.start()) + 1
+        listed = [
+            m
+            for m in _LISTED_IMAGE.finditer(text, start, match.start())
+            if not re.match(r"https?:", text[max(0, m.start() - 8) : m.start()])
+        ]
+        if len(listed) != len(names) or len(set(names)) != len(names):
+            continue
+        shared = _ALL_AT.search(text, start, match.start())
+        found: dict[str, Image] = {}
+        for name, image in zip(names, listed, strict=True):
+            tag = image.group("tag") or (shared.group("tag") if shared else "")
+            parsed = parse_image(f"{image.group('repo')}:{tag}" if tag else image.group("repo"))
+            if parsed is None or not name:
+                break
+            found[name] = parsed
+        else:
+            return found
+    return {}

@@ -116,7 +116,9 @@ def _found_in(text: str) -> tuple[Found, ...]:
         if not has_path and "." in repo:
             continue  # a host name, maybe with a port
         pinned = bool(tag or match.group("digest"))
-        loose = keyword or bool(_LOOSE_WORD.search(before) or _ITEM_LEAD.search(before))
+        # "yourls:1.9.2-apache (port 80) + ...": a terse request that opens with its image
+        opens = match.start() == len(text) - len(text.lstrip())
+        loose = keyword or opens or bool(_LOOSE_WORD.search(before) or _ITEM_LEAD.search(before))
         if loose and not keyword and not has_path and tag and not _TAG_LIKE.search(tag):
             continue  # "run `core:archive`", "`cache:clear`": a console command, not an image
         if pinned and not (has_path or loose or base):

@@ -85,7 +85,7 @@ _TLS_SECRET = re.compile(
     r"(?P<s>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
     # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
     r"\b(?:tls|https|ssl|cert-manager|certificates?|certs?|(?:cluster)?issuer)\b[^.\n]{0,80}?[(,;]\s*"
-    r"(?:its\s+|the\s+)?secret(?:[\s-]+name\s*[:=]?\s*|\s+named\s+|\s+called\s+|\s+)[`\"']?"
+    r"(?:its\s+|the\s+)?secret(?:[\s-]+name\s*(?:[:=]|\bis\b)?\s*|\s+named\s+|\s+called\s+|\s+)[`\"']?"
     r"(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
     r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,80}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
@@ -96,7 +96,10 @@ _TLS_SECRET = re.compile(
     r"(?:existing\s+)?(?:[\w-]+\s+){0,2}?secret\s+(?:named\s+|called\s+)?[`\"']?"
     r"(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "with TLS in `dagster-tls` issued by ..."
-    r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
+    r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+(?:the\s+)?(?:secret\s+)?`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
+    # "cert from the `letsencrypt-prod` ClusterIssuer into `webmail-tls`"
+    r"\b(?:cluster[\s-]?)?issuer\b[^.\n]{0,20}?\binto\s+(?:the\s+)?(?:secret\s+)?"
+    r"`(?P<q>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
     # terse: "ingress a.example.com, nginx, tls a-tls"
     r"\btls\s+(?!(?:cert-manager|letsencrypt|lets-encrypt|ingress-nginx)\b)"
     r"(?:`(?P<z>[a-z0-9][a-z0-9.-]*[a-z0-9])`|(?P<v>[a-z0-9]+(?:-[a-z0-9]+)+)(?=[\s,.;)]|$))",
@@ -122,7 +125,16 @@ _NOT_ISSUERS = frozenset(
         "in",
         "that",
         "which",
+        "into",
+        "stored",
+        "issues",
+        "signs",
+        "it",
     }
+)
+# "the `letsencrypt-prod` ClusterIssuer": the name said before the kind.
+_ISSUER_BEFORE = re.compile(
+    r"[`\"'](?P<i>[a-z0-9][a-z0-9.-]*)[`\"']\s+(?:cluster[\s-]?)?issuer\b", re.I
 )
 
 
@@ -180,8 +192,11 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
         path = _INGRESS_PATH.search(sentence)
         if path and _INGRESS.search(sentence) and not draft.path:
             draft.path = path.group("p").rstrip("/") or "/"  # "Ingress ..., path `/nacos`"
-    issuer = _ISSUER_NAMED.search(text)
-    if issuer and issuer.group("i").lower() not in _NOT_ISSUERS:
+    issuer = next(
+        (m for m in _ISSUER_NAMED.finditer(text) if m.group("i").lower() not in _NOT_ISSUERS),
+        None,
+    ) or _ISSUER_BEFORE.search(text)
+    if issuer:
         draft.issuer = issuer.group("i").lower()
     elif token := _ISSUER_TOKEN.search(text):
         draft.issuer = token.group("i").lower()

@@ -181,10 +181,12 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
         reading.segments.append(Segment([name], text[start:end], start, end))
 
 
-# "as a CronJob called `state-compressor`:" and the list under it: a further, named workload.
+# "as a CronJob called `state-compressor`:" (or "as a CronJob (`backup`):") and the list under
+# it: a further, named workload.
 _NAMED_INTRO = re.compile(
     r"\b(?:as\s+)?an?\s+(?:[a-z][\w-]*\s+){0,3}?(?:cron\s?job|job|deployment|statefulset|"
-    r"daemonset|worker)\s+(?:called|named)\s+`(?P<name>[a-z][\w-]{0,40})`(?P<colon>[ \t]*:)?",
+    r"daemonset|worker)(?:\s+(?:called|named)\s+|\s*\(\s*(?:called\s+|named\s+)?(?=`[^`\s]+`\s*\)))"
+    r"`(?P<name>[a-z][\w-]{0,40})`\)?(?P<colon>[ \t]*:)?",
     re.I,
 )
 

@@ -62,13 +62,19 @@ def aliases(name: str) -> list[str]:
     return list(dict.fromkeys(spelled))
 
 
-def alias_pattern(name: str) -> str:
-    """A regex alternation of the ways a request writes a component's name."""
-    spelled = {re.sub(r"[\s_-]+", " ", a).strip() for a in aliases(name)}
+def alias_pattern(name: str, exclude: set[str] | frozenset[str] = frozenset()) -> str:
+    """A regex alternation of the ways a request writes a component's name; ``exclude`` are
+    other components' names, which are theirs and not this one's short forms."""
+    spelled = {re.sub(r"[\s_-]+", " ", a).strip() for a in aliases(name)} - set(exclude)
+    spelled.add(re.sub(r"[\s_-]+", " ", name))
     return "|".join(
         r"[\s_-]?".join(re.escape(w) for w in a.split(" "))
         for a in sorted(spelled, key=len, reverse=True)
     )
+
+
+# "class nginx", "ingressClassName: nginx": the ingress controller, not a workload of that name.
+_INGRESS_CLASS = re.compile(r"\bclass(?:\s?name)?\s*[:=]?\s*[`\"']?\s*$", re.I)
 
 
 def mentions(line: str, names: list[str]) -> list[str]:
@@ -77,13 +83,36 @@ def mentions(line: str, names: list[str]) -> list[str]:
     ("the migration")."""
     found = []
     roles = [_role_group(role_name(n.replace("-", " "))) for n in names]
+    spans: dict[str, list[tuple[int, int]]] = {}
     for name, role in zip(names, roles, strict=True):
-        pattern = alias_pattern(name)
-        if re.search(rf"(?<![\w./:@-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I):
+        # "api" beside "rag-api": the word "api" is the api's own, "RAG API" the other's.
+        others = {re.sub(r"[\s_-]+", " ", n) for n in names if n != name}
+        pattern = alias_pattern(name, exclude=others)
+        at = [
+            m.span()
+            for m in re.finditer(rf"(?<![\w./:@=-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I)
+            if not _INGRESS_CLASS.search(line, 0, m.start())
+            and not re.match(r"[`\"']?\s+ingress\b", line[m.end() :], re.I)
+        ]
+        if at:
             found.append(name)
+            spans[name] = at
         elif role and roles.count(role) == 1 and _ROLE_WORDS[role].search(line):
             found.append(name)
-    return found
+    return [
+        name
+        for name in found
+        if name not in spans
+        or not all(
+            any(
+                a <= s and e <= b and (a, b) != (s, e)
+                for o in spans
+                if o != name
+                for a, b in spans[o]
+            )
+            for s, e in spans[name]
+        )
+    ]
 
 
 _COUNT = re.compile(
@@ -113,7 +142,7 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
     worker"), ``least`` of them at least."""
     alternatives = "|".join(alias_pattern(n) for n in names)
     more = "+" if least > 1 else "*"
-    one = rf"`?(?:{alternatives})s?`?"
+    one = rf"`?(?:{alternatives})s?`?(?:\s+(?:app|one|pod|process|container)(?!\w))?"
     listed = rf"{one}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{one}){more}"
     return bool(
         re.search(
@@ -125,8 +154,9 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
         or re.search(rf"\(\s*(?:for\s+)?{listed}\s*\)", line, re.I)
         # "The webserver and the daemon both use our image"
         # "The web and taskworker pods share /data"
-        or re.match(
-            rf"\W*(?:the\s+)?{listed}\s+(?:(?:pods?|deployments?|containers?|workloads?|"
+        # "Storage is the part I got wrong: the web app and sidekiq share ..."
+        or re.search(
+            rf"(?:^|[:;]\s*)\W*(?:the\s+)?{listed}\s+(?:(?:pods?|deployments?|containers?|workloads?|"
             r"processes|services?)\s+)?(?:both|all|each|also|share|need|use|get|mount|read)\b",
             line,
             re.I,
@@ -141,7 +171,11 @@ def for_each(line: str, names: list[str]) -> bool:
 
 _HEAD_NAME = re.compile(
     r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)?(?:\*\*|__|`)?"
+    # "- the web app: ..." is about the web
+    r"(?:the[ \t]+(?=[A-Za-z][\w.-]{0,40}[ \t]+(?:app|application|process|service|pod|"
+    r"container|workload)\b))?"
     r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)?"
+    r"(?:[ \t]+(?:app|application|process|service|pod|container|workload)(?=[ \t]*(?::|\(|$)))?"
     r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\)(?:\*\*|__)?)?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$)"
 )
 
@@ -256,10 +290,17 @@ _ROLE_HEAD = re.compile(
     re.I,
 )
 
+# "## Scheduler" (or "【スケジューラ】", "Scheduler:") over the facts of that workload.
+_ROLE_TITLE = re.compile(
+    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:[A-Za-z]+[ \t]+)?(?P<role>workers?|beat|scheduler|migrations?)"
+    r"[ \t]*:?[ \t]*$",
+    re.I,
+)
+
 
 def head_component(line: str, known: list[str], listing: bool) -> str:
     """Return the component a heading or list item is about ('' if it is about none)."""
-    role = _ROLE_HEAD.match(line)
+    role = _ROLE_HEAD.match(line) or _ROLE_TITLE.match(line)
     declined = r"\s*(?:none|n/?a\b|not\s+(?:needed|required|necessary|wanted)|no\s*[.!]?\s*$)"
     if role and not re.match(declined, line[role.end() - 1 :], re.I):
         said = mentions(line[: role.end("role")], known)  # "worker:" for langfuse-worker

@@ -110,8 +110,17 @@ def _product(text: str, repository: str, hub: bool = True) -> str:
     stem = re.fullmatch(r"(?P<p>[a-z][a-z0-9]+)-(?:server|app|service|web|ce|ee|oss)", last)
     if stem and said(stem.group("p")):
         return stem.group("p")
-    if hub and org and org not in _PUBLISHERS and not said(last) and said(org):
-        return org  # "PrivateBin ...", privatebin/nginx-fpm-alpine: the product, not the flavour
+    if hub and org and org not in _PUBLISHERS and not said(last):
+        if said(org):
+            return (
+                org  # "PrivateBin ...", privatebin/nginx-fpm-alpine: the product, not the flavour
+            )
+        # "Cachet ..." with cachethq/docker: the organisation's name, less its "HQ"
+        brand = re.fullmatch(
+            r"(?P<p>[a-z][a-z0-9]{2,})(?:hq|io|app|labs|inc|dev|team|org|hub)", org
+        )
+        if brand and said(brand.group("p")):
+            return brand.group("p")
     return last
 
 

@@ -18,10 +18,12 @@ from bot.tools.parsing import (
     catalogue,
     compose,
     described,
+    docs_sections,
     hosts,
     image_roles,
     issue_form,
     mentions,
+    quantities,
     secret_keys,
     secret_links,
     segments,
@@ -71,8 +73,12 @@ def read(user_input: str) -> tuple[Draft, int]:
         for label, value in pairs:
             apply_field(label, value, draft)
     _read_parts(text, draft, before, had)
+    for name, image in image_roles.called_images(text).items():
+        with draft.focus(name) as c:
+            c.image = c.image or image
     image_roles.by_name(text, draft)
     described.fill(text, draft)
+    docs_sections.fill(redacted, draft)
     wiring.derived_connections(text, draft)
     for c in [draft.main, *draft.components.values()]:
         c.image = pinned_in(text, c.image) if c.image is not None else None
@@ -115,6 +121,7 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     kind_named = [n for n in [*reading.introduced, *reading.listed] if _KIND_NAME.search(n)]
     others = [n for n in kind_named if n != draft.component]
     read_prose(unwrap(_unnamed("".join(general), others)), draft)
+    each = _replicas_each("".join(general))
     said = _settings(draft.main, before)
     # Said of the app as a whole: the CronJob settings, and scratch space ("both schedules are in
     # Europe/Amsterdam", "an emptyDir at /cache") hold for every workload of its image.
@@ -143,9 +150,31 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
         with draft.focus(name) as c:
             c.set_replicas(count, count)
     _share(draft, said)
+    if each is not None:
+        for c in draft.components.values():
+            if c.workload not in ("Job", "CronJob"):
+                c.set_replicas(*each)
     _share_common(draft, common_cron, scratch)
     names = {mentions.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
     hosts.read_routes(unwrap(text), draft, names)
+
+
+# "One replica each is plenty", "2 replicas for all of them": a count for every workload.
+_EACH = re.compile(
+    r"\breplicas?\s+(?:each|apiece|for\s+(?:each|both|all|every)\b)|\b(?:each|both|all)\b[^.\n]{0,20}"
+    r"\breplicas?\b",
+    re.I,
+)
+
+
+def _replicas_each(text: str) -> tuple[int | None, int | None] | None:
+    """The replica count said once for every workload of the app, if any."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        if _EACH.search(sentence):
+            found = quantities.find_replicas(sentence)
+            if found.low is not None:
+                return found.low, found.high
+    return None
 
 
 # "Same image, same database settings, both volumes mounted": the app's claims, mounted here too.
@@ -335,6 +364,22 @@ def _one_named_secret(draft: Draft) -> None:
                 ref.secret_name = only
 
 
+def _mariadb_is_mysql(draft: Draft) -> None:
+    """A bundled MariaDB is the MySQL the app's settings name ("MariaDB 11 in the chart" with
+    `DB_CONNECTION=mysql`): one database, not two, unless MySQL has a version of its own."""
+    mysql, mariadb = draft.dependencies.get("mysql"), draft.dependencies.get("mariadb")
+    if mysql is None or mariadb is None or mysql.version or mysql.external or mariadb.external:
+        return
+    for field_name in ("database", "user", "existing_secret", "password_key", "purpose"):
+        if not getattr(mariadb, field_name):
+            setattr(mariadb, field_name, getattr(mysql, field_name))
+    del draft.dependencies["mysql"]
+    for c in [draft.main, *draft.components.values()]:
+        for connection in c.connections:
+            if connection.dependency == "mysql":
+                connection.dependency = "mariadb"
+
+
 def finish(draft: Draft) -> None:
     """Apply the rules that need every fact: the app is not its own dependency, a fallback name."""
     wiring.named_hosts(draft)
@@ -350,6 +395,7 @@ def finish(draft: Draft) -> None:
             if base in backing.images:
                 draft.dependencies.pop(kind, None)
     stack.read_env_cues(draft)
+    _mariadb_is_mysql(draft)
     if draft.tls and not (draft.ingress or draft.hosts):
         draft.note(
             "TLS is requested but no ingress host is given: terminate TLS in the app or "

@@ -30,13 +30,16 @@ def _nearest(text: str, start: int, end: int) -> str:
 
 
 _LIMIT = re.compile(
-    r"\blimit(?:s|ed)?\b|\bcap(?:ped)?\b|\bmax(?:imum)?\b|\bat most\b|\bno more than\b|"
+    r"\blimit(?:s|ed)?\b|\blim\b|\bcap(?:ped)?\b|\bmax(?:imum)?\b|\bat most\b|\bno more than\b|"
     r"\bup to\b|\bceiling\b",
     re.I,
 )
-_REQUEST = re.compile(r"\brequests?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I)
+_REQUEST = re.compile(
+    r"\brequest(?:s|ed|ing)?\b|\breqs?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I
+)
 _CLAUSE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|\.\s+|\s+[·•]\s+",
+    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|"
+    r"(?<!\bi\.e)(?<!\be\.g)\.\s+|\s+[·•]\s+",
     re.I,
 )
 
@@ -79,7 +82,7 @@ _MACHINE_HAS = re.compile(
     r"\b(?:has|have|with)\s+(?:only\s+|about\s+|around\s+)?$",
     re.I,
 )
-_SIZED = re.compile(r"\bcpu\b|\blimit(?:s|ed)?\b|\brequests?\b", re.I)
+_SIZED = re.compile(r"\bcpu\b|\blimit(?:s|ed)?\b|\blim\b|\brequests?\b|\breqs?\b", re.I)
 
 
 def _mode_at(clause: str, start: int, end: int) -> tuple[bool, bool]:

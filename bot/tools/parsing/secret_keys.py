@@ -22,6 +22,15 @@ _SECRET_KEY = re.compile(
     # "WEBPASSWORD from secret pihole-admin/password": the Secret and its key, kubectl-style
     r"`?(?P<env3>[A-Z][A-Z0-9_]{2,})`?\s+(?:from|in)\s+(?:the\s+)?(?:existing\s+)?secret\s+"
     r"[`\"']?(?P<secret3>[a-z0-9][a-z0-9.-]*)/(?P<key3>[\w.-]+)|"
+    # "in the Secret `librechat-mongo` under the key `uri`, to be passed as `MONGO_URI`"
+    r"\b(?i:secret)\s+`(?P<secret5>[a-z0-9][a-z0-9.-]*)`\s*,?\s*(?:under\s+)?(?:the\s+)?key\s+"
+    r"`(?P<key5>[\w.-]+)`\s*,?\s*(?:and\s+)?(?:to\s+be\s+|is\s+)?(?:passed|exposed|injected|"
+    r"provided|given|set|mapped)\s+(?:to\s+(?:the\s+)?(?:app|api|it)\s+)?as\s+"
+    r"`?(?P<env5>[A-Z][A-Z0-9_]{2,})`?|"
+    # "SECRET_KEY_BASE - I already created a secret for it, `dawarich-secrets`, key `skb`"
+    r"(?<![\w`])(?P<env6>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])\b(?!\s*=)"
+    r"(?:(?!\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)[^.\n`=]){0,60}?\b(?i:secret)\b[^.\n`]{0,20}?"
+    r"`(?P<secret6>[a-z0-9][a-z0-9.-]*)`\s*,?\s*(?:under\s+)?(?:the\s+)?(?i:key)\s+`(?P<key6>[\w.-]+)`|"
     # "`INFLUX_TOKEN` from `influxdb-auth`/`admin-token`"
     r"`(?P<env4>[A-Z][A-Z0-9_]{2,})`\s+from\s+`(?P<secret4>[a-z0-9][a-z0-9.-]*)`?\s*/\s*`?"
     r"(?P<key4>[\w.-]+)`",
@@ -34,7 +43,7 @@ _KEYS = re.compile(
     _CREDENTIAL_KEY
     + r"\bkeys?\s*(?:(?:[:=]|\bis\b|\bare\b)\s*)?(?:named\s+|called\s+)?"
     + r"(?!(?:are|is|was|and|or|the|"
-    r"an?|of|in|for|to|from|with|names?)\b)(?P<keys>(?:`[^`]+`|[\w.-]+)(?:\s*(?:,|and|&)\s*"
+    r"an?|of|in|for|to|from|with|names?)\b)(?P<keys>(?:`[^`]+`|[\w.-]+)(?:\s*(?:,|and|&|\+)\s*"
     r"(?:`[^`]+`|[\w.-]+))*)",
     re.I,
 )
@@ -50,11 +59,17 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     `b`" (in the order of the variables), "with the same key names"."""
     text = doc.text
     for match in _SECRET_KEY.finditer(text):
-        env = next(match.group(f"env{i}") for i in ("", "2", "3", "4") if match.group(f"env{i}"))
-        key = next(match.group(f"key{i}") for i in ("", "2", "3", "4") if match.group(f"key{i}"))
-        secret = match.group("secret2") or match.group("secret3") or match.group("secret4") or ""
+        groups = ("", "2", "3", "4", "5", "6")
+        env = next(match.group(f"env{i}") for i in groups if match.group(f"env{i}"))
+        key = next(match.group(f"key{i}") for i in groups if match.group(f"key{i}"))
+        secret = next(
+            (match.group(f"secret{i}") for i in groups[1:] if match.group(f"secret{i}")), ""
+        )
         c.add_secret(env, secret, key.rstrip("."))
     _arrow_pairs(doc, c)
+    for match in _SOURCE_ARROW.finditer(text):
+        for env in re.findall(r"[A-Z][A-Z0-9_]{2,}", match.group("envs")):
+            c.add_secret(env, match.group("secret"), match.group("key"))
     _mapped_keys(doc, c)
     _clause_pairs(doc, c)
     _one_secret_key(doc, c)
@@ -65,10 +80,23 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
         sentence = text[span.start : span.end]
         in_secret = bool(_secret_names(sentence))  # "`KEY` and `SECRET` are in the secret x"
         named = [
-            n for n in dict.fromkeys(_ENV_NAME_RE.findall(sentence)) if n in c.secrets or in_secret
+            n
+            for n in dict.fromkeys(_ENV_NAME_RE.findall(sentence))
+            if (n in c.secrets or in_secret)
+            and not (c.env.get(n) and not is_secret_name(n))  # "`KEILA_USER` = `x`": a value
         ]
         follows = index > 0 and "\n" not in text[doc.sentences[index - 1].end : span.start]
         envs = named or (previous if follows and _BACK.search(sentence) else [])
+        said = list(dict.fromkeys(_ENV_NAME_RE.findall(sentence)))
+        if said and follows and _SAME_KEY.search(sentence):
+            # "The JAAS line is in the secret `s`, key `k`. Set A, B and C, all from that key."
+            before = text[doc.sentences[index - 1].start : doc.sentences[index - 1].end]
+            where, key = _secret_names(before), _ONE_KEY.search(before)
+            if len(where) == 1 and key:
+                for name in said:
+                    c.add_secret(name, next(iter(where)), key.group("key").rstrip("."))
+                previous = said
+                continue
         previous = named
         if not envs or not re.search(r"\bkeys?\b|\bsame\s+names\b", sentence, re.I):
             continue
@@ -86,6 +114,7 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
                 break
 
 
+_SAME_KEY = re.compile(r"\b(?:all\s+)?from\s+(?:that|the|this)\s+(?:same\s+)?key\b", re.I)
 # "Please read both from our existing secret": the variables of the sentence before.
 _BACK = re.compile(r"\b(?:both|them|these|those|each|all three|all of them)\b", re.I)
 _IN_SECRET = re.compile(
@@ -104,16 +133,32 @@ _NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", 
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
 _ARROW = re.compile(
-    r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>|←|<-)\s*(?:key\s+)?`(?P<key>[\w.-]+)`"
+    r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>|←|<-)\s*(?:key\s+)?`(?P<key>[\w.-]+)`|"
+    # the other way round: "Keys: `secret-key-base` -> SECRET_KEY_BASE", "key `k` becomes `VAR`"
+    # "`client-id` goes in GITHUB_CLIENT_ID and `client-secret` in GITHUB_CLIENT_SECRET"
+    r"(?<![\w`])(?:key\s+)?`(?P<key2>[a-z0-9][\w.-]*)`\s*(?:→|->|=>|becomes|is\s+(?:exposed|passed)"
+    r"\s+as|as|goes\s+(?:in|into|to)|in|into)\s+`?(?P<env2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])`?"
+)
+
+
+# "`postal-db` key `password` → MAIN_DB_PASSWORD and MESSAGE_DB_PASSWORD": where the value
+# lives, then the variables that read it.
+_ARROW_ENV = r"`?[A-Z][A-Z0-9_]{2,}`?"
+_SOURCE_ARROW = re.compile(
+    r"`(?P<secret>[a-z0-9][a-z0-9.-]*)`\s*(?:,\s*)?(?:(?:under\s+)?key\s+|/\s*)`?(?P<key>[\w.-]+)`?"
+    rf"\s*(?:→|->|=>)\s*(?P<envs>{_ARROW_ENV}(?:\s*(?:,|and|&)\s*{_ARROW_ENV})*)"
 )
 
 
 # "... in a Secret named `drone-secrets` under the keys `a`, `b` and `c`; map them to `A`, `B`
 # and `C`": the keys and the variables, in the same order.
 _CODES = r"`[^`\n]+`(?:\s*(?:,|and|&)\s*`[^`\n]+`)*"
+_BARE_ENV = r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]"
 _MAPPED = re.compile(
     rf"\bkeys\s+(?P<keys>{_CODES})[^.\n`]{{0,40}}?\b(?:map(?:ped)?|pass(?:ed)?|exposed?|read|"
-    rf"set|injected?)\s+(?:them\s+|those\s+|these\s+)?(?:to|as|into|in)\s+(?P<envs>{_CODES})",
+    rf"set|injected?)\s+(?:them\s+|those\s+|these\s+)?(?:to|as|into|in)\s+(?P<envs>{_CODES}|"
+    # "...; map them to WAKAPI_DB_PASSWORD and WAKAPI_PASSWORD_SALT"
+    rf"{_BARE_ENV}(?:\s*(?:,|and|&)\s*{_BARE_ENV})*)",
     re.I,
 )
 
@@ -121,7 +166,9 @@ _MAPPED = re.compile(
 def _mapped_keys(doc: Doc, c: ComponentDraft) -> None:
     for match in _MAPPED.finditer(doc.text):
         keys = re.findall(r"`([^`\n]+)`", match.group("keys"))
-        envs = re.findall(r"`([^`\n]+)`", match.group("envs"))
+        envs = re.findall(r"`([^`\n]+)`", match.group("envs")) or re.findall(
+            _BARE_ENV, match.group("envs")
+        )
         window = doc.text[max(0, match.start() - 200) : match.start()]
         named = re.findall(
             r"\bsecret\s+(?:named\s+|called\s+)?`([a-z0-9][a-z0-9.-]*)`", window, re.I
@@ -151,7 +198,11 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
             continue
         # "Existing secret `s`:" over a list of pairs, one per line: each line's is that one
         for pair in pairs if name else []:
-            c.add_secret(pair.group("env"), name, pair.group("key"))
+            env, key = (
+                pair.group("env") or pair.group("env2"),
+                pair.group("key") or pair.group("key2"),
+            )
+            c.add_secret(env, name, key)
 
 
 _FROM_KEY = re.compile(
@@ -261,13 +312,36 @@ def _counted_secrets(doc: Doc, c: ComponentDraft) -> None:
 
 
 # "the JWT secret and the DB password live in the Secret `x`": what each value is, then where.
-_DESCRIBED = re.compile(
-    r"^\W*(?P<subject>[^`.;:]{3,80}?)\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b"
+# Read in two steps, the subject up to its verb and then where the value lives, so that a long
+# clause (a pasted file has few full stops) costs one pass per verb, not one per subject length.
+_VERB = re.compile(r"\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b", re.I)
+_WHERE = re.compile(
     r"[^.;]*?(?:\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the SMTP password is in `mailgun-smtp`, key `password`"
     r"\bin\s+`(?P<name2>[a-z0-9][a-z0-9.-]*[a-z0-9])`(?=\s*,?\s*(?:under\s+)?(?:the\s+)?key\b))",
     re.I,
 )
+_WHERE_WORDS = re.compile(r"\bsecret\b|\bin\s+`", re.I)
+
+
+def _described(clause: str) -> tuple[str, str] | None:
+    """The subject of "<subject> is/lives ... secret `name`" and the Secret's name."""
+    if not _WHERE_WORDS.search(clause):
+        return None
+    lead = re.match(r"\W*", clause)
+    start = lead.end() if lead else 0
+    for verb in _VERB.finditer(clause, start):
+        subject = clause[start : verb.start()]
+        if len(subject) > 80 or re.search(r"[`.;:]", subject):
+            return None
+        if len(subject) < 3:
+            continue
+        where = _WHERE.match(clause, verb.end())
+        if where:
+            return subject, where.group("name") or where.group("name2")
+    return None
+
+
 _SAME = {
     "db": ("db", "database"),
     "database": ("db", "database"),
@@ -287,10 +361,11 @@ def _described_secrets(doc: Doc, c: ComponentDraft) -> None:
         for part in re.split(r";\s+", doc.text[span.start : span.end])
     ]
     for sentence in clauses:
-        match = _DESCRIBED.search(sentence)
-        if not match or _ENV_NAME_RE.search(match.group("subject")):
+        described = _described(sentence)
+        if not described or _ENV_NAME_RE.search(described[0]):
             continue
-        phrases = [p for p in re.split(r",|\band\b", match.group("subject")) if p.strip()]
+        subject, secret = described
+        phrases = [p for p in re.split(r",|\band\b", subject) if p.strip()]
         found = [_variable_for(p, c) for p in phrases]
         if not found or any(f is None for f in found) or len(set(found)) != len(found):
             continue
@@ -299,7 +374,6 @@ def _described_secrets(doc: Doc, c: ComponentDraft) -> None:
         )
         for i, variable in enumerate(found):
             assert variable is not None
-            secret = match.group("name") or match.group("name2")
             c.add_secret(variable, secret, keys[i] if keys else "")
 
 

@@ -59,7 +59,19 @@ def not_a_value(value: str) -> bool:
         or bool(_EXAMPLE_SHAPE.fullmatch(bare))
         or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
         or plain_address(bare)
+        or dotted_name(bare)
     )
+
+
+def dotted_name(value: str) -> bool:
+    """Return True for a class or module named by its dotted path, which is no credential."""
+    return bool(_DOTTED_NAME.fullmatch(value.strip("\"'`")))
+
+
+# "org.apache.kafka.connect.storage.StringConverter": a class or module by its dotted name.
+_DOTTED_NAME = re.compile(
+    r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){1,}\.[A-Z][A-Za-z0-9_]*|[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){3,}"
+)
 
 
 # The example values projects' compose files and docs ship ("POSTGRES_PASSWORD: changeme"):
@@ -136,7 +148,9 @@ def _wordy(token: str) -> bool:
     segments = [s for s in re.split(r"[-_./+=]", token) if s]
     whole = [s for s in segments if _WORDY.fullmatch(s) and not re.fullmatch(r"[a-z]{1,2}\d*", s)]
     if len(segments) > 1:
-        return len(whole) * 2 >= len(segments)
+        # "io/v1/customresourcedefinitions": short parts around long words, a path
+        wordy = sum(len(s) for s in whole) >= 0.75 * sum(len(s) for s in segments)
+        return len(whole) * 2 >= len(segments) or wordy
     covered = sum(len(m.group(0)) for m in re.finditer(r"[A-Z]?[a-z]{3,}|[A-Z]{3,}", token))
     return covered >= 0.8 * len(token)
 

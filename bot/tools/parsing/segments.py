@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.tools.parsing.image_roles import image_parts
+from bot.tools.parsing.image_roles import called_images, image_parts
 from bot.tools.parsing.introductions import (
     given_names,
     introductions,
@@ -122,10 +122,11 @@ class _Item:
     blank_before: bool
 
 
-# A sentence starts with a capital, or with the few words terse writers start one with in
-# lowercase ("... and hbbr. both on LoadBalancer services").
+# A sentence starts with a capital, or in lowercase as terse writers start one ("... and hbbr.
+# both on LoadBalancer services", "gunicorn listens on 8000"); not after an abbreviation.
 _SENTENCE = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`(]|(?:both|all|each|it|its|they)\b)"
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)"
+    r"(?<!\bincl\.)(?<!\bno\.)(?<![\s.]\w\.)\s+(?=[A-Z`(]|[a-z][\w-]*(?:,|\s+(?!\d)\w))"
 )
 
 
@@ -166,7 +167,8 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     reading = Reading()
     by_argument = argument_parts(text)
     for name in (
-        kind_introductions(text, names, main)
+        list(called_images(text))
+        or kind_introductions(text, names, main)
         or image_parts(text, names, main)
         or list(by_argument)
         or counted_parts(text)
@@ -179,20 +181,31 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
         reading.listed.append(name)
         if name in by_argument:
             reading.commands[name], reading.kinds[name] = by_argument[name]
-    listing = bool(_LISTING_WORDS.search(text)) or len(_DEFINITIONS.findall(text)) >= 2
+    items = _items(text)
+    listing = (
+        bool(_LISTING_WORDS.search(text))
+        or len(_DEFINITIONS.findall(text)) >= 2
+        or _known_heads(items, [n for n in [*names, main] if n]) >= 2
+    )
     current: list[str] = []
     shared: list[str] = []
     intro: Segment | None = None
     lead = ""
     intro_indent = -1
-    items = _items(text)
+    titled = False  # the current part's heading is a "Name:" line over a list
     headed = _headed_lists(items, names, listing)
     for index, item in enumerate(items):
         if item.blank_before and not item.bullet:
             shared = []
         everyone = names + ([main] if main else [])
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
-        if head and index in headed:
+        title = _titles_list(item, items[index + 1 : index + 2])
+        own = _MAIN_TITLE.match(item.text.split("\n", 1)[0])
+        if own and (item.heading or title):
+            reading.main = reading.main or dns_name(own.group("name"), 30)
+        if title and titled and not head:
+            current, titled = [], False  # "Publishing:" after "Scheduler:": a new section
+        if head and (index in headed or title):
             item.heading = True  # a bold heading the text lost its emphasis for
         if head:
             if head not in names and head != main:
@@ -201,12 +214,12 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             if head not in reading.listed and not noted_kind(item.text.split("\n", 1)[0]):
                 reading.listed.append(head)  # "Archiver (CronJob)" is no candidate for main
             if item.heading:
-                current, shared = [head], []
+                current, shared, titled = [head], [], title
                 # "Archiver (CronJob)", "CronJob `visit-locate`": the heading says its kind
                 if noted_kind(item.text) or re.search(r"\b(?:cron\s?job|job)\b", item.text, re.I):
                     reading.segments.append(Segment([head], item.text, item.start, item.end))
             else:
-                reading.segments.append(Segment([head], item.text, item.start, item.end))
+                reading.segments += _head_item(item, head, [*names, main])
             continue
         mentioned = mentions(item.text, everyone)
         if (
@@ -253,6 +266,61 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     later_mentions(text, reading, reading.introduced[before:])
     given_names(text, reading)
     return reading
+
+
+# "## App (web)", "Main application (`web`):": the main workload's heading, with its name.
+_MAIN_TITLE = re.compile(
+    r"^[ \t#*_]*(?:the\s+)?(?:main\s+)?(?:app|application|service)\s*\(\s*`?"
+    r"(?P<name>[a-z][\w-]{1,30})`?\s*\)[ \t*_]*:?[ \t]*$",
+    re.I,
+)
+
+
+def _head_item(item: _Item, head: str, names: list[str]) -> list[Segment]:
+    """A list item led by a workload's name is about it, but for a later sentence whose subject
+    is another workload ("- api-worker: 2 replicas. api-clock is a scheduler, exactly 1")."""
+    out = [Segment([head], item.text, item.start, item.end)]
+    others = [n for n in names if n and n != head]
+    if not others:
+        return out
+    subject = re.compile(
+        rf"(?:the\s+)?`?(?:{'|'.join(alias_pattern(n) for n in others)})`?(?![\w-])", re.I
+    )
+    pos = 0
+    for sentence in _SENTENCE.split(item.text):
+        at = item.text.find(sentence, pos)
+        pos = at + len(sentence)
+        said = subject.match(sentence) if at > 0 else None
+        if said is None:
+            continue
+        name = mentions(said.group(0), others)
+        if len(name) == 1:
+            out[0].end = min(out[0].end, item.start + at)
+            out[0].text = item.text[: out[0].end - item.start]
+            out.append(Segment(name, sentence, item.start + at, item.start + at + len(sentence)))
+    return out
+
+
+def _titles_list(item: _Item, following: list[_Item]) -> bool:
+    """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title."""
+    line = item.text.strip()
+    return (
+        not item.bullet
+        and "\n" not in line
+        and line.endswith(":")
+        and bool(following)
+        and following[0].bullet
+    )
+
+
+def _known_heads(items: list[_Item], names: list[str]) -> int:
+    """How many list items are led by a workload's name ("- web: ...", "- smtp: ..."): a list
+    of the app's workloads, whose further items ("- migrate: a Job ...") are workloads too."""
+    return sum(
+        1
+        for item in items
+        if item.bullet and head_component(item.text.split("\n", 1)[0], names, False) in names
+    )
 
 
 # "**web-client**" or "**CronJob `visit-locate`**" alone on its line, over a list that gives an
@@ -318,9 +386,11 @@ _ALL_OF_THEM = re.compile(
     r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose)\b))",
     re.I,
 )
-# "Container port: 3000 for both": one fact for every workload.
+# "Container port: 3000 for both", "TZ=Europe/Madrid in both": one fact for every workload.
 _FOR_ALL = re.compile(
-    r"\bfor\s+(?P<noun>both|all(?:\s+of\s+them)?|each(?:\s+of\s+them)?|every\s+one)\s*[.!]?\s*$",
+    r"\b(?:for|in|on)\s+(?P<noun>both|all(?:\s+of\s+them)?|each(?:\s+of\s+them)?|every\s+one)"
+    # "... for both." at the end, or "Shared variables for all of them: `A=1`, `B=2`"
+    r"(?:\s*[.!]?\s*$|\s*:)",
     re.I,
 )
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
@@ -367,6 +437,10 @@ def _by_sentence(
         elif len(mentioned) >= 2:
             topic = []
             out += _by_clause(sentence, start, names, counts)
+        elif topic and out and out[-1].names == topic:
+            # "... share `/a` and `/b`. Those have to be ReadWriteMany": one part, read together
+            out[-1].end = start + len(sentence)
+            out[-1].text = item.text[out[-1].start - item.start : out[-1].end - item.start]
         elif topic:
             out.append(Segment(list(topic), sentence, start, start + len(sentence)))
     return out

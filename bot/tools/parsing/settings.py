@@ -38,9 +38,20 @@ _NOT_ENV = frozenset(
 _ASSIGN = re.compile(
     r"(?<![\w.$-])(?:export\s+)?(?P<name>[A-Z][A-Z0-9]+_[A-Za-z0-9_]*[A-Za-z0-9]|"
     r"[A-Z][A-Z0-9_]*[A-Z0-9]|[A-Za-z][A-Za-z0-9_]*?__[\w]+)"
-    # "SCOPES=openid,email,profile" keeps its commas; "A=1,B=2" is two settings.
-    r"\s?=\s?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]|"  # a JSON list as written
+    # "`KEILA_USER` = `admin@example.com`": the name and the value each in code
+    r"(?:`(?=\s?=\s?`))?\s?=\s?"
+    # a JSON list as written; "SCOPES=openid,email,profile" keeps its commas, "A=1,B=2" is two
+    r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]|"
     r"[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
+)
+# "KONG_PROXY_LISTEN=0.0.0.0:8000, 0.0.0.0:8443 ssl" alone on its line (an env file): the value
+# runs to the end of the line.
+_ENV_LINE = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])="
+    r"(?P<value>[^\n=`\"']*?,[ \t][^\n=`]*?)[ \t]*$|"
+    # "KAFKA_HEAP_OPTS=-Xms1g -Xmx3g" among other such lines (an env file): flags with spaces
+    r"(?<=[A-Za-z0-9_\"']\n)(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value2>-[^\n=`\"']*)$",
+    re.M,
 )
 # "`MAIL_FROM=Wekan Notificaciones <noreply@ejemplo.es>`": one setting, to the closing backtick.
 _CODE_ENV = re.compile(r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`")
@@ -55,6 +66,11 @@ _SHOULD_BE = re.compile(
     r"(?<![\w$-])`?(?P<name>[A-Z][A-Z0-9_]{1,})`?,?\s+(?:which\s+|that\s+)?(?:should|must|needs?\s+to)"
     r"\s+be\s+(?:set\s+to\s+)?(?P<value>`[^`\n]+`|[^\s,;]+)"
 )
+# "CANONICAL_URL and FRONTEND_ORIGIN both https://speckle.example.com"
+_BOTH_SAID = re.compile(
+    r"(?<![\w$-])`?(?P<a>[A-Z][A-Z0-9]*_[A-Z0-9_]+)`?\s+and\s+`?(?P<b>[A-Z][A-Z0-9]*_[A-Z0-9_]+)`?\s+"
+    r"(?:are\s+)?both\s+(?:set\s+to\s+|=\s*)?(?P<value>`[^`\n]+`|[^\s,;`]+)"
+)
 _BOTH = re.compile(
     r"(?<![\w$-])`?(?P<a>[A-Z][A-Z0-9_]{2,})`?\s+and\s+`?(?P<b>[A-Z][A-Z0-9_]{2,})`?\s*"
     r"\(\s*both\s+(?:set\s+to\s+|are\s+)?(?P<value>[\w./:-]+)[^)\n]{0,20}\)"
@@ -64,7 +80,14 @@ _PAIR = re.compile(
     r"(?<![\w$/-])`?(?P<a>[A-Z][A-Z0-9]{2,}(?:_[A-Z0-9]+)*)/(?P<b>[A-Z][A-Z0-9]{2,}(?:_[A-Z0-9]+)*)"
     r"(?![\w/])`?\s*(?:=|:|are|both)?\s*(?P<value>\d+\b|`[^`\n]+`)"
 )
-_SET_TO = re.compile(r"\bset\s+(?P<name>[A-Z][A-Z0-9_]+)\s+to\s+(?P<value>\"[^\"\n]*\"|\S+)")
+_SET_TO = re.compile(
+    r"\b[Ss]et\s+`?(?P<name>[A-Z][A-Z0-9_]+)`?\s+to\s+(?!(?:it|that|this|them|the|an?)\b)"
+    r"(?P<value>\"[^\"\n]*\"|`[^`\n]*`|[^\s`]+)"
+)
+# "TZ Europe/Amsterdam": the time zone said right after its variable.
+_TZ = re.compile(
+    r"(?<![\w$-])`?(?P<name>TZ)`?\s+(?P<value>[A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\b"
+)
 _UPPER_NAME = re.compile(rf"(?<![\w.$-])(?:{ENV_VAR}|[A-Z][A-Z0-9]{{5,}})\b")
 _CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
 _SECRET_SOURCE = re.compile(
@@ -112,12 +135,17 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
     """Add env vars and Secret references; blank their spans so values are not read again."""
     text = doc.masked
     spans: list[tuple[int, int]] = []
-    for pattern in (_CODE_ENV, _ASSIGN, _COLON, _SET_TO):
+    for pattern in (_CODE_ENV, _ENV_LINE, _ASSIGN, _COLON, _SET_TO, _TZ):
         for match in pattern.finditer(text):
-            name = match.group("name")
+            name = match.group("name") or match.groupdict().get("name2")
             if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):
                 continue
-            draft.target.add_env(name, _clean(match.group("value")))
+            # "> | `-e TZ=Europe/London` |": quoted docs, a `docker run` flag, give an example
+            # the request may replace
+            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+            quoted = line.lstrip().startswith(">") or bool(re.search(r"(?:-e|--env)[ =]`?$", line))
+            value = match.group("value") or match.groupdict().get("value2") or ""
+            draft.target.add_env(name, _clean(value), pasted=quoted)
             spans.append((match.start(), match.end()))
     if env_section:
         for match in re.finditer(
@@ -140,7 +168,7 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
         ):
             draft.target.add_env(match.group("name"), value)
             spans.append((match.start(), match.end()))
-    for match in _BOTH.finditer(text):
+    for match in [*_BOTH.finditer(text), *_BOTH_SAID.finditer(text)]:
         if not any(s <= match.start() < e for s, e in spans):
             for name in (match.group("a"), match.group("b")):
                 draft.target.add_env(name, _clean(match.group("value")))

@@ -207,7 +207,14 @@ def app_type_from_words(doc: Doc, draft: Draft) -> str:
 
 def _external(clause: str) -> bool:
     """Whether a clause places the datastore outside the chart ("no more shared ..." does not)."""
-    return any(not negated(clause, m.start()) for m in _EXTERNAL.finditer(clause))
+    return any(
+        not negated(clause, m.start())
+        # "inside the chart (Postgres 16, Redis 7) rather than on the shared instances"
+        and not re.search(
+            r"\b(?:rather\s+than|instead\s+of)\b[^.;]{0,30}$", clause[: m.start()], re.I
+        )
+        for m in _EXTERNAL.finditer(clause)
+    )
 
 
 def _only(sentence: str) -> bool:

@@ -44,6 +44,17 @@ _CONFIG_FILES = re.compile(r"\bconfig\s?maps?\b|\bsecrets?\b|\bcertificates?\b",
 _NOT_CLASSES = frozenset({"for", "the", "a", "with", "and", "of", "is", "to", "on"})
 
 
+def _config_files(sentence: str, at: list[int]) -> bool:
+    """Say whether the paths at ``at`` are said to hold a ConfigMap's or Secret's files: the
+    word near them, in prose ("the master key from `librechat-secrets`" names a Secret's key,
+    not what a path holds)."""
+    prose = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), sentence)
+    return any(abs(m.start() - pos) <= 60 for m in _CONFIG_FILES.finditer(prose) for pos in at)
+
+
+_BACK = re.compile(r"\b(?:those|these|they|them|both|all\s+(?:three|of\s+them))\b", re.I)
+
+
 def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
     """Add volumes from storage sentences, pairing each path with the nearest size."""
     text = doc.masked
@@ -58,6 +69,17 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             or bool(lead(text, span.start))
         )
         topic = paths or (topic if follows else [])
+        if (
+            not paths
+            and topic
+            and _BACK.search(sentence)
+            and access_mode(sentence) != "ReadWriteOnce"
+        ):
+            # "... share `/a` and `/b`. Those have to be ReadWriteMany": the paths just said
+            for _, path in topic:
+                for volume in draft.target.volumes:
+                    if volume.mount_path == path.rstrip("/"):
+                        volume.access_mode = access_mode(sentence)
         if not (STORAGE.search(sentence) or sized or paths and _EPHEMERAL.search(sentence)):
             continue  # "staticfiles (`/opt/recipes/staticfiles`) can be throwaway" is storage
         if not paths and sized:
@@ -69,7 +91,7 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             # "`/media` is the library. It's on the NAS: a 2Ti claim": the path of the sentence
             # before is what this one sizes.
             paths = [(span.start, topic[0][1])]
-        if paths and _CONFIG_FILES.search(sentence):
+        if paths and _config_files(sentence, [pos - span.start for pos, _ in paths]):
             draft.note(
                 "files at " + ", ".join(p for _, p in paths) + " come from a ConfigMap or "
                 "Secret mount, not a volume"

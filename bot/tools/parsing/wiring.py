@@ -12,7 +12,7 @@ import re
 
 from bot.tools.models import ConfigMount, Connection, ConnectionPart, SecretMount
 from bot.tools.parsing.draft import ComponentDraft, Draft
-from bot.tools.parsing.lexicon import DEPENDENCIES
+from bot.tools.parsing.lexicon import DEPENDENCIES, DEPENDENCY_BY_KIND
 from bot.tools.parsing.text import ENV_VAR, Doc, dns_name
 
 _NAME = r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?"
@@ -21,7 +21,9 @@ _CONFIGMAP = re.compile(
     r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
     + _NAME
     # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
-    + r"(?:[^.\n`]|`[^`\n]*`){0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?\bmount(?:ed)?\s+"
+    + r"(?:[^.\n`]|`[^`\n]*`){0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?"
+    # "... and it has to show up at `/app/librechat.yaml`"
+    r"\b(?:mount(?:ed)?|show\s+up|appear|end\s+up)\s+"
     r"(?:it\s+|that\s+|this\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
     + _PATH
     + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
@@ -49,7 +51,8 @@ _SECRET_MOUNT = re.compile(
 )
 _CONNECT = re.compile(
     r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
-    r"url|uri|dsn|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring)\b|`\s*(?:→|->|=>)\s",
+    r"url|uri|dsn|connection\s+string|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring)\b|"
+    r"`\s*(?:→|->|=>)\s",
     re.I,
 )
 # A variable: a NAME_WITH_PARTS, or one upper-case word written as code ("`HOST`").
@@ -85,8 +88,9 @@ def read_mounts(text: str, c: ComponentDraft) -> None:
 _CONFIG_SOURCE = re.compile(
     r"[`\"']?(?:\./)?(?P<src>[\w.-]+(?:/[\w.-]+)*)/?[`\"']?\s+(?:directory\s+|folder\s+|dir\s+|"
     r"file\s+)?(?:becomes|is|goes\s+into|lives\s+in|is\s+in|will\s+be|turns\s+into|->|=>)\s+"
-    r"(?:already\s+)?(?:the\s+|a\s+|an\s+|our\s+)?(?:existing\s+)?config\s?map\s+(?:named\s+|"
-    r"called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    r"(?:already\s+)?(?:the\s+|a\s+|an\s+|our\s+)?(?:existing\s+)?config\s?map\s+"
+    r"(?:in\s+the\s+(?:namespace|cluster)\s+)?(?:named\s+|called\s+)?[`\"']?"
+    r"(?!(?:in|on|the|of|for|with|and|that|which)\b)(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
     re.I,
 )
 
@@ -103,6 +107,14 @@ def read_config_sources(text: str, draft: Draft) -> None:
                     mount.config_map == derived or mount.config_map.endswith(f"-{derived}")
                 ):
                     mount.config_map = match.group("name")
+            # a bind-mounted directory of that name ("./nginx/locations"): the ConfigMap's files
+            for volume in [
+                v for v in c.volumes if v.name == derived and v.persistent and not v.size
+            ]:
+                c.volumes.remove(volume)
+                c.config_mounts.append(
+                    ConfigMount(config_map=match.group("name"), mount_path=volume.mount_path)
+                )
 
 
 def part_of(env: str) -> ConnectionPart | None:
@@ -175,6 +187,8 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             env = match.group("env")
             if env in c.env and "://" in c.env[env]:
                 continue
+            if part_of(env) == "url" and env in c.env and not re.search(r"[:/@.]", c.env[env]):
+                continue  # "`DB_CONNECTION=mysql`" names a driver, not where the database is
             # "`A` and `B` from the bundled postgres; `C` pointing at the bundled redis": each
             # clause names its own datastore.
             clause = _clause(sentence, match.start())
@@ -190,6 +204,10 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
                 part = "url"  # "`CELERY_BROKER` pointing at the bundled redis": where it is
             if part is None or part == "password":
                 continue
+            if part == "port" and c.env.get(env, str(DEPENDENCY_BY_KIND[kind].port)) != str(
+                DEPENDENCY_BY_KIND[kind].port
+            ):
+                continue  # "`RAG_PORT=8000`": the workload's own port, not the datastore's
             stated = c.env.pop(env, None)
             dep = draft.dependencies[kind]
             if stated and part in ("user", "database") and not getattr(dep, part):

@@ -30,7 +30,7 @@ from bot.tools.models import (
     WorkloadKind,
 )
 from bot.tools.parsing.lexicon import PORT_NAMES_BY_NUMBER
-from bot.tools.parsing.secret_values import plain_address
+from bot.tools.parsing.secret_values import dotted_name, plain_address
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import kebab
 
@@ -98,6 +98,9 @@ class ComponentDraft:
     rbac_cluster: bool = False
     invalid_notes: list[str] = field(default_factory=list)
     pasted_env: set[str] = field(default_factory=set)
+    # The replica count came from a pasted file (compose `deploy.replicas`): what the request
+    # says it wants on Kubernetes ("autoscaled between 2 and 8") replaces it.
+    pasted_replicas: bool = False
 
     def invalid(self, text: str) -> None:
         """Record a stated fact that cannot be valid, for validation to report."""
@@ -146,7 +149,12 @@ class ComponentDraft:
             REDACTED in value
             or REDACTED.strip("[]") == value.strip("[]' \"")
             # "SENTRY_DSN=https://sentry.example.com/12": an address, unless it holds a key
-            or (is_secret_name(name) and not value.startswith("/") and not plain_address(value))
+            or (
+                is_secret_name(name)
+                and not value.startswith("/")
+                and not plain_address(value)
+                and not dotted_name(value)  # CONNECT_KEY_CONVERTER=org.apache....StringConverter
+            )
             or _HOLDS_CREDENTIAL.search(value)
         ):
             self.add_secret(name)
@@ -194,10 +202,13 @@ class ComponentDraft:
             volume.name = f"{volume.name}-{len(self.volumes) + 1}"
         self.volumes.append(volume)
 
-    def set_replicas(self, low: int | None, high: int | None) -> None:
-        """Keep the first replica facts stated."""
-        if self.low is None and self.high is None:
+    def set_replicas(self, low: int | None, high: int | None, pasted: bool = False) -> None:
+        """Keep the first replica facts stated, the request's own over a pasted file's."""
+        if low is None and high is None:
+            return
+        if (self.low is None and self.high is None) or (self.pasted_replicas and not pasted):
             self.low, self.high = low, high
+            self.pasted_replicas = pasted
 
     def _named_ports(self) -> list[Port]:
         used: set[str] = {p.name for p in self.ports if p.name}

@@ -243,13 +243,13 @@ def apply(
             }
     alone = len(every) - len(stores) <= 1
     gone = dropped(prose, [svc.name for svc in every])
+    kept = wanted(prose, [(svc.name, mapping.base(svc.image)) for svc in every])
     apps = [
         s
         for s in every
         if s.name not in stores
         and s.name not in gone
-        and not mapping.is_helper(s)
-        and not mapping.is_proxy(s, alone)
+        and (s.name in kept or not (mapping.is_helper(s) or mapping.is_proxy(s, alone)))
     ]
     for svc in every:
         if svc.name in gone and svc.name in stores:
@@ -260,7 +260,7 @@ def apply(
             draft.note(f"compose service '{svc.name}' is left out, as the request says")
         elif svc.name in stores:
             mapping.datastore_facts(svc, stores[svc.name], draft)
-        elif mapping.is_helper(svc):
+        elif mapping.is_helper(svc) and svc not in apps:
             draft.note(f"compose service '{svc.name}' is a development helper: not in the chart")
         elif svc not in apps:
             draft.note(f"compose service '{svc.name}' is a reverse proxy: the Ingress replaces it")
@@ -290,6 +290,10 @@ def apply(
                 c.hook = c.hook or "pre-install,pre-upgrade"
                 c.app_type = c.app_type or "migration"
     _ports_from_addresses(apps, draft)
+    for svc in apps:
+        if svc.name in kept and mapping.is_proxy(svc, alone):
+            # the proxy the request keeps in front of the app is what the Ingress reaches
+            draft.routes.setdefault("/", dns_name(svc.name, 30))
 
 
 # "The `proxy` container goes away", "plane-minio also not in the chart", "drop the db service".
@@ -312,6 +316,27 @@ def dropped(prose: str, names: list[str]) -> set[str]:
         ):
             gone.add(name)
     return gone
+
+
+def wanted(prose: str, services: list[tuple[str, str]]) -> set[str]:
+    """The compose services (name, image) the request keeps in the chart in so many words, a
+    reverse proxy or a tool it would otherwise leave out: "Keep nginx in front", "send /flower
+    to flower", "flower on 8888", "nginx can stay at 2 replicas"."""
+    kept = set()
+    for name, image in services:
+        spelled = "|".join(re.escape(n) for n in {name, image} if n)
+        said = rf"[`\"']?(?:{spelled})[`\"']?(?![\w-])"
+        if re.search(
+            rf"\b(?:keep|keeps|keeping|retain)\s+(?:the\s+)?{said}|(?<![\w-]){said}\s+"
+            rf"(?:stays|remains|is\s+kept|(?:should|can|must|will)\s+(?:stay|remain|run|keep))\b|"
+            rf"\b(?:send|route|forward|proxy)\b"
+            rf"[^.\n]{{0,60}}?\bto\s+(?:the\s+)?{said}|(?<![\w/-]){said},?\s+(?:listens\s+)?on\s+"
+            rf"(?:port\s+)?\d{{2,5}}\b",
+            prose,
+            re.I,
+        ):
+            kept.add(name)
+    return kept
 
 
 def _loaded(

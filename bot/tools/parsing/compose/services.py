@@ -212,7 +212,7 @@ def _memory(value: object) -> str:
 def _deploy(svc: Service, c: ComponentDraft, draft: Draft) -> None:
     deploy = svc.deploy
     if isinstance(deploy.get("replicas"), int):
-        c.set_replicas(deploy["replicas"], deploy["replicas"])
+        c.set_replicas(deploy["replicas"], deploy["replicas"], pasted=True)
     resources = deploy.get("resources") or {}
     limits = resources.get("limits") or {}
     reservations = resources.get("reservations") or {}
