@@ -361,6 +361,16 @@ def test_example_values_of_a_pasted_compose_file_are_no_secrets_to_rotate() -> N
     assert "POSTGRES_PASSWORD" in secrets(req)  # still read from a Secret in the chart
 
 
+def test_the_id_half_of_a_pasted_key_pair_goes_with_its_secret() -> None:
+    text, count = redact_secrets(
+        "```ini\n[b2]\ntype = b2\naccount = 005e1c0f7a9b3d20000000007\n"
+        "key = K005pQ7vW2xZr9LmT4sYd8HcJn3KfA1\n```\n"
+        "OIDC: client_id: grafana-dashboards-prod\nclient_secret: 8fJ2kL9mQ4xR7tW1zY5v\n"
+    )
+    assert count == 3 and "005e1c0f7a9b3d20000000007" not in text
+    assert "grafana-dashboards-prod" in text  # a readable id is a name, not half a key
+
+
 def test_a_proxy_request_is_the_proxy_itself_with_its_secrets_in_a_table() -> None:
     req = parse_requirements(
         "## Container\n\n- Image `quay.io/oauth2-proxy/oauth2-proxy:v7.7.1`\n"

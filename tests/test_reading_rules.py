@@ -76,6 +76,109 @@ def test_european_requests_name_replicas_databases_and_existing_secrets() -> Non
     assert secrets(req)["DB_PASSWORD"] == ("tienda-db", "password")
 
 
+def test_italian_dutch_and_swedish_requests_are_told_and_read_as_english() -> None:
+    requests = {
+        "it": (
+            "Ciao, l'immagine è `acme/negozio:3.1.0` e ascolta sulla porta 8000, con due "
+            "repliche. La password del database (`DB_PASSWORD`) è già in un Secret esistente che "
+            "si chiama `negozio-db`, dalla chiave `password`. Il database NON va nel chart."
+        ),
+        "nl": (
+            "Hoi! De image is `acme/negozio:3.1.0`, luistert op poort 8000, twee replica's. Het "
+            "wachtwoord (`DB_PASSWORD`) staat in een bestaande Secret `negozio-db`, sleutel "
+            "`password`. Onze PostgreSQL hoort niet in de chart."
+        ),
+        "sv": (
+            "Hej! Imagen är `acme/negozio:3.1.0`, lyssnar på port 8000, två repliker. "
+            "Lösenordet (`DB_PASSWORD`) hämtas från den befintliga hemligheten `negozio-db`, "
+            "nyckel `password`. Vår PostgreSQL ska inte ingå i chartet."
+        ),
+    }
+    for lang, text in requests.items():
+        assert language(text) == lang
+        glossed = gloss(text)
+        assert "listens on port 8000" in glossed and "replicas" in glossed
+        assert "existing Secret" in glossed and "key `password`" in glossed
+        assert "not part of the chart" in glossed.lower()
+        req = parse_requirements(text)
+        assert req.image is not None and req.image.tag == "3.1.0"
+        assert [p.port for p in req.ports] == [8000]
+        assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
+        assert secrets(req)["DB_PASSWORD"] == ("negozio-db", "password")
+    # A sentence still starts with a capital; a stressed word stays stressed.
+    assert gloss(requests["it"]).startswith("Hi, the image is `acme/negozio:3.1.0`")
+    assert "We do NOT use" in gloss("Hej! Vi använder INTE den inbyggda databasen, tack.")
+    # Their function words do not make an English request one of theirs.
+    assert language("Run one pod per node as non-root, and keep the data on the node.") == "en"
+
+
+def test_polish_russian_norwegian_danish_and_turkish_requests_are_told_and_read() -> None:
+    requests = {
+        "pl": (
+            "Cześć! Potrzebuję charta Helm dla naszego serwisu zamówień.\n"
+            "- obraz `acme/orders:4.2.0`, słucha na porcie 8080\n- 3 repliki\n"
+            "- hasło do bazy (`DB_PASSWORD`) z istniejącego Secretu `orders-db`, klucz "
+            "`password`\n- wolumen 20Gi w `/var/lib/orders`, storage class `fast-ssd`\n"
+            "- zasoby: requests 250m CPU / 512Mi, limit pamięci 1Gi\n"
+            "- Ingress: host `orders.example.pl`, klasa `nginx`, secret TLS `orders-tls`\n"
+            "- PostgreSQL już jest w klastrze, nie ma być w chartcie\n\nDzięki!"
+        ),
+        "ru": (
+            "Привет! Нужен Helm-чарт для нашего сервиса заказов.\n"
+            "- образ `acme/orders:4.2.0`, слушает на порту 8080\n- 3 реплики\n"
+            "- пароль базы данных (`DB_PASSWORD`) берём из существующего секрета `orders-db`, "
+            "ключ `password`\n- том на 20Gi, смонтирован в `/var/lib/orders`, класс хранения "
+            "`fast-ssd`\n- ресурсы: запросы 250m CPU и 512Mi памяти, лимит памяти 1Gi\n"
+            "- Ingress: хост `orders.example.ru`, класс `nginx`, TLS-секрет `orders-tls`\n"
+            "- PostgreSQL уже есть в кластере, не должна быть в чарте\n\nСпасибо!"
+        ),
+        "no": (
+            "Hei! Vi trenger et Helm-chart for bestillingstjenesten vår.\n"
+            "- Image `acme/orders:4.2.0`, lytter på port 8080\n- 3 replikaer\n"
+            "- Passordet (`DB_PASSWORD`) hentes fra den eksisterende hemmeligheten `orders-db`, "
+            "nøkkel `password`\n- Et volum på 20Gi montert på `/var/lib/orders`, "
+            "lagringsklasse `fast-ssd`\n- Ressurser: forespør 250m CPU og 512Mi minne, grense "
+            "1Gi minne\n- Ingress: vert `orders.example.no`, ingressClass `nginx`, "
+            "TLS-hemmelighet `orders-tls`\n- PostgreSQL finnes allerede i klyngen og skal ikke "
+            "være i chartet\n\nTakk!"
+        ),
+        # Danish is read by the same lexicon: "nøgle", "hemmelighed", "hukommelse".
+        "da": (
+            "Hej! Vi har brug for et Helm-chart til vores ordreservice.\n"
+            "- Image `acme/orders:4.2.0`, lytter på port 8080\n- 3 replikaer\n"
+            "- Adgangskoden (`DB_PASSWORD`) hentes fra den eksisterende hemmelighed `orders-db`, "
+            "nøgle `password`\n- Et volume på 20Gi monteret på `/var/lib/orders`, "
+            "lagringsklasse `fast-ssd`\n- Ressourcer: forespørg 250m CPU og 512Mi hukommelse, "
+            "grænse 1Gi hukommelse\n- Ingress: vært `orders.example.dk`, ingressClass `nginx`, "
+            "TLS-hemmelighed `orders-tls`\n- PostgreSQL findes allerede i klyngen og skal ikke "
+            "være med i chartet\n\nTak!"
+        ),
+        "tr": (
+            "Merhaba, sipariş servisimiz için bir Helm chart'a ihtiyacımız var.\n"
+            "- İmaj `acme/orders:4.2.0`, uygulama 8080 portunu dinliyor\n- 3 replika olsun\n"
+            "- Veritabanı şifresi (`DB_PASSWORD`) mevcut Secret `orders-db` içinde, anahtar "
+            "`password`\n- 20Gi kalıcı disk, `/var/lib/orders` dizinine bağlansın, depolama "
+            "sınıfı `fast-ssd`\n- Kaynaklar: istekler 250m CPU ve 512Mi bellek, bellek limiti "
+            "1Gi\n- Ingress: host `orders.example.com.tr`, ingress sınıfı `nginx`, TLS secret "
+            "`orders-tls`\n- PostgreSQL zaten kümede var, chart'ta olmamalı\n\nTeşekkürler!"
+        ),
+    }
+    for lang, text in requests.items():
+        assert language(text) == {"da": "no"}.get(lang, lang)
+        glossed = gloss(text)
+        assert "listens on port 8080" in glossed and "not part of the chart" in glossed
+        req = parse_requirements(text)
+        assert req.image is not None and req.image.reference == "acme/orders:4.2.0"
+        assert [p.port for p in req.ports] == [8080]
+        assert req.replicas is not None and req.replicas.min == req.replicas.max == 3
+        assert secrets(req)["DB_PASSWORD"] == ("orders-db", "password")
+        assert [(v.mount_path, v.size) for v in req.volumes] == [("/var/lib/orders", "20Gi")]
+        assert req.dependencies and all(d.external for d in req.dependencies)
+        assert req.ingress is not None and req.ingress.tls_secret == "orders-tls"
+    # A few Russian words in an English request do not make it Russian.
+    assert language("Deploy the API with two replicas, please (заказы = orders).") == "en"
+
+
 def test_code_spans_are_never_glossed() -> None:
     assert "`und`" in gloss("Wir brauchen das `und` Kommando und die Datenbank für unser Team.")
 

@@ -63,20 +63,24 @@ def without_logs(text: str) -> str:
 # "I tried ...", "we've attempted ...", "it was suggested to ...": the story of an attempt.
 _ATTEMPT = re.compile(
     r"\b(?:I|we)(?:'ve|'d| have| had)?\s+(?:already\s+|just\s+|also\s+|first\s+)?"
-    r"(?:tried|attempted)\b|\b(?:it\s+)?was\s+suggested\b|\bsomeone\s+suggested\b",
+    r"(?:tried|attempted)\b|\b(?:it\s+)?was\s+suggested\b|\bsomeone\s+suggested\b|"
+    # "My first attempt was a plain Deployment plus an nginx ingress."
+    r"\bmy\s+(?:first|last|previous|earlier)\s+(?:attempt|try|version)\b",
     re.I,
 )
 # "First, I scaled everything to 2 replicas and now every sync job runs twice": what was done,
 # told for what went wrong after it.
 _DONE = re.compile(
     r"\b(?:I|we)\s+(?:just\s+|first\s+|then\s+|also\s+)?(?:scaled|set|left|changed|added|removed|"
+    r"hand-wrote|wrote|pointed|installed|deployed|created|"
     r"moved|put|ran|bumped|raised|lowered|gave|configured|switched|copied|disabled|enabled|"
     r"turned|deleted|dropped|skipped|forgot)\b",
     re.I,
 )
 _WENT_WRONG = re.compile(
     r"\b(?:and|but)\s+now\b|\bwhich\s+(?:broke|breaks)\b|\bbroke\b|\bwent\s+wrong\b|"
-    r"\b(?:crash|fail)(?:es|ed|s)?\b|\b404\b|\brun(?:s)?\s+twice\b",
+    r"\b(?:crash|fail)(?:es|ed|s)?\b|\b404\b|\brun(?:s)?\s+twice\b|"
+    r"\bnot\s+going\s+(?:great|well)\b|\b(?:doesn't|didn't|does\s+not|did\s+not)\s+work\b",
     re.I,
 )
 
@@ -92,8 +96,11 @@ _TURN = re.compile(
     r"it\s+should)\b",
     re.I,
 )
-# A sentence ends at . ! ? ; followed by space, at a blank line, or where a list item starts.
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])[ \t])|:\s*\n")
+# A sentence ends at . ! ? ; followed by space (an ellipsis goes on: "and... it broke"), at a
+# blank line, or where a list item starts.
+_SENTENCE = re.compile(
+    r"(?<=[.!?;])(?<!\.\.\.)\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])[ \t])|:\s*\n"
+)
 
 
 def without_attempts(text: str) -> str:

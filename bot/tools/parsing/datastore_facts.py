@@ -23,7 +23,9 @@ _DATABASE = re.compile(
 )
 _USER = re.compile(
     r"\b(?:as|with|and)\s+(?:the\s+)?(?:user|role|login)\s+" + _WORD.format("v") + r"|\b(?:user|"
-    r"username|role)\s*(?:[:=]|is|named|called)\s*" + _WORD.format("w"),
+    r"username|role)\s*(?:[:=]|is|named|called)\s*" + _WORD.format("w") + r"|"
+    # "DB name `wordpress`, user `wordpress`": a name in code right after the word
+    r"\b(?:user|username|role)\s+`(?P<x>[A-Za-z_][\w-]{0,62})`",
     re.I,
 )
 _SECRET = re.compile(
@@ -43,6 +45,8 @@ _NOT_NAMES = frozenset(
         "backups", "backup", "connection", "connections", "url", "host", "port", "secret",
         "credentials", "access", "data", "storage", "instance", "cluster", "that", "which",
         "named", "called", "it", "this", "per", "via", "using", "inside", "too", "also",
+        "migration", "migrate", "dump", "dumps", "schema", "driver",
+        "type", "settings", "config", "configuration", "version", "image",
     }
 )  # fmt: skip
 
@@ -54,6 +58,8 @@ _GENERIC_DATABASE = re.compile(r"\b(?:the|its|our|app'?s)\s+(?:database|db)\b", 
 def _named(pattern: re.Pattern[str], text: str) -> str:
     for match in pattern.finditer(text):
         value = next((v for v in match.groups() if v), "").rstrip(".-")
+        if value.isupper() and "_" in value:
+            continue  # "`WORDPRESS_DB_NAME`": a variable's name, in a table of them
         if value and value.lower() not in _NOT_NAMES and not value.isdigit():
             return value
     return ""
@@ -61,6 +67,8 @@ def _named(pattern: re.Pattern[str], text: str) -> str:
 
 def read_datastore_facts(doc: Doc, draft: Draft) -> None:
     """Set each bundled datastore's database, user and password Secret as the prose states."""
+    before: list[str] = []
+    end = 0
     for span in doc.sentences:
         sentence = doc.text[span.start : span.end]
         named = [
@@ -71,6 +79,9 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
         if not named and _GENERIC_DATABASE.search(sentence):
             # "the database password is in ..." speaks of the app's only bundled database.
             named = [k for k in draft.dependencies if k in _DATABASES]
+        if not named and doc.text[end : span.start].strip() == ";":
+            named = before  # "a MariaDB in the chart; DB name `wp`, user `wp`": the same one
+        before, end = named, span.end
         if len(named) != 1:
             continue
         dep = draft.dependencies[named[0]]

@@ -19,7 +19,7 @@ from bot.tools.parsing.compose.spec import split_command
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.schedule import ZONE
-from bot.tools.parsing.text import Doc, in_code_span, negated, to_int
+from bot.tools.parsing.text import NUMBER, Doc, in_code_span, negated, to_int
 
 # A probe's path, with its query if it has one ("/healthz?js-server-only=true").
 _PATH = r"[`\"']?(?P<path>/[\w./-]*(?:\?[\w.=&-]+)?)[`\"']?"
@@ -56,7 +56,11 @@ _TARGET = re.compile(
 _PDB = re.compile(
     r"\b(?:pdb|pod\s?disruption\s?budget|disruption budget)\b[^.\n;]{0,40}?"
     r"(?P<field>min[\s_-]?available|max[\s_-]?unavailable|minAvailable|maxUnavailable)\s*[:=]?\s*"
-    r"(?P<value>\d+%?)|\b(?P<field2>minAvailable|maxUnavailable)\s*[:=]?\s*(?P<value2>\d+%?)",
+    r"(?P<value>\d+%?)|\b(?P<field2>minAvailable|maxUnavailable)\s*[:=]?\s*(?P<value2>\d+%?)|"
+    # "a PodDisruptionBudget that keeps at least one pod up", "at most 1 pod down at a time"
+    r"\b(?:pdb|pod\s?disruption\s?budget|disruption budget)\b[^.\n;]{0,40}?\bat\s+"
+    rf"(?:(?P<least>least)|most)\s+(?P<value3>{NUMBER}%?)\s*(?:pods?|replicas?|instances?)?\s*"
+    r"(?:up|available|running|alive|down|unavailable|(?:out\s+)?at\s+a\s+time)\b",
     re.I,
 )
 _GRACE = re.compile(
@@ -74,11 +78,12 @@ _GRACE = re.compile(
 _SELECTOR = re.compile(
     r"\bnode\s?selector\b[^`\n]{0,20}?[`\"']?(?P<k>[\w./-]+)\s*[:=]\s*[\"']?(?P<v>[\w.-]+)[\"']?[`]?|"
     r"\b(?:nodes?|(?:node\s?)?pool|node\s?group)\s*(?:,?\s*(?:which|that)\s+)?(?:is\s+|are\s+)?"
-    r"(?:labell?ed|with\s+(?:the\s+)?"
+    r"(?:labell?ed|(?:with|ha(?:s|ve)|carr(?:y|ies))\s+(?:the\s+)?"
     r"label)\s+(?:with\s+)?[`\"']?(?P<k2>[\w./-]+)\s*[:=]\s*"
     r"(?P<v2>[\w.-]+)|"
     # "amd64 nodes only (kubernetes.io/arch: amd64)": a well-known node label, stated as such.
-    r"(?P<k3>(?:kubernetes\.io|node\.kubernetes\.io|topology\.kubernetes\.io)/[\w.-]+)"
+    r"(?P<k3>(?:kubernetes\.io|node\.kubernetes\.io|topology\.kubernetes\.io|cloud\.google\.com|"
+    r"eks\.amazonaws\.com|kubernetes\.azure\.com|karpenter\.sh)/[\w.-]+)"
     r"\s*[:=]\s*[`\"']?(?P<v3>[\w.-]+)|"
     # "only on our `workload: tsdb` nodes": a label, in code, that names the nodes
     r"`(?P<k4>[\w./-]+)\s*[:=]\s*[\"']?(?P<v4>[\w.-]+)[\"']?`(?:\s+nodes?\b|"
@@ -171,7 +176,8 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
 
 
 _RUNS = re.compile(
-    r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with|"
+    r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with"
+    r"(?:\s+the\s+(?:arguments?|args?|flags?))?|"
     r"executes?|entrypoint|"
     r"process|arguments|args|arg)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
@@ -184,6 +190,13 @@ _WITH_EXECUTABLE = re.compile(r"\bwith\s+`(?P<cmd>\.?/[\w./-]+\s+-[^`\n]*)`")
 _KIND_WITH = re.compile(
     r"\b(?:job|cron\s?job|container|pod)\s+(?:with|running|that\s+runs|executing)\s+"
     r"`(?P<cmd>[^`\n]+)`",
+    re.I,
+)
+# "... `collectstatic --no-input` before starting, then `gunicorn app`": the first is a step
+# before the app (an init container), the second what it runs.
+_THEN_COMMAND = re.compile(
+    r"\s+(?:first\s+)?before\s+(?:starting|start(?:ing)?\s+up|it\s+starts|the\s+\w+\s+starts)"
+    r"\s*,?\s*(?:and\s+)?then\s+(?:run\s+|start\s+)?`(?P<cmd>[^`\n]+)`",
     re.I,
 )
 _LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\()`(?P<cmd>[^`\n]+)`")
@@ -241,6 +254,8 @@ def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         match = _WITH_EXECUTABLE.search(text) or _KIND_WITH.search(text)
     if match is None and focused:
         match = _LEAD_COMMAND.search(text)
+    then = _THEN_COMMAND.match(text, match.end()) if match else None
+    match = then or match  # "run `collectstatic` before starting, then `gunicorn ...`"
     given = bool(match) and bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
     if match and (_looks_like_command(match.group("cmd")) or _executable(match) or given):
         c.args = split_command(match.group("cmd"))
@@ -325,6 +340,15 @@ def _autoscaling(text: str, c: ComponentDraft) -> None:
 def _disruption(text: str, c: ComponentDraft) -> None:
     match = _PDB.search(text)
     if not match or c.disruption is not None:
+        return
+    if match.group("value3"):
+        said = match.group("value3")
+        value = said if said.endswith("%") else str(to_int(said))
+        c.disruption = (
+            Disruption(min_available=value)
+            if match.group("least")
+            else Disruption(max_unavailable=value)
+        )
         return
     field = (
         (match.group("field") or match.group("field2"))

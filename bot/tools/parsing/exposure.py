@@ -74,6 +74,14 @@ def _mapped(sentence: str) -> list[tuple[int, int]]:
     return pairs
 
 
+def service_numbers(sentence: str) -> set[int]:
+    """The numbers a sentence about the Service maps onto other container ports ("on ports 80
+    and 443 (-> 8000 / 8443)"): the Service's own, never ports the container opens."""
+    if not _SERVICE_WORDS.search(sentence):
+        return set()
+    return {outer for outer, inner in _mapped(sentence) if outer != inner}
+
+
 def read_service_ports(doc: Doc, draft: Draft) -> None:
     """Give the Service the port numbers the request states with it."""
     ports = draft.target.ports
@@ -90,11 +98,6 @@ def read_service_ports(doc: Doc, draft: Draft) -> None:
                 if port.port == inner:
                     port.service_port = outer
         if pairs:
-            inner_ports = {i for _, i in pairs}
-            # the Service's numbers are not further container ports
-            ports[:] = [
-                p for p in ports if p.port in inner_ports or p.port not in {o for o, _ in pairs}
-            ]
             continue
         stated = [int(m.group("n")) for m in _SERVICE_PORT.finditer(sentence)]
         for number in stated:

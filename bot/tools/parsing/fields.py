@@ -336,11 +336,12 @@ FIELDS: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("health", r"health|probe|liveness|readiness", _health),
         ("resources", r"\bcpu\b|memory|resources?|limits|requests", _resources),
         ("storage", r"storage|volume|persist|disk|pvc", _storage),
-        ("schedule", r"\bschedule\b|\bcron\b|frequency|how often", _schedule),
+        # "Cron mode" over a docs paragraph is a heading, not the job's schedule
+        ("schedule", r"\bschedule\b|\bcron\b(?!\s+mode)|frequency|how often", _schedule),
         ("sidecars", r"sidecar", _sidecars),
         ("init", r"\binit\b|initialization|before start", _init),
         ("workload", r"workload|kind|type", _workload),
-        ("command", r"command|entrypoint", _command),
+        ("command", r"command|entrypoint|what (?:should|does|will) it run|run command", _command),
         ("args", r"^args$|arguments", _args),
         ("description", r"description|summary|what does|overview|purpose|about", _description),
     )

@@ -1,10 +1,11 @@
 """Requests written in another language, read by the English readers.
 
-A platform engineer who reads German, French, Spanish, Portuguese, Chinese or Japanese reads
-"eine Replik", "une réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the
-same, only the words around them change. The readers of this package key on English words
-("port", "replica", "existing Secret", "limit"), so a request in one of those languages gets its
-technical vocabulary glossed into English first: names, values and code spans stay as written.
+A platform engineer who reads German, French, Spanish, Portuguese, Italian, Dutch, Swedish,
+Polish, Norwegian, Danish, Turkish, Russian, Chinese or Japanese reads "eine Replik", "une
+réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the same, only the words
+around them change. The readers of this package key on English words ("port", "replica",
+"existing Secret", "limit"), so a request in one of those languages gets its technical
+vocabulary glossed into English first: names, values and code spans stay as written.
 
 Chinese and Japanese need two more steps: their full-width punctuation ("：", "（", "，", "。")
 becomes the ASCII the readers split on, and a space separates Han or kana from Latin letters and
@@ -14,15 +15,23 @@ digits, because those scripts do not put spaces between words ("镜像用`nacos`
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bot.tools.parsing.gloss_words import (
     CHINESE,
+    DUTCH,
     FRENCH,
     GERMAN,
+    ITALIAN,
     JAPANESE,
     MARKERS,
+    NORWEGIAN,
+    POLISH,
     PORTUGUESE,
+    RUSSIAN,
     SPANISH,
+    SWEDISH,
+    TURKISH,
     Lexicon,
 )
 
@@ -54,11 +63,29 @@ _CJK_THEN_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9`/$])")
 _LATIN_THEN_CJK = re.compile(rf"(?<=[A-Za-z0-9`%)])(?=[{_CJK}])")
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 
-_LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "pt": PORTUGUESE}
+# Their nouns are written in lower case, so a capital starts a sentence, or stresses a word, and
+# the English keeps it; a German capital only says the word is a noun.
+_KEEP_CASE = frozenset({"it", "nl", "sv", "pl", "ru", "no", "tr"})
+# What comes before a sentence's first word on its line: a list mark, a heading, a sentence.
+_SENTENCE_START = re.compile(r"[ \t]*(?:(?:[-*+>]|#+|\d+[.)])[ \t]+)?|.*[.!?][ \t]+")
+_LEXICONS = {
+    "de": GERMAN,
+    "fr": FRENCH,
+    "es": SPANISH,
+    "pt": PORTUGUESE,
+    "it": ITALIAN,
+    "nl": DUTCH,
+    "sv": SWEDISH,
+    "pl": POLISH,
+    "ru": RUSSIAN,
+    "no": NORWEGIAN,
+    "tr": TURKISH,
+}
 
 
 def language(text: str) -> str:
-    """Return the language of a request: en, de, fr, es, pt, zh or ja."""
+    """Return the language of a request: en, de, fr, es, pt, it, nl, sv, pl, no (Norwegian or
+    Danish), tr, ru, zh or ja."""
     prose = _CODE.sub(" ", text)
     latin = len(re.findall(r"[A-Za-z]", prose))
     kana = len(re.findall(r"[\u3040-\u30ff]", prose))
@@ -68,6 +95,10 @@ def language(text: str) -> str:
         return "ja"
     if han >= 4 and han >= 0.15 * (han + latin):
         return "zh"
+    # Russian is told by its script too: its words are Cyrillic, its names and values Latin.
+    cyrillic = len(re.findall(r"[\u0400-\u04ff]", prose))
+    if cyrillic >= 12 and cyrillic >= 0.3 * (cyrillic + latin):
+        return "ru"
     words = re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", prose.lower())
     counts = {
         lang: sum(1 for w in words if re.fullmatch(pattern, w)) for lang, pattern in MARKERS.items()
@@ -76,12 +107,27 @@ def language(text: str) -> str:
     return best if counts[best] >= 3 and counts[best] > 1.5 * counts["en"] else "en"
 
 
-def _replace(prose: str, lexicon: Lexicon, words: bool) -> str:
+def _replace(prose: str, lexicon: Lexicon, words: bool, keep_case: bool = False) -> str:
     for pattern, english in lexicon:
         # Whole words, never part of a host, a path or an address ("empresa.com.br").
         bounded = rf"(?<![\w./@])(?:{pattern})(?![\w/@]|\.\w)" if words else pattern
-        prose = re.sub(bounded, english, prose, flags=re.I)
+        if keep_case:
+            prose = re.sub(bounded, partial(_cased, english=english), prose, flags=re.I)
+        else:
+            prose = re.sub(bounded, english, prose, flags=re.I)
     return prose
+
+
+def _cased(match: re.Match[str], english: str) -> str:
+    """``english`` for ``match``, with the capital of a sentence's first word, and in capitals
+    where the word replaced was one in capitals ("INTE": not, stressed)."""
+    said, text = match.group(0), match.expand(english)
+    if len(said) > 1 and said.isupper() and not match.groups():
+        return text.upper()
+    line = match.string[match.string.rfind("\n", 0, match.start()) + 1 : match.start()]
+    if said[:1].isupper() and text[:1].islower() and _SENTENCE_START.fullmatch(line):
+        return text[:1].upper() + text[1:]
+    return text
 
 
 def gloss(text: str) -> str:
@@ -115,4 +161,4 @@ def _prose(prose: str, lexicon: Lexicon, lang: str) -> str:
         prose = re.sub(r"(?<=\S)\(", " (", prose)
         prose = _replace(prose, lexicon, words=False)
         return re.sub(r"[ \t]{2,}", " ", prose)
-    return _replace(prose, lexicon, words=True)
+    return _replace(prose, lexicon, words=True, keep_case=lang in _KEEP_CASE)

@@ -99,6 +99,8 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
     for start, end, path in sorted(found):
         if doc.masked[start:end].strip() == "":
             continue  # the target of a mount read before
+        if _in_command(doc.text, start):
+            continue  # "`node /home/app/socketio.js`": a file the command runs
         if doc.masked[start:end].rstrip("`").endswith("..."):
             continue  # "the `/host/...` paths": a pattern for the targets, no path of its own
         at = targets.get(start, "")
@@ -110,6 +112,21 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
             mount.read_only = True
             if mount.host_path in draft.elevated.host_path:
                 draft.elevated.host_path.remove(mount.host_path)
+
+
+def _in_command(text: str, pos: int) -> bool:
+    """Say whether ``pos`` is an argument inside a code span that is a command line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if text.count("`", line_start, pos) % 2 == 0:
+        return False
+    opened = text.rfind("`", line_start, pos) + 1
+    before = text[opened:pos]
+    if re.match(r"(?:sudo\s+)?(?:docker|podman|nerdctl)\b", before) or re.search(
+        r"(?:-v|--volume|--mount)[\s=]+$", before
+    ):
+        return False  # "docker run -v /var/log:/logs": a host mount, said the docker way
+    # "`node /home/app/socketio.js`", "`gunicorn --worker-tmp-dir /dev/shm app`"
+    return bool(re.match(r"[A-Za-z][\w.-]*\s", before))
 
 
 def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str) -> None:

@@ -14,7 +14,7 @@ from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.text import Doc
 
 _HOST = re.compile(
-    r"(?<![\w@.-])(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}"
+    r"(?<![\w@./-])(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}"
     r"[a-z0-9])?\.)+[a-z]{2,24})(?::\d+)?(?P<path>/[\w/.-]*)?(?![\w-]|\.[a-z0-9])",
     re.I,
 )
@@ -91,8 +91,10 @@ def hostlike(raw: str) -> bool:
         return False  # "`RABBITMQ_DEFAULT_VHOST`": a variable's name
     if "." not in raw and "_" not in raw:
         return False
-    # "ingress recipes.home.example": a name under a reserved TLD is a host when labelled one.
-    return raw.rsplit(".", 1)[-1].lower() not in _NOT_TLDS - _LABELLED_TLDS
+    # "ingress recipes.home.example": a name under a reserved TLD is a host when labelled one;
+    # so is one under a country's code that is also a file's ("host `logi.firma.pl`")
+    tld = raw.rsplit(".", 1)[-1].lower()
+    return tld not in _NOT_TLDS - _LABELLED_TLDS or (len(tld) == 2 and raw.count(".") >= 2)
 
 
 def _route_host(doc: Doc, draft: Draft, host: str, pos: int) -> None:
@@ -214,8 +216,9 @@ def _datastore_host(text: str, pos: int) -> bool:
 # "based on the official Docker docs (https://lycheeorg.github.io/docs/docker.html)": a page the
 # request cites. Documentation sites are never the app's own address.
 _REFERENCE = re.compile(
-    r"\b(?:docs?|documentation|readme|guide|manual|tutorial|instructions|article|blog\s+post|"
-    r"see|per|according\s+to|based\s+on|following|followed)\b[^.\n]{0,40}?[(\[:]?\s*[`\"'<]?$",
+    r"(?:\be\.g\.|\b(?:docs?|documentation|readme|guide|manual|tutorial|instructions|article|blog\s+post|"
+    r"see|per|according\s+to|based\s+on|following|followed|past(?:e|ed|ing)|cop(?:y|ied|ying)|"
+    r"quot(?:e|ed|ing)|for\s+example|such\s+as)\b)[^.\n]{0,40}?[(\[:]?\s*[`\"'<]?$",
     re.I,
 )
 # A mail server the app sends through or reads from, by its name.
@@ -233,6 +236,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             doc.mask(match.start(), match.end())
             continue
         if host in _TECH or _REGISTRY.search(host) or host.rsplit(".", 1)[-1] in _NOT_TLDS:
+            if scheme:
+                doc.mask(match.start(), match.end())  # "http://ollama.ai.svc.cluster.local:11434"
             continue
         if re.search(r"--[\w-]+=$", text[max(0, match.start() - 40) : match.start()]):
             continue  # "--realm=turn.example.jp": a flag's value, not a name the app is reached by

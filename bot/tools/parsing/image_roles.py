@@ -42,6 +42,12 @@ _DEFINED = re.compile(
     r"\s*(?:[-*+\u2022]|\d+[.)])\s+[*_`]*[\w-]+[*_`]*\s*:\s*(?:image\s*:?\s*)?[`\"']?"
 )
 _WORD = re.compile(r"(?P<word>[A-Za-z][\w-]{1,30})$")
+# "a `front` workload (`acme/web:1`)": the name given in backticks, whatever the word.
+_GIVEN = re.compile(
+    r"`(?P<name>[a-z][\w-]{0,30})`\s+(?:workload|component|service|container|deployment|"
+    r"statefulset|process)\s*(?:\(\s*|:\s*|,\s*)?(?:(?:image|using|from|on|runs?)\s+)?[`\"']?$",
+    re.I,
+)
 # Where the clause that holds an image starts: a sentence, line, list item or "and" before it.
 _CLAUSE_START = re.compile(r"[.;!?](?=\s)|\n|,\s|\band\b|\bplus\b|\bwhile\b|\bwhereas\b", re.I)
 
@@ -109,22 +115,30 @@ def _said(before: str, repository: str) -> list[str]:
 def image_parts(text: str, known: list[str], main: str) -> list[str]:
     """The workloads ``text`` introduces by their images, in order; none unless two or more."""
     parts: list[tuple[list[str], str]] = []
+    given: dict[int, str] = {}
     for image in find_images(text):
         repository = image.image.repository
         if image.base or datastore_kind(repository) or _sidecar(repository):
             continue
         line_start = text.rfind("\n", 0, image.start) + 1
+        named = _GIVEN.search(text, max(line_start, image.start - 60), image.start)
+        if named:
+            given[len(parts)] = dns_name(named.group("name"), 30)
         words = (
             _part(text[max(line_start, image.start - 80) : image.start])
             or _lead(text[line_start : image.start], repository)
             or _said(text[max(line_start, image.start - 120) : image.start], repository)
         )
-        if words:
+        if words or named:
             parts.append((words, repository))
     own = [r.rsplit("/", 1)[-1] for _, r in parts]
     shared = os.path.commonprefix(own) if len(set(own)) >= 2 else ""
     prefix = shared[: shared.rfind("-") + 1]  # "shop-api" and "shop-ui": the app's "shop-"
-    found = list(dict.fromkeys(_name(words, repo, prefix) for words, repo in parts))
+    found = list(
+        dict.fromkeys(
+            given.get(i) or _name(words, repo, prefix) for i, (words, repo) in enumerate(parts)
+        )
+    )
     if len(found) < 2 or len({r for _, r in parts}) < 2:
         return []
     return [n for n in found if n not in known and n != main]

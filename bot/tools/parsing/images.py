@@ -52,7 +52,9 @@ docs documentation honours honors supports reads expects accepts listens exposes
 everywhere anywhere across too also as per both all each every same only here there used via by
 they them but or so if when than then was were are pinned tagged fixed locked bumped upgraded
 official oficial upstream public private custom running starting started executing called
-named but plus now already still just then yet
+named but plus now already still just then yet once twice again one two three four five six
+above below mentioned listed instead rather itself themselves
+starts launches boots contains includes comes spawns
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)

@@ -88,7 +88,7 @@ _TLS_SECRET = re.compile(
     r"(?:its\s+|the\s+)?secret(?:[\s-]+name\s*(?:[:=]|\bis\b)?\s*|\s+named\s+|\s+called\s+|\s+)[`\"']?"
     r"(?P<w>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "the TLS certificate is already in the Secret `x`", "cert lives in secret x"
-    r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,80}?\b(?:in|from)\s+(?:the\s+|an?\s+|"
+    r"\b(?:tls|ssl|https)?[\s-]?(?:certificate|cert)s?\b[^.\n;]{0,80}?\b(?:in|from|is)\s+(?:the\s+|an?\s+|"
     r"our\s+)?(?:existing\s+)?(?:kubernetes\s+)?secret\s+(?:named\s+|called\s+)?[`\"']?"
     r"(?P<u>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "TLS with our existing wildcard secret `x`", "HTTPS using the secret x"
@@ -97,8 +97,11 @@ _TLS_SECRET = re.compile(
     r"(?P<x>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "with TLS in `dagster-tls` issued by ..."
     r"\b(?:tls|https|ssl)\s+(?:in|stored\s+in)\s+(?:the\s+)?(?:secret\s+)?`(?P<y>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
+    # "The TLS certificate should come from cert-manager ..., stored in `oncall-tls`"
+    r"\b(?:certificate|cert)s?\b[^.\n]{0,100}?\bstored\s+(?:in|as)\s+(?:the\s+)?(?:secret\s+)?"
+    r"`(?P<r>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
     # "cert from the `letsencrypt-prod` ClusterIssuer into `webmail-tls`"
-    r"\b(?:cluster[\s-]?)?issuer\b[^.\n]{0,20}?\binto\s+(?:the\s+)?(?:secret\s+)?"
+    r"\b(?:cluster[\s-]?)?issuer\b[^.\n]{0,40}?\binto\s+(?:the\s+)?(?:secret\s+)?"
     r"`(?P<q>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
     # terse: "ingress a.example.com, nginx, tls a-tls"
     r"\btls\s+(?!(?:cert-manager|letsencrypt|lets-encrypt|ingress-nginx)\b)"
@@ -157,6 +160,14 @@ def _last_said(text: str, found: list[re.Match[str]]) -> re.Match[str] | None:
     return chosen
 
 
+def _issuer_name(text: str, match: re.Match[str]) -> bool:
+    """ "ClusterIssuer `x`" names it; "ClusterIssuer writing the certificate" does not: a plain
+    word that is a verb form is the sentence going on."""
+    word = match.group("i").lower()
+    quoted = text[match.start("i") - 1] in "`\"'"
+    return word not in _NOT_ISSUERS and (quoted or not re.fullmatch(r"[a-z]+(?:ing|ed|s)", word))
+
+
 def read_ingress(doc: Doc, draft: Draft) -> None:
     """Set ingress, TLS, ingress class, cert-manager issuer and TLS secret facts."""
     text = doc.masked
@@ -193,7 +204,7 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
         if path and _INGRESS.search(sentence) and not draft.path:
             draft.path = path.group("p").rstrip("/") or "/"  # "Ingress ..., path `/nacos`"
     issuer = next(
-        (m for m in _ISSUER_NAMED.finditer(text) if m.group("i").lower() not in _NOT_ISSUERS),
+        (m for m in _ISSUER_NAMED.finditer(text) if _issuer_name(text, m)),
         None,
     ) or _ISSUER_BEFORE.search(text)
     if issuer:

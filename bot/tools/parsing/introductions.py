@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.mentions import NOT_COMPONENTS, mentions, role_name
 from bot.tools.parsing.parts import BULLET, HEADING, Reading, Segment
-from bot.tools.parsing.text import dns_name
+from bot.tools.parsing.text import dns_name, without_asides
 
 # A sentence that introduces a further workload with the command it runs.
 _INTRO = re.compile(
@@ -29,7 +30,9 @@ _INTRO = re.compile(
 )
 # Words before "CronJob" that say when it runs, not what it is called.
 _WHEN = re.compile(
-    r"^(?:nightly|daily|hourly|weekly|monthly|periodic|scheduled|separate|a|the)$", re.I
+    r"^(?:nightly|daily|hourly|weekly|monthly|periodic|scheduled|separate|a|the|kubernetes|k8s|"
+    r"helm|proper|real|new|plain|simple)$",
+    re.I,
 )
 
 
@@ -39,7 +42,9 @@ _KIND_INTRO = re.compile(
     r"(?:\s+(?:server|service|worker|process|container|gateway))?"
     # "The querier (call it `query`)", "The store gateway (`store-gateway`)": its given name
     r"(?:\s*\((?:call\s+it\s+|named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`\))?\s+"
-    r"(?:(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
+    # "The web Deployment serves the app", "The migrate Job runs ...": the kind, capitalised
+    r"(?:(?-i:Deployment|StatefulSet|DaemonSet|CronJob|Job)\s+(?!is\b|are\b)[a-z]+|"
+    r"(?:should\s+be|will\s+be|must\s+be|is|are|runs?\s+as|goes\s+in)\s+an?\s+"
     r"(?:[\w-]+\s+)?(?:deployment|statefulset|daemonset|cron\s?job|job)\b|"
     # "The server should run `drone/drone:2.24.0`", "The runner is `drone/drone-runner-kube:1.0`"
     r"(?:should\s+(?:run|use|be)|will\s+run|is|are|runs|uses)\s+`?[\w.-]+(?:/[\w.-]+)+:[\w.-]+|"
@@ -49,30 +54,104 @@ _KIND_INTRO = re.compile(
 )
 
 
+# "The `app` component is the web server", "add a `gotenberg` component from ...": a part the
+# request names in code, whatever the word.
+_GIVEN_PART = re.compile(
+    r"\b(?:the|our|its|an?)\s+`(?P<label>[a-z][\w-]{0,30})`\s+(?:component|workload|service|"
+    r"container|deployment|process)\b(?!\s*(?:name|port|account|type)\b)",
+    re.I,
+)
+
+
+# "The first is the engine, which serves the API. The second is the celery worker, ...": parts
+# the request counts off, one sentence each.
+_ORDINAL_INTRO = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*the\s+(?:first|second|third|fourth|fifth|next|last)\s+"
+    r"(?:one\s+|part\s+|component\s+|workload\s+|process\s+)?is\s+(?:the|an?|our)\s+"
+    r"(?P<a>[a-z][\w-]{1,30})(?:\s+(?P<b>[a-z][\w-]{1,30}))?",
+    re.I | re.M,
+)
+# Words before a role that say nothing about which part it is: "the database migration".
+_GENERIC_LEAD = frozenset("database db background main app application web the a".split())
+
+
+def _ordinal_name(match: re.Match[str]) -> str:
+    """ "the engine" is engine; "the celery worker" celery; "the database migration" migrate."""
+    first, second = match.group("a").lower(), (match.group("b") or "").lower()
+    if second and role_name(second) and first in _GENERIC_LEAD:
+        return role_name(second)
+    if second and (role_name(second) or second in ("server", "service", "process")):
+        return dns_name(first, 30)
+    return dns_name(first, 30)
+
+
+def _datastore_word(name: str) -> bool:
+    """ "the `db` service", "the `redis` container": a datastore, bundled or not, no workload."""
+    low = name.lower()
+    return (
+        low in NOT_COMPONENTS
+        or low in ("db", "mq")
+        or any(d.pattern.search(low) for d in DEPENDENCIES)
+    )
+
+
 def kind_introductions(text: str, names: list[str], main: str) -> list[str]:
     """Roles that sentences of their own give a workload kind each: two or more of them are
     the app's components, and what follows each sentence is about that one."""
     found: list[str] = []
+    given = {
+        m.start(): dns_name(m.group("label"), 30)
+        for m in _GIVEN_PART.finditer(text)
+        if not _datastore_word(m.group("label"))
+    }
+    for match in _ORDINAL_INTRO.finditer(text):
+        given.setdefault(match.start(), _ordinal_name(match))
     for match in _KIND_INTRO.finditer(text):
         word = (match.group("label") or match.group("name")).lower()
         name = dns_name(word[:-1] if word.endswith("s") and not word.endswith("ss") else word, 30)
-        if (
-            name
-            and name not in found
-            and name not in names
-            and name != main
-            and name not in ("app", "application", "service", "chart", "it", "whole", "thing")
-        ):
+        if name not in ("app", "application", "service", "chart", "it", "whole", "thing", "main"):
+            given.setdefault(match.start(), name)
+    for _, name in sorted(given.items()):
+        if name and name not in found and name not in names and name != main:
             found.append(name)
     return found if len(found) >= 2 else []
 
 
 # "(call that component `server`)", "Call it `backup`.": the name of what was just described.
 _CALL = re.compile(
-    r"\bcall\s+(?:it|that|this|them|the\s+[\w-]+)\s+(?:one\s+|component\s+|workload\s+)?"
-    r"`(?P<name>[a-z][\w-]{0,40})`",
+    r"\b(?:call|name)\s+(?:it|that|this|them|the\s+(?:main\s+|primary\s+)?[\w-]+)\s+"
+    r"(?:one\s+|component\s+|workload\s+)?`(?P<name>[a-z][\w-]{0,40})`",
     re.I,
 )
+
+
+def _rename(reading: Reading, old: str, name: str) -> None:
+    reading.introduced = [name if n == old else n for n in reading.introduced]
+    reading.listed = [name if n == old else n for n in reading.listed]
+    for seg in reading.segments:
+        seg.names = [name if n == old else n for n in seg.names]
+    if old in reading.commands:
+        reading.commands[name] = reading.commands.pop(old)
+    if old in reading.kinds:
+        reading.kinds[name] = reading.kinds.pop(old)
+    if old in reading.counts:
+        reading.counts[name] = reading.counts.pop(old)
+
+
+def own_words(text: str, reading: Reading) -> None:
+    """A part introduced by its role keeps the request's word for it: "the migration (`npx
+    prisma migrate deploy`) as a Job" is the migration one, unless the prose says "migrate"."""
+    prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", text, flags=re.S))
+    prose = re.sub(r"(?m)^[ \t]*[+$>].*$", "", prose)  # "+ npx prisma migrate deploy": a log
+    if (
+        "migrate" in reading.introduced
+        and "migration" not in reading.introduced
+        and re.search(r"\bthe\s+migration\b", prose, re.I)
+        and not re.search(
+            r"(?<![\w/.-])migrate(?![\w/.-])|\b(?:database|db)\s+migration", prose, re.I
+        )
+    ):
+        _rename(reading, "migrate", "migration")
 
 
 def given_names(text: str, reading: Reading) -> None:
@@ -92,11 +171,7 @@ def given_names(text: str, reading: Reading) -> None:
         old = before[-1].names[0]
         if name == old or name in reading.introduced:
             continue
-        reading.introduced[reading.introduced.index(old)] = name
-        for seg in reading.segments:
-            seg.names = [name if n == old else n for n in seg.names]
-        if old in reading.commands:
-            reading.commands[name] = reading.commands.pop(old)
+        _rename(reading, old, name)
 
 
 def later_mentions(text: str, reading: Reading, new: list[str]) -> None:
@@ -106,11 +181,11 @@ def later_mentions(text: str, reading: Reading, new: list[str]) -> None:
     if not new:
         return
     taken = [(seg.start, seg.end) for seg in reading.segments]
-    for match in re.finditer(r"[^.!?\n]+[.!?]?", text):
+    for match in re.finditer(r"(?:[^.!?\n]|[.!?](?=[\w`/-]))+[.!?]?", text):  # "1.22.0`" goes on
         start, end = match.start(), match.end()
         if any(a < end and start < b for a, b in taken):
             continue
-        mentioned = mentions(match.group(0), new)
+        mentioned = mentions(without_asides(match.group(0)), new)
         if len(mentioned) == 1:
             reading.segments.append(Segment(mentioned, match.group(0), start, end))
 
@@ -129,10 +204,14 @@ def _referred_role(text: str, match: re.Match[str]) -> str:
 
 def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
     """ "Run it as a CronJob" says what the main workload is; "`cronjob.yaml`" names a file."""
-    said_as = re.search(r"\bas\s*$", text[max(0, match.start() - 10) : match.start()], re.I)
+    # "Run it as a CronJob", "Please make a Kubernetes CronJob instead that runs `x`"
+    said_as = re.search(
+        r"\b(?:as|make|use)\s*$", text[max(0, match.start() - 10) : match.start()], re.I
+    )
     command = match.group("cmd").strip()
     schedule = re.fullmatch(r"(?:[\d*/,-]+\s+){4}[\d*/,-]+", command)  # "at `0 4 * * *`"
-    return bool(said_as or schedule) or bool(re.search(r"\.(?:ya?ml|json)$", command))
+    variable = re.fullmatch(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+(?:=.*)?", command)  # "via `REDIS_URL`"
+    return bool(said_as or schedule or variable) or bool(re.search(r"\.(?:ya?ml|json)$", command))
 
 
 def introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
@@ -156,6 +235,10 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
                 name = dns_name(said.group("n"), 30)
         if match.group("label"):
             name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
+        # "a CronJob named `cleanup` with ... that runs `x`": what is in code is its name
+        given = re.search(r"\b(?:named|called)\s*$", text[: match.start("cmd") - 1])
+        if given:
+            name = dns_name(match.group("cmd"), 30)
         referred = _referred_role(text, match)
         if referred:
             name = referred
@@ -173,9 +256,9 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
         if name not in names:
             names.append(name)
             reading.introduced.append(name)
-        reading.commands.setdefault(name, match.group("cmd").strip())
-        sentence_end = text.find(".", match.end())
-        end = len(text) if sentence_end < 0 else sentence_end
+        if not given:
+            reading.commands.setdefault(name, match.group("cmd").strip())
+        end = _sentence_end(text, match.end())
         end = min(end, _item_end(text, match.start()))
         start = _lead_in(text, match.start())
         reading.segments.append(Segment([name], text[start:end], start, end))
@@ -191,7 +274,54 @@ _NAMED_INTRO = re.compile(
 )
 
 
+# "The configurator step from pwd.yml (...) should become a Helm hook job that runs ...": a step
+# of the old setup that becomes a workload of its own, named by the step.
+_BECOMES = re.compile(
+    r"\bthe\s+`?(?P<name>[a-z][\w-]{2,30})`?\s+(?:step|job|task|container|service|one-shot)\b"
+    r"(?:[^.(\n]|\.(?=\S)|\([^()\n]*\)){0,160}?\b(?:should|must|will|has\s+to|needs\s+to)\s+"
+    r"(?:become|be|turn\s+into|run\s+as)\s+an?\s+(?:[\w-]+\s+){0,3}?(?P<kind>cron\s?job|job)\b",
+    re.I,
+)
+
+
+# "we do need `bench --site all migrate` to run, so a post-upgrade hook job for that would be
+# great": a hook Job, unnamed, for the command the sentence gives
+_HOOK_JOB = re.compile(
+    r"\ban?\s+(?:helm\s+)?(?:(?:pre|post)-(?:install|upgrade|delete|rollback)"
+    r"(?:\s*(?:,|and|/)\s*(?:pre|post)-(?:install|upgrade))*\s+)?hook\s+job\b",
+    re.I,
+)
+
+
+def _hook_jobs(text: str, names: list[str], main: str, reading: Reading) -> None:
+    """A hook Job a sentence asks for beside the command it runs, named by that command's role
+    ("... `manage.py migrate` ..." is migrate)."""
+    for match in _HOOK_JOB.finditer(text):
+        start = max(text.rfind(". ", 0, match.start()) + 2, text.rfind("\n", 0, match.start()) + 1)
+        end = _sentence_end(text, match.end())
+        if any(seg.start <= match.start() < seg.end for seg in reading.segments):
+            continue  # a workload's own part says it already ("the configurator ... hook job")
+        commands = re.findall(r"`([^`\n]+\s[^`\n]+)`", text[start:end])
+        role = next((role_name(c) for c in commands if role_name(c)), "")
+        if not commands or not role or role == main:
+            continue
+        if role not in names:
+            names.append(role)
+            reading.introduced.append(role)
+        reading.commands.setdefault(role, commands[0].strip())
+        reading.segments.append(Segment([role], text[start:end], start, end))
+
+
 def named_introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
+    for match in _BECOMES.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        if not name or name == main or name in NOT_COMPONENTS or _datastore_word(name):
+            continue
+        if name not in names:
+            names.append(name)
+            reading.introduced.append(name)
+        start, end = match.start(), _sentence_end(text, match.end())
+        reading.segments.append(Segment([name], text[start:end], start, end))
     for match in _NAMED_INTRO.finditer(text):
         name = dns_name(match.group("name"), 30)
         if not name or name == main or any(name in seg.names for seg in reading.segments):
@@ -200,14 +330,21 @@ def named_introductions(text: str, names: list[str], main: str, reading: Reading
             names.append(name)
             reading.introduced.append(name)
         start = match.start()
-        sentence_end = text.find(".", match.end())
-        end = len(text) if sentence_end < 0 else sentence_end
+        end = _sentence_end(text, match.end())
         # "..., and then the Deployment itself only runs `x`": the sentence moves on.
         turn = re.compile(r",?\s+and\s+then\b|;\s").search(text, match.end(), end)
         end = turn.start() if turn else end
         if match.group("colon"):
             end = _list_end(text, match.end())
         reading.segments.append(Segment([name], text[start:end], start, end))
+    _hook_jobs(text, names, main, reading)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` ends: a full stop before a space, not the dots of
+    "`wordpress:cli-2.12.0`"."""
+    found = re.compile(r"\.(?=\s|$)").search(text, pos)
+    return found.start() if found else len(text)
 
 
 def _list_end(text: str, pos: int) -> int:

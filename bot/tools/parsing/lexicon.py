@@ -310,6 +310,29 @@ PORT_WORDS = {
     "udp": "udp",
 }
 # Names for ports given without one, by number (the first port is "http" unless listed).
+# Ports whose protocol is not HTTP, even as a workload's only port: "port 6379" on a Redis-
+# compatible server is spoken to in RESP, on its own number, never behind port 80.
+PROTOCOL_PORTS = {
+    6379: "redis",
+    5432: "postgres",
+    3306: "mysql",
+    27017: "mongodb",
+    11211: "memcache",
+    5672: "amqp",
+    9092: "kafka",
+    4222: "nats",
+    1883: "mqtt",
+    8883: "mqtts",
+    25: "smtp",
+    465: "smtps",
+    587: "submission",
+    143: "imap",
+    993: "imaps",
+    110: "pop3",
+    995: "pop3s",
+    22: "ssh",
+    5222: "xmpp",
+}
 PORT_NAMES_BY_NUMBER = {
     443: "https",
     8443: "https",

@@ -20,9 +20,10 @@ ROLE_NAMES: tuple[tuple[str, str], ...] = (
     (r"front[\s-]?end|ui|web ui", "frontend"),
     (r"back[\s-]?end", "backend"),
 )
+ROLE_PATTERNS = {name: pattern for pattern, name in ROLE_NAMES}
 _ROLE_WORDS = {
     name: re.compile(rf"(?<![\w./:@`-])(?:{pattern})(?![\w/@`-])", re.I)
-    for pattern, name in ROLE_NAMES
+    for name, pattern in ROLE_PATTERNS.items()
 }
 
 
@@ -140,10 +141,17 @@ def count_of(text: str, name: str) -> int | None:
 def restricted(line: str, names: list[str], least: int = 1) -> bool:
     """Say whether a line states its fact for the components it lists ("in scheduler and
     worker"), ``least`` of them at least."""
-    alternatives = "|".join(alias_pattern(n) for n in names)
+    # "the migration job" is the migrate one when no other workload has that role
+    roles = [_role_group(role_name(n.replace("-", " "))) for n in names]
+    said = [
+        alias_pattern(n) + (f"|{ROLE_PATTERNS[role]}" if role and roles.count(role) == 1 else "")
+        for n, role in zip(names, roles, strict=True)
+    ]
+    alternatives = "|".join(said)
     more = "+" if least > 1 else "*"
-    one = rf"`?(?:{alternatives})s?`?(?:\s+(?:app|one|pod|process|container)(?!\w))?"
-    listed = rf"{one}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{one}){more}"
+    one = rf"`?(?:{alternatives})s?`?(?:\s+(?:app|one|pod|process|container|job|worker)(?!\w))?"
+    # "for the app and for the migration job": the preposition may come again
+    listed = rf"{one}(?:\s*(?:,|and|&|\+)\s*(?:(?:for|in|to)\s+)?(?:the\s+)?{one}){more}"
     return bool(
         re.search(
             rf"\b(?:in|for|on|to|by|of|both|pin|bump|give)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)",
@@ -292,8 +300,8 @@ _ROLE_HEAD = re.compile(
 
 # "## Scheduler" (or "【スケジューラ】", "Scheduler:") over the facts of that workload.
 _ROLE_TITLE = re.compile(
-    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:[A-Za-z]+[ \t]+)?(?P<role>workers?|beat|scheduler|migrations?)"
-    r"[ \t]*:?[ \t]*$",
+    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:[A-Za-z]+[ \t]+)?"
+    r"(?P<role>workers?|beat|scheduler|migrations?|cron)[ \t]*:?[ \t]*$",
     re.I,
 )
 
@@ -304,7 +312,12 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
     declined = r"\s*(?:none|n/?a\b|not\s+(?:needed|required|necessary|wanted)|no\s*[.!]?\s*$)"
     if role and not re.match(declined, line[role.end() - 1 :], re.I):
         said = mentions(line[: role.end("role")], known)  # "worker:" for langfuse-worker
-        return said[0] if len(said) == 1 else role_name(role.group("role"))
+        # "**Cron**" over a list: a workload called cron, whatever kind the list says it is
+        return (
+            said[0]
+            if len(said) == 1
+            else role_name(role.group("role")) or role.group("role").lower()
+        )
     numbered = NUMBERED_HEAD.match(line)
     if numbered and dns_name(numbered.group("name"), 30) not in NOT_COMPONENTS:
         return dns_name(numbered.group("name"), 30)
@@ -335,6 +348,13 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
             re.I,
         )
     )
+    in_code = re.match(r"^[ \t]*(?:(?:[-*+\u2022]|\d+[.)])[ \t]+)?`", line)
+    if in_code and re.match(
+        r"\s*(?:an?\s+)?(?:[\w-]+\s+)?(?:cron\s?job|job|deployment|statefulset|daemonset)\b",
+        rest,
+        re.I,
+    ):
+        return name  # "- `reminders`: a CronJob that calls the app ...": it says what it is
     named = mentions(rest, known)
     if named and restricted(rest, named):
         return ""  # "- DAGs: the ConfigMap ... mounted in scheduler and worker": about those

@@ -13,6 +13,7 @@ from typing import Literal
 
 from bot.tools.models import Probe
 from bot.tools.parsing.draft import Draft
+from bot.tools.parsing.exposure import service_numbers
 from bot.tools.parsing.lexicon import DEPENDENCIES, PORT_WORDS
 from bot.tools.parsing.text import Doc, dns_name, negated
 
@@ -115,6 +116,9 @@ def _owner(doc: Doc, pos: int) -> str:
 def _add(doc: Doc, draft: Draft, pos: int, number: int, name: str = "", proto: str = "") -> None:
     if re.search(r"--[\w-]*=?$", doc.text[max(0, pos - 30) : pos]):
         return  # "--min-port=49160": a flag of the command, not a port the container opens
+    span = doc.sentence_at(pos)
+    if number in service_numbers(doc.masked[span.start : span.end]):
+        return  # "ports 80 and 443 (-> 8000 / 8443)": 80 is the Service's, mapped onto 8000
     owner = _owner(doc, pos)
     if owner:
         draft.note(f"port {number} belongs to {owner}, not to the application")

@@ -56,6 +56,11 @@ _PLUS = re.compile(r"\((?P<list>[^()\n]{3,120}?\s\+\s[^()\n]{1,120}?)\)")
 
 
 _STORES = frozenset("db database cache broker mq storage s3 minio search queue-db".split())
+# "the web app (Apache + PHP)": what one workload is built from, not a list of workloads.
+_STACK = frozenset(
+    """apache httpd php php-fpm fpm python node nodejs ruby java jvm go golang rust perl gunicorn
+    uwsgi puma unicorn tomcat jetty laravel django rails symfony flask express spring""".split()
+)
 
 
 def plus_parts(text: str) -> list[str]:
@@ -68,6 +73,8 @@ def plus_parts(text: str) -> list[str]:
             if not found:
                 break
             word = found.group("name")
+            if word.lower() in _STACK:
+                break
             if any(d.pattern.search(word) for d in DEPENDENCIES) or word.lower() in _STORES:
                 continue  # "(web + db)": the datastore, bundled or not, is no workload
             names.append(dns_name(word, 30))

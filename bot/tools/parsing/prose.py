@@ -216,6 +216,10 @@ def read_name(doc: Doc, draft: Draft) -> None:
             before = text[max(0, match.start() - 25) : match.start()]
             if pattern is _AFTER and _COORDINATED.search(before):
                 continue  # "the log and host-metrics agent": what it does, not its name
+            if negated(text, match.start("n")):
+                continue  # "so no create-site job": one the request does not want
+            if re.search(r"\b(?:official|upstream|their|bitnami|community)\s+$", before, re.I):
+                continue  # "the official opensearch-project chart does too much": another chart
             if _acceptable(match.group("n")) and not _OWNED_BY_OTHERS.search(before):
                 rank = RANK_EXPLICIT if pattern is _QUOTED else RANK_PATTERN
                 draft.set_name(match.group("n"), rank)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.tools.parsing.text import NUMBER, to_int
+from bot.tools.parsing.text import NUMBER, to_int, without_asides
 
 SIZE = re.compile(
     r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s?(?P<u>(?i:[kmgtp]ib?|[kmgtp]b|gigs?|gigabytes?|"
@@ -78,7 +78,17 @@ _FIXED = re.compile(
     r"(?!\s+(?:per|on each|on every|on all)\s+(?:\w+\s+)?node)",
     re.I,
 )
-_CONTEXT = re.compile(r"replica|\bpods?\b|instances?|scal|\bhpa\b", re.I)
+# "- queue-short: `bench worker`, two of them", "- queue-long: ..., one is enough": a count of
+# the workload the item is about
+_COUNTED = re.compile(
+    rf"(?:^|[,;:]\s*)(?P<n>{_NUM})\s+of\s+(?:them|these|those)\s*(?:[.,;]|$)|"
+    r"(?:^|[,;:]\s*)(?P<one>one|a\s+single\s+one)\s+is\s+(?:enough|plenty|fine|sufficient)\b",
+    re.I,
+)
+_CONTEXT = re.compile(
+    r"replica|\bpods?\b|instances?|scal|\bhpa\b|\bof\s+(?:them|these|those)\b|\bis\s+enough\b",
+    re.I,
+)
 
 
 @dataclass
@@ -88,8 +98,21 @@ class Replicas:
     autoscale: bool = False
 
 
+def _budget(sentence: str, pos: int) -> bool:
+    """ "a PodDisruptionBudget that keeps at least one pod up": the budget's bound, not the
+    replica count."""
+    return bool(re.search(r"disruption|\bpdb\b", sentence[max(0, pos - 80) : pos], re.I))
+
+
 def find_replicas(sentence: str) -> Replicas:
-    """Return the replica facts one sentence states."""
+    """Return the replica facts one sentence states: "A single replica (the README says never
+    two instances)" by its own words, when they state any, not its aside's."""
+    own = without_asides(sentence)
+    found = _replicas(own) if own != sentence else Replicas()
+    return found if found.low is not None or found.high is not None else _replicas(sentence)
+
+
+def _replicas(sentence: str) -> Replicas:
     found = Replicas(autoscale=bool(re.search(r"autoscal|\bhpa\b|horizontal", sentence, re.I)))
     if not _CONTEXT.search(sentence):
         return found
@@ -97,10 +120,13 @@ def find_replicas(sentence: str) -> Replicas:
         pair = [g for g in match.groups() if g is not None]
         found.low, found.high = to_int(pair[0]), to_int(pair[1])
         return found
-    if low := _MIN.search(sentence):
+    if (low := _MIN.search(sentence)) and not _budget(sentence, low.start()):
         found.low = to_int(low.group("n"))
-    if high := _MAX.search(sentence):
+    if (high := _MAX.search(sentence)) and not _budget(sentence, high.start()):
         found.high = to_int(high.group("n"))
+    counted = _COUNTED.search(sentence)
+    if found.low is None and found.high is None and counted:
+        found.low = found.high = 1 if counted.group("one") else to_int(counted.group("n"))
     if found.low is None and found.high is None and (fixed := _FIXED.search(sentence)):
         count = 1 if fixed.group("one") else to_int(fixed.group("n") or fixed.group("m"))
         found.low = found.high = count

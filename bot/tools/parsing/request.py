@@ -19,6 +19,7 @@ from bot.tools.parsing import (
     compose,
     described,
     docs_sections,
+    documented_env,
     hosts,
     image_roles,
     issue_form,
@@ -79,6 +80,8 @@ def read(user_input: str) -> tuple[Draft, int]:
     image_roles.by_name(text, draft)
     described.fill(text, draft)
     docs_sections.fill(redacted, draft)
+    documented_env.place(redacted, draft)
+    secret_links.same_values(text, draft)
     wiring.derived_connections(text, draft)
     for c in [draft.main, *draft.components.values()]:
         c.image = pinned_in(text, c.image) if c.image is not None else None
@@ -95,6 +98,11 @@ def _section(label: str, value: str) -> str:
     return f"{label}:\n{value}" if _LIST_START.match(value) else f"{label}: {value}"
 
 
+# "the app container", "for the app and for the migration job": the main workload, by name
+_THE_APP = re.compile(
+    r"\bthe\s+app\s+(?:container|deployment|pod|workload|process)\b|\bfor\s+the\s+app\s+and\b",
+    re.I,
+)
 _LIST_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -103,8 +111,13 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     ``before`` are the main workload's settings and ``had`` its volumes' paths before the
     request's text was read."""
     known = [name for name in draft.components]
-    reading = segments.read(text, known, draft.component)
+    # "the app container should only run `npm run start`", beside other workloads: the main
+    # one is the app, and the sentences that say "the app" are its own
+    the_app = "" if draft.component or not _THE_APP.search(text) else "app"
+    reading = segments.read(text, known, draft.component or the_app)
     draft.component = draft.component or reading.main
+    if reading.introduced and the_app:
+        draft.component = draft.component or the_app
     if not draft.component and len(reading.listed) >= 2:
         # A list of the app's processes: the first is the main one. One workload introduced
         # on its own ("a CronJob called `state-compressor`:") is a further one.
@@ -169,7 +182,9 @@ _EACH = re.compile(
 
 def _replicas_each(text: str) -> tuple[int | None, int | None] | None:
     """The replica count said once for every workload of the app, if any."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+    doc = Doc(text)
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
         if _EACH.search(sentence):
             found = quantities.find_replicas(sentence)
             if found.low is not None:
@@ -279,6 +294,11 @@ def _share(draft: Draft, said: Names) -> None:
         for variable in env:
             if variable not in c.env and variable not in c.secrets:
                 c.env[variable] = main.env[variable]
+        for x in main.connections:
+            ref = c.secrets.get(x.env)
+            if ref is not None and not ref.secret_name:
+                c.secrets.pop(x.env)  # "the same env as web (`DATABASE_URL`)": wired as web's is
+                c.connections.append(x)
         taken = {*c.env, *c.secrets, *(x.env for x in c.connections)}
         c.connections += [x for x in main.connections if x.env in reached and x.env not in taken]
 

@@ -58,7 +58,8 @@ def _labelled_cpu(number: str) -> str:
 def _beside_path(clause: str, size: re.Match[str]) -> bool:
     """A size written right next to a directory ("`/data` needs 50Gi", "2Gi for `/data`") is
     the size of a volume there."""
-    before = clause[max(0, size.start() - 30) : size.start()]
+    # "`/a/b` (the sqlite db lives here): 5Gi": an aside in brackets stands between them
+    before = re.sub(r"\s*\([^()\n]*\)", "", clause[: size.start()])[-30:]
     after = clause[size.end() : size.end() + 20]
     path = r"[`\"']?/[\w.-]+(?:/[\w.-]+)*/?[`\"']?"
     return bool(
@@ -108,8 +109,15 @@ def read_resources(doc: Doc, draft: Draft) -> list[tuple[int, str]]:
     """Set CPU and memory requests and limits; return storage sizes as (position, quantity)."""
     storage: list[tuple[int, str]] = []
     c = draft.target
-    for span in doc.sentences:
+    for index, span in enumerate(doc.sentences):
         sentence = doc.masked[span.start : span.end]
+        # "`/opt/config` ... must be a persistent volume. 1Gi is plenty.": the sentence before,
+        # in the same item, says what the size is of
+        before = doc.sentences[index - 1] if index else None
+        follows = before is not None and "\n" not in doc.text[before.end : span.start]
+        after_volume = (
+            _stored_below(doc.masked[before.start : before.end]) if follows and before else ""
+        )
         offset = 0
         for clause in _CLAUSE.split(sentence):
             start = sentence.find(clause, offset)
@@ -119,11 +127,12 @@ def read_resources(doc: Doc, draft: Draft) -> list[tuple[int, str]]:
                     _nearest(clause, match.start(), match.end())
                     or _nearest(sentence, start + match.start(), start + match.end())
                     or _stored_below(lead(doc.masked, span.start))
+                    or (after_volume if not CPU.search(clause) else "")
                 )
                 quantity = size_quantity(match.group("n"), match.group("u"))
-                if _OBSERVED.search(clause[: match.start()]) or _MACHINE_HAS.search(
-                    clause[: match.start()]
-                ):
+                # "`/srv` (where the db sits): 8Gi": the words in brackets describe the path
+                said = re.sub(r"\([^()\n]*\)", " ", clause[: match.start()])
+                if _OBSERVED.search(said) or _MACHINE_HAS.search(said):
                     continue  # "it idles around 180MB": what it uses, not what to set
                 # "request 250m / 256Mi": the second of a pair goes where the first goes.
                 pair = re.search(r"(\d+(?:\.\d+)?\s?[a-z]*)\s*/\s*$", clause[: match.start()], re.I)

@@ -182,7 +182,19 @@ def _with_zone(result: Schedule, text: str) -> Schedule:
 
 def find_schedule(text: str, job_context: bool = False) -> Schedule:
     """Return the schedule stated anywhere in ``text``: cron syntax, an @macro, or words."""
-    macro = re.search(r"@(?:yearly|annually|monthly|weekly|daily|midnight|hourly)\b", text, re.I)
+    macro = next(
+        (
+            m
+            for m in re.finditer(
+                r"@(?:yearly|annually|monthly|weekly|daily|midnight|hourly)\b", text, re.I
+            )
+            # "(Default: `@daily`)" in pasted docs: what the image does, not what is asked
+            if not re.search(
+                r"default\s*(?:is|:)?\s*[`\"']?$", text[max(0, m.start() - 20) : m.start()], re.I
+            )
+        ),
+        None,
+    )
     if macro:
         return Schedule(MACROS[macro.group(0).lower()], literal=True)
     labelled = _LABELLED.search(text)

@@ -12,7 +12,7 @@ import re
 
 from bot.tools.parsing.draft import ComponentDraft
 from bot.tools.parsing.secrets import is_secret_name
-from bot.tools.parsing.text import ENV_VAR, Doc, in_code_span
+from bot.tools.parsing.text import ENV_VAR, Doc, in_code_span, without_asides
 
 _SECRET_KEY = re.compile(
     r"`?(?P<env>[A-Z][A-Z0-9_]{2,})`?\s*\(\s*key\s+[`\"']?(?P<key>[\w.-]+)[`\"']?\s*\)|"
@@ -88,13 +88,16 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
         follows = index > 0 and "\n" not in text[doc.sentences[index - 1].end : span.start]
         envs = named or (previous if follows and _BACK.search(sentence) else [])
         said = list(dict.fromkeys(_ENV_NAME_RE.findall(sentence)))
-        if said and follows and _SAME_KEY.search(sentence):
+        goes = _IT_GOES.search(sentence)
+        said = [goes.group("env")] if goes else said
+        if said and follows and (goes or _SAME_KEY.search(sentence)):
             # "The JAAS line is in the secret `s`, key `k`. Set A, B and C, all from that key."
+            # "... (key `password`). It needs to end up in `DB_PASS`."
             before = text[doc.sentences[index - 1].start : doc.sentences[index - 1].end]
-            where, key = _secret_names(before), _ONE_KEY.search(before)
-            if len(where) == 1 and key:
+            where, keys = _secret_names(before), _single_keys(before)
+            if len(where) == 1 and len(keys) == 1:
                 for name in said:
-                    c.add_secret(name, next(iter(where)), key.group("key").rstrip("."))
+                    c.add_secret(name, next(iter(where)), next(iter(keys)))
                 previous = said
                 continue
         previous = named
@@ -114,7 +117,16 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
                 break
 
 
-_SAME_KEY = re.compile(r"\b(?:all\s+)?from\s+(?:that|the|this)\s+(?:same\s+)?key\b", re.I)
+# "all from that key"; "from the key `k`" names a key of its own
+# "... (key `password`). It needs to end up in `DB_PASS`": the value the sentence before placed
+_IT_GOES = re.compile(
+    r"\b(?:it|that|this)\s+(?:needs\s+to\s+|has\s+to\s+|should\s+|must\s+|will\s+)?"
+    r"(?:end\s+up|go(?:es)?|be\s+(?:passed|exposed|handed\s+over|read))\s+(?:in|into|as|to)\s+"
+    r"(?:the\s+)?(?:variable\s+|env\s+)?`?(?P<env>[A-Z][A-Z0-9_]{2,})`?"
+)
+_SAME_KEY = re.compile(
+    r"\b(?:all\s+)?from\s+(?:that|the|this)\s+(?:same\s+)?key\b(?!\s*[`\"'])", re.I
+)
 # "Please read both from our existing secret": the variables of the sentence before.
 _BACK = re.compile(r"\b(?:both|them|these|those|each|all three|all of them)\b", re.I)
 _IN_SECRET = re.compile(
@@ -123,12 +135,29 @@ _IN_SECRET = re.compile(
 )
 _ONE_KEY = re.compile(
     _CREDENTIAL_KEY
-    + r"\bkey\s*(?:[:=]\s*|\s+(?:is\s+|named\s+|called\s+)?)"
+    + r"\bkey\s*(?:[:=]\s*|\s+(?:is\s+|named\s+|called\s+|under\s+)?)"
+    + r"(?!(?:are|is|was|and|or|the|an?|of|in|for|to|from|with|kept|stored|holds?|has|"
+    + r"contains?|which|that|under|inside|at)\b)"
     + r"[`\"']?(?P<key>[\w.-]+)[`\"']?",
     re.I,
 )
+# "its `uri` key holds the connection string": the key's name said before the word
+_KEY_BEFORE = re.compile(r"`(?P<key>[\w.-]+)`\s+key\b(?!\s*`)")
+
+
+def _single_keys(text: str) -> set[str]:
+    """The keys ``text`` names one at a time: "key `k`", "its `k` key"."""
+    found = {m.group("key").rstrip(".") for m in _ONE_KEY.finditer(text)}
+    return found | {m.group("key") for m in _KEY_BEFORE.finditer(text)}
+
+
 _FROM_NAMED = re.compile(r"\bfrom\s+`([a-z0-9][a-z0-9.-]*[a-z0-9])`")
-_NOT_NAMES = frozenset({"named", "called", "the", "with", "and", "for", "from", "that", "which"})
+# Words after "secret" that go on the sentence: "its secret key material", "secret values are".
+_NOT_NAMES = frozenset(
+    """named called the with and for from that which key keys material value values is are was
+    should must will tooling store manager management data file files string of in to it holds
+    has contains keeps stores carries also too""".split()
+)
 
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
@@ -205,11 +234,34 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
             c.add_secret(env, name, key)
 
 
+# "`A` from key `a`", "`A` comes from key `a`, `B` from `b`": once a sentence says "key", the
+# names after "from" in it are keys.
 _FROM_KEY = re.compile(
-    r"`(?P<env>[A-Z][A-Z0-9_]{2,})`\s+from\s+(?:the\s+)?key\s+`(?P<key>[\w.-]+)`", re.I
+    r"`(?P<env>[A-Z][A-Z0-9_]{2,})`\s+(?:comes?\s+|is\s+read\s+)?from\s+(?:the\s+)?"
+    r"(?P<said>key\s+)?`(?P<key>[\w.-]+)`",
+    re.I,
 )
-_CLAUSE = re.compile(r",\s+(?![^()]*\))|;\s+")
+# "SONARR_API_KEY is key `sonarr`", "`A` is the key `a`": one variable, its key
+_IS_KEY = re.compile(r"`?(?P<env>[A-Z][A-Z0-9_]{2,})`?\s+is\s+(?:the\s+)?key\s+`(?P<key>[\w.-]+)`")
+_CLAUSE = re.compile(r",\s+(?![^()]*\))|;\s+|:\s+(?=`[A-Z][A-Z0-9_]+`\s+(?:comes?\s+)?from\b)")
 _THAT_SECRET = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b|\bfrom\s+it\b", re.I)
+
+
+# "`A` is key `a` in the Secret `s`, and `B`, `C` and `D` are keys `b`, `c` and `d` in the
+# Secret `t`": ", and" ends a pair whose own list has commas.
+_PAIRS_SPLIT = re.compile(r",\s+and\s+(?=`)|;\s+")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence's clauses: a part between ", and"s that names one Secret and as many keys
+    as variables stays whole; any other part is cut at its commas."""
+    out: list[str] = []
+    for part in _PAIRS_SPLIT.split(sentence):
+        envs = set(_ENV_NAME_RE.findall(re.sub(r"`[^`]*=[^`]*`", "", part)))
+        keys = next((k for m in _key_lists(part) if (k := _key_names(m))), [])
+        whole = len(_secret_names(part)) == 1 and len(envs) >= 2 and len(keys) == len(envs)
+        out += [part] if whole else _CLAUSE.split(part)
+    return out
 
 
 def _clause_pairs(doc: Doc, c: ComponentDraft) -> None:
@@ -223,7 +275,8 @@ def _clause_pairs(doc: Doc, c: ComponentDraft) -> None:
         # "the key storage: ... key `password`": where keys are written as code, a bare word
         # after "key" is prose.
         coded = any("`" in m.group("keys") for m in _key_lists(sentence))
-        for clause in _CLAUSE.split(sentence):
+        keyed = any(m.group("said") for m in _FROM_KEY.finditer(sentence))
+        for clause in _clauses(sentence):
             envs = list(dict.fromkeys(_ENV_NAME_RE.findall(re.sub(r"`[^`]*=[^`]*`", "", clause))))
             secrets = _secret_names(clause)
             lists = [m for m in _key_lists(clause) if "`" in m.group("keys") or not coded]
@@ -234,11 +287,18 @@ def _clause_pairs(doc: Doc, c: ComponentDraft) -> None:
                     c.add_secret(env, secret, key)
             elif not secrets and len(envs) == 1 and last[0] and _THAT_SECRET.search(clause):
                 c.add_secret(envs[0], last[0], keys[0] if len(keys) == 1 else last[1])
-            elif not secrets and _FROM_KEY.search(clause):
+            elif not secrets and len(envs) == 1 and (said := _IS_KEY.search(clause)):
+                # "... in the Secret `s`: A is key `a`, B is key `b`": the Secret named before
+                c.add_secret(
+                    said.group("env"), next(iter(only)) if len(only) == 1 else "", said.group("key")
+                )
+            elif not secrets and keyed and _FROM_KEY.search(clause):
                 # "There is a secret `leantime-secrets`. ... read `A` from key `a` and `B` from
                 # key `b`": each variable its key, of the one Secret the request names (which
                 # the whole request tells, once every part is read).
                 for m in _FROM_KEY.finditer(clause):
+                    if m.group("key") in only:
+                        continue
                     c.add_secret(
                         m.group("env"), next(iter(only)) if len(only) == 1 else "", m.group("key")
                     )
@@ -253,31 +313,57 @@ def named_secrets(text: str) -> set[str]:
     return {n for n in _secret_names(text) if not re.search(r"tls|cert", n, re.I)}
 
 
+# "the `jellyseerr-db` Secret": the name said before the word
+_SECRET_BEFORE = re.compile(r"\bthe\s+`(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+secret\b", re.I)
+
+
 def _secret_names(sentence: str) -> set[str]:
     return {
         m.group("name")
-        for m in _IN_SECRET.finditer(sentence)
+        for m in [*_IN_SECRET.finditer(sentence), *_SECRET_BEFORE.finditer(sentence)]
         if m.group("name").lower() not in _NOT_NAMES
     }
+
+
+def _joined_at_semicolons(doc: Doc) -> list[tuple[int, int]]:
+    """The document's sentences, those parted by a semicolon read as one: "a Secret `s` with
+    the key `k`; pass it as `VAR`" says one thing."""
+    joined: list[tuple[int, int]] = []
+    for span in doc.sentences:
+        if joined and doc.text[joined[-1][1] : span.start].strip() == ";":
+            joined[-1] = (joined[-1][0], span.end)
+        else:
+            joined.append((span.start, span.end))
+    return joined
+
+
+_SAME_SECRET = re.compile(
+    r"\b(?:the\s+same|that|this)\s+secret\s+(?:also\s+)?(?:holds|has|contains|keeps|stores|carries)\b",
+    re.I,
+)
 
 
 def _one_secret_key(doc: Doc, c: ComponentDraft) -> None:
     """A sentence that names one secret variable, one Secret and one key ("DB_PASSWORD is in
     our Secret `immich-db`, key `password`") says where that variable's value lives."""
     stated = _secret_names(doc.text)
-    for span in doc.sentences:
-        sentence = doc.text[span.start : span.end]
+    before: set[str] = set()
+    for start, end in _joined_at_semicolons(doc):
+        sentence = without_asides(doc.text[start:end])
         secrets = _secret_names(sentence)
+        if not secrets and len(before) == 1 and _SAME_SECRET.search(sentence):
+            secrets = set(before)  # "The same Secret holds the Django key under `k`, for `A`"
+        before = set(secrets)
         # "`ADMIN_PASSWORD` from `directus-keys` too": a Secret named elsewhere, by its name.
         secrets |= {m.group(1) for m in _FROM_NAMED.finditer(sentence) if m.group(1) in stated}
-        keys = {m.group("key").rstrip(".") for m in _ONE_KEY.finditer(sentence)}
+        keys = _single_keys(sentence)
         envs = [
             n
             for n in dict.fromkeys(_ENV_NAME_RE.findall(sentence))
             if n in c.secrets or is_secret_name(n)
         ]
         if len(secrets) == 1 and len(keys) == 1 and len(envs) == 1:
-            c.add_secret(envs[0], secrets.pop(), keys.pop())
+            c.add_secret(envs[0], next(iter(secrets)), next(iter(keys)))
 
 
 _COUNTED = re.compile(
@@ -316,7 +402,10 @@ def _counted_secrets(doc: Doc, c: ComponentDraft) -> None:
 # clause (a pasted file has few full stops) costs one pass per verb, not one per subject length.
 _VERB = re.compile(r"\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b", re.I)
 _WHERE = re.compile(
-    r"[^.;]*?(?:\bsecret\s+(?:named\s+|called\s+)?[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    r"[^.;]*?(?:\bsecret\s+(?:named\s+|called\s+)?(?!(?:in|of|the|and|with|for|to|from|that|which)\b)"
+    r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "the password is in the `jellyseerr-db` Secret"
+    r"\bthe\s+`(?P<name3>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+secret\b|"
     # "the SMTP password is in `mailgun-smtp`, key `password`"
     r"\bin\s+`(?P<name2>[a-z0-9][a-z0-9.-]*[a-z0-9])`(?=\s*,?\s*(?:under\s+)?(?:the\s+)?key\b))",
     re.I,
@@ -328,7 +417,7 @@ def _described(clause: str) -> tuple[str, str] | None:
     """The subject of "<subject> is/lives ... secret `name`" and the Secret's name."""
     if not _WHERE_WORDS.search(clause):
         return None
-    lead = re.match(r"\W*", clause)
+    lead = re.match(r"\W*(?:[A-Z][\w ]{0,30}:\s+)?", clause)  # "Secrets: The DB password is ..."
     start = lead.end() if lead else 0
     for verb in _VERB.finditer(clause, start):
         subject = clause[start : verb.start()]
@@ -338,7 +427,7 @@ def _described(clause: str) -> tuple[str, str] | None:
             continue
         where = _WHERE.match(clause, verb.end())
         if where:
-            return subject, where.group("name") or where.group("name2")
+            return subject, where.group("name") or where.group("name2") or where.group("name3")
     return None
 
 
@@ -403,6 +492,21 @@ def _key_lists(sentence: str) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: "`" not in m.group("keys"))
 
 
+_NOT_KEYS = frozenset(
+    "and or are is was were be kept stored held live lives sit sits in of the a an for to from "
+    "with under inside goes go come comes".split()
+)
+
+
 def _key_names(match: re.Match[str]) -> list[str]:
     keys = re.findall(r"`([^`]+)`|\b([\w.-]+)\b", match.group("keys"))
-    return [a or b for a, b in keys if (a or b).lower() not in ("and", "or")]
+    # "the password and key are kept in ...": a bare word of the sentence is no key's name
+    names = [a or b for a, b in keys if a or b.lower() not in _NOT_KEYS]
+    # "from key `db-password`, `APP_KEY` from key `app-key`": what follows the comma is the next
+    # pair's variable, not a second key ("key is `a`, `b`, `c`" lists three)
+    if not re.match(r"key\b", match.group(0), re.I):
+        return names  # "keys `DB_PASSWORD` and `API_KEY`": keys may be written in capitals
+    variable = next(
+        (i for i, n in enumerate(names) if i and re.fullmatch(r"[A-Z][A-Z0-9_]+", n)), 0
+    )
+    return names[:variable] if variable else names

@@ -17,7 +17,7 @@ REDACTED = "[REDACTED]"
 
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\$\{[^}]*\}|\$\([^)]*\)?|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\*+|x{3,}|\.{3}|-+|~|null|none|"
-    r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&[\w.-]+|\*[\w.-]+|!!\w+)$",
+    r"nil|true|false|yes|no|\|[-+]?|>[-+]?|&[\w.-]+|\*[\w.-]+|!!?[\w.-]+)$",
     re.I,
 )
 _IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
@@ -56,6 +56,8 @@ def not_a_value(value: str) -> bool:
         or _is_name_like(bare)
         or bare.startswith(("/", "./", "secretKeyRef", "valueFrom"))
         or bare.lower() in _EXAMPLE_VALUES
+        or _sequential(bare)
+        or bool(_DESCRIBES_ITSELF.search(bare) and not strong_looking(bare))
         or bool(_EXAMPLE_SHAPE.fullmatch(bare))
         or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
         or plain_address(bare)
@@ -78,8 +80,25 @@ _DOTTED_NAME = re.compile(
 # known to everyone, so nothing to rotate. The variable still reads from a Secret in the chart.
 _EXAMPLE_VALUES = frozenset(
     """password passw0rd changeme change-me change_me changeit secret mysecretpassword
-    admin root postgres mysql test default pass example""".split()
+    admin root postgres mysql test default pass example passphrase salt letmein qwerty
+    foobar secretkey supersecret""".split()
 )
+# "12345", "abcdef": a run of keys, the value docs and compose files put where one goes.
+_SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
+
+
+# "my-random-string-for-seeding", "your-secret-here", "replace-me": a value that says what to
+# put in its place.
+_DESCRIBES_ITSELF = re.compile(
+    r"(?:^|[-_])(?:random|generated?|your|placeholder|replace|here)(?:[-_]|$)", re.I
+)
+
+
+def _sequential(value: str) -> bool:
+    low = value.lower()
+    return len(low) >= 3 and any(low in run for run in _SEQUENCES)
+
+
 # "dbpass", "admin123", "mypassword1": the shapes example values take in docs and compose files.
 _EXAMPLE_SHAPE = re.compile(
     r"(?:db|admin|user|root|my|app|test|dev|example)?[_-]?(?:pass|passwd|password|pwd|secret)\d{0,4}|"

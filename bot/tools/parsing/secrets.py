@@ -140,6 +140,14 @@ _CREDENTIAL_PAIR = re.compile(
     re.I,
 )
 _DEFAULT = re.compile(r"\$\{(?P<name>\w+):?-(?P<v>[^}\n]+)\}")
+# "account = 005e1c0f..." beside "key = [REDACTED]": the id half of a key pair (a B2 key id, an
+# AWS access key id) is rotated with its secret, so it goes with it.
+_KEY_ID = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?[\"']?(?P<name>account(?:[_-]?id)?|(?:aws[_-]?)?access[_-]?key[_-]?id|"
+    r"(?:application[_-]?)?key[_-]?id|client[_-]?id)[\"']?[ \t]*[=:][ \t]*[\"']?"
+    r"(?P<v>[A-Za-z0-9+/_-]{16,})[\"']?[ \t]*$",
+    re.M | re.I,
+)
 _BEARER = re.compile(r"\b(?:bearer|basic)\s+(?P<v>[A-Za-z0-9._~+/=-]{8,})", re.I)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<label>.+?)[ \t]*$", re.M)
 # "=" only pads the end of base64: "MB_DB_HOST=analytics-pg" is a setting, its value is checked
@@ -185,7 +193,13 @@ _SECRET_OBJECT = re.compile(
 
 def _issue_answers(r: _Redactor) -> None:
     """Replace answers under issue-form headings that ask for a secret value ("### Password")."""
-    matches = list(_HEADING.finditer(r.text))
+    fences = [m.span() for m in re.finditer(r"^[ \t]*```.*?^[ \t]*```", r.text, re.M | re.S)]
+    # "# JWT_SECRET=..." in a pasted env file is a comment, not a form's heading
+    matches = [
+        m
+        for m in _HEADING.finditer(r.text)
+        if not any(a <= m.start() < b for a, b in fences) and "=" not in m.group("label")
+    ]
     for i in reversed(range(len(matches))):
         label = matches[i].group("label")
         if not holds_value(re.sub(r"\(.*?\)", "", label).strip().replace(" ", "_")):
@@ -301,6 +315,20 @@ def _example_of(text: str) -> Callable[[str], bool]:
     return example
 
 
+def _beside_a_secret(match: re.Match[str]) -> bool:
+    """An opaque id within three lines of a value already redacted: the two make one key."""
+    value = match.group("v")
+    mixed = re.search(r"\d", value) and re.search(r"[A-Za-z]", value)
+    if not mixed or _WORDY_ID.fullmatch(value):
+        return False
+    before = match.string[: match.start()].split("\n")[-4:]
+    after = match.string[match.end() :].split("\n")[:4]
+    return any(REDACTED in line for line in [*before, *after])
+
+
+_WORDY_ID = re.compile(r"[a-z]+(?:[-_][a-z0-9]+)*")
+
+
 def redact_secrets(text: str) -> tuple[str, int]:
     """Replace every secret value in ``text`` with [REDACTED]; return the text and the count."""
     example = _example_of(text)
@@ -332,5 +360,6 @@ def redact_secrets(text: str) -> tuple[str, int]:
         _CREDENTIAL_PAIR, "v", keep=lambda m: not_a_value(m.group("v")) or prose_word(m.group("v"))
     )
     r.sub(_BEARER, "v", keep=lambda m: prose_word(m.group("v")))
+    r.sub(_KEY_ID, "v", keep=lambda m: not _beside_a_secret(m))
     r.sub(_CANDIDATE, keep=lambda m: not looks_random(m))
     return r.text, r.count

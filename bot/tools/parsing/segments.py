@@ -22,6 +22,7 @@ from bot.tools.parsing.introductions import (
     kind_introductions,
     later_mentions,
     named_introductions,
+    own_words,
 )
 from bot.tools.parsing.mentions import (
     NOT_COMPONENTS,
@@ -36,7 +37,7 @@ from bot.tools.parsing.mentions import (
 )
 from bot.tools.parsing.part_lists import argument_parts, counted_parts, plus_parts
 from bot.tools.parsing.parts import BULLET, HEADING, Reading, Segment
-from bot.tools.parsing.text import dns_name
+from bot.tools.parsing.text import dns_name, to_int, without_asides
 
 # Words that announce a list of the app's workloads, and list items that define one each
 # ("- `server` — the web app on port 5000"): either way, the list names components.
@@ -126,7 +127,7 @@ class _Item:
 # both on LoadBalancer services", "gunicorn listens on 8000"); not after an abbreviation.
 _SENTENCE = re.compile(
     r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)"
-    r"(?<!\bincl\.)(?<!\bno\.)(?<![\s.]\w\.)\s+(?=[A-Z`(]|[a-z][\w-]*(?:,|\s+(?!\d)\w))"
+    r"(?<!\bincl\.)(?<!\bno\.)(?<![\s.]\w\.)\s+(?=[A-Z`(]|[a-z][\w-]*(?:[,:]|\s+(?!\d)\w))"
 )
 
 
@@ -264,8 +265,20 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     introductions(text, names, main, reading)
     named_introductions(text, names, main, reading)
     later_mentions(text, reading, reading.introduced[before:])
+    _shared_later(reading, main, reading.introduced[before:])
     given_names(text, reading)
+    own_words(text, reading)
     return reading
+
+
+def _shared_later(reading: Reading, main: str, new: list[str]) -> None:
+    """A sentence read as the main workload's before a part was introduced further on ("...,
+    for the app and for the migration job") is said for both."""
+    for seg in reading.segments if main and new else []:
+        if seg.names == [main]:
+            said = mentions(without_asides(seg.text), [main, *new])
+            if len(said) >= 2 and for_each(seg.text, said):
+                seg.names = said
 
 
 # "## App (web)", "Main application (`web`):": the main workload's heading, with its name.
@@ -379,10 +392,10 @@ def _indent(line: str) -> int:
 
 _ALL_OF_THEM = re.compile(
     r"\s*(?:[-*+\u2022]\s+)?(?:(?:all|both|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
-    r"(?:(?:two|three|four|five|\d)\s+)?"
+    r"(?:(?P<count>two|three|four|five|\d)\s+)?"
     r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|of\s+them)\b|"
     # "both on LoadBalancer services, each with ..."
-    r"(?:both|all(?:\s+(?:two|three|four|five|\d))?)\b"
+    r"(?:both|all(?:\s+(?P<count2>two|three|four|five|\d))?)\b"
     r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose)\b))",
     re.I,
 )
@@ -393,6 +406,8 @@ _FOR_ALL = re.compile(
     r"(?:\s*[.!]?\s*$|\s*:)",
     re.I,
 )
+# "the `sites` directory has to be shared by all of the above": every workload listed so far
+_ABOVE = re.compile(r"\b(?:by|for|to|in|across)\s+all\s+(?P<noun>of\s+the\s+above)\b", re.I)
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
 
 
@@ -401,7 +416,15 @@ def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> li
     out those said to be of another kind."""
     if (match.group("noun") or "").lower() == "deployments":
         return [n for n in names if kinds.get(n, "Deployment") == "Deployment"]
-    return list(names)
+    if "count" not in match.re.groupindex:
+        return list(names)
+    # "All three use `x`" before a fourth is introduced: the first three.
+    count = to_int(match.group("count") or match.group("count2") or "")
+    return list(names[:count] if count and count < len(names) else names)
+
+
+# "a CronJob ... with the same env as web": the part compared with is not the one meant
+_COMPARED = re.compile(r"\b(?:same|like)\b[^.;]{0,40}?\bas\s+(?:the\s+)?`?[\w-]+`?", re.I)
 
 
 def _by_sentence(
@@ -416,9 +439,11 @@ def _by_sentence(
         at = item.text.find(sentence, pos)
         pos = at + len(sentence)
         start = item.start + at
-        mentioned = mentions(sentence, names)
-        everyone = _ALL_OF_THEM.match(sentence) or _FOR_ALL.search(sentence)
-        if not mentioned and everyone:
+        mentioned = mentions(_COMPARED.sub(" ", without_asides(sentence)), names)
+        everyone = (
+            _ALL_OF_THEM.match(sentence) or _FOR_ALL.search(sentence) or _ABOVE.search(sentence)
+        )
+        if not mentioned and everyone and names:
             topic = _all_of(everyone, names, kinds)  # "All three workloads need ..."
             out.append(Segment(topic, sentence, start, start + len(sentence)))
             continue

@@ -63,8 +63,9 @@ _COLON = re.compile(
 # "TZ, which should be America/Chicago", "PUID and PGID (both 1000 for me)": a value said
 # in words after the variable's name.
 _SHOULD_BE = re.compile(
-    r"(?<![\w$-])`?(?P<name>[A-Z][A-Z0-9_]{1,})`?,?\s+(?:which\s+|that\s+)?(?:should|must|needs?\s+to)"
-    r"\s+be\s+(?:set\s+to\s+)?(?P<value>`[^`\n]+`|[^\s,;]+)"
+    r"(?<![\w$-])`?(?P<name>[A-Z][A-Z0-9_]{1,})`?,?\s+(?:which\s+|that\s+)?(?:(?:should|must|"
+    r"needs?\s+to)\s+be\s+(?:set\s+to\s+)?|(?:we|I)\s+(?:will\s+)?set\s+(?:it\s+)?to\s+)"
+    r"(?P<value>`[^`\n]+`|[^\s,;]+)"
 )
 # "CANONICAL_URL and FRONTEND_ORIGIN both https://speckle.example.com"
 _BOTH_SAID = re.compile(
@@ -81,7 +82,8 @@ _PAIR = re.compile(
     r"(?![\w/])`?\s*(?:=|:|are|both)?\s*(?P<value>\d+\b|`[^`\n]+`)"
 )
 _SET_TO = re.compile(
-    r"\b[Ss]et\s+`?(?P<name>[A-Z][A-Z0-9_]+)`?\s+to\s+(?!(?:it|that|this|them|the|an?)\b)"
+    r"\b(?:[Ss]et\s+|(?<=[`\s\d]),?\s*and\s+(?=`[A-Z]))`?(?P<name>[A-Z][A-Z0-9_]+)`?\s+to\s+"
+    r"(?!(?:it|that|this|them|the|an?)\b)"
     r"(?P<value>\"[^\"\n]*\"|`[^`\n]*`|[^\s`]+)"
 )
 # "TZ Europe/Amsterdam": the time zone said right after its variable.
@@ -91,7 +93,7 @@ _TZ = re.compile(
 _UPPER_NAME = re.compile(rf"(?<![\w.$-])(?:{ENV_VAR}|[A-Z][A-Z0-9]{{5,}})\b")
 _CAPABILITIES = re.compile(r"^(?:CAP_)?(?:NET|SYS|IPC|DAC|AUDIT|MAC|LINUX|WAKE|BLOCK)_[A-Z_]+$")
 _SECRET_SOURCE = re.compile(
-    r"\b(?:from|in|into|via)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
+    r"\b(?:from|in|into|via|as)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
     r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:already\s+|just\s+)?"
     r"(?:create|created|manage|keep|own)"
@@ -99,7 +101,9 @@ _SECRET_SOURCE = re.compile(
     r"(?:that|which)\s+already\s+exists?,?\s+)?"
     r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
     r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
-    r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])",
+    r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
+    # "in the `shows-mail` Secret": the name said before the word
+    r"\bthe\s+`(?P<d>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+secret\b",
     re.I,
 )
 _NOT_SECRET_NAMES = frozenset(
@@ -143,6 +147,8 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             # "> | `-e TZ=Europe/London` |": quoted docs, a `docker run` flag, give an example
             # the request may replace
             line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+            if re.match(r"[ \t]*(?:>[ \t]*)*#", line):
+                continue  # "# OLLAMA_BASE_PATH='...'" in a pasted .env.example: switched off
             quoted = line.lstrip().startswith(">") or bool(re.search(r"(?:-e|--env)[ =]`?$", line))
             value = match.group("value") or match.groupdict().get("value2") or ""
             draft.target.add_env(name, _clean(value), pasted=quoted)
@@ -291,13 +297,21 @@ def _clause_around(sentence: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def _source_name(match: re.Match[str]) -> str:
+    return next(g for g in match.group("a", "b", "c", "d") if g).lower()
+
+
+def _nearest(sources: list[re.Match[str]], pos: int) -> list[re.Match[str]]:
+    """Of the Secrets a sentence names away from a variable's clause, the one the variable's
+    list leads to ("..., and `A` and `B` are keys `a` and `b` in the Secret `t`"), else the last
+    one before it."""
+    after = [s for s in sources if s.start() > pos]
+    return after[:1] or sources[-1:]
+
+
 def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
     text = doc.masked
-    sources = [
-        m
-        for m in _SECRET_SOURCE.finditer(text)
-        if (m.group("a") or m.group("b") or m.group("c")).lower() not in _NOT_SECRET_NAMES
-    ]
+    sources = [m for m in _SECRET_SOURCE.finditer(text) if _source_name(m) not in _NOT_SECRET_NAMES]
     for match in _UPPER_NAME.finditer(text):
         name = match.group(0)
         if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
@@ -315,20 +329,16 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
         if _CLAUSES.search(sentence) and len(own_words) > 2 and not _SECRET_WORDS.search(clause):
             secret_words = None  # "..., and `REDIS_URL` pointing at a Redis": not the Secret's
         if is_secret_name(name) or secret_words:
-            here = [s for s in sources if start <= s.start() < end] or [
-                s for s in sources if span.start <= s.start() < span.end
-            ]
+            here = [s for s in sources if start <= s.start() < end] or _nearest(
+                [s for s in sources if span.start <= s.start() < span.end], match.start()
+            )
             if _THAT_ONE.search(clause) and not any(start <= s.start() < end for s in sources):
                 here = [None]  # "`A` from that secret": the one named before, paired later
             # The request's only Secret, unless the sentence says where else the value comes
             # from ("... must come from that mariadb").
             only = sources[0] if len(sources) == 1 and not _names_datastore(sentence) else None
             source = here[0] if here else only
-            secret_name = (
-                (source.group("a") or source.group("b") or source.group("c")).lower()
-                if source
-                else ""
-            )
+            secret_name = _source_name(source) if source else ""
             draft.target.add_secret(name, secret_name)
             doc.mask(match.start(), match.end())
         elif env_section or re.search(

@@ -21,12 +21,15 @@ STORAGE = re.compile(
     r"\b(?:storage|volumes?|disks?|pvcs?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
     r"|models?|weights|uploads?|state|datastore|(?:data|config|media|log) dir(?:ectory)?|stores?|"
     r"cache|emptydir|"
-    r"scratch|claims?|nas|storage\s?class(?:name)?|readwrite(?:once|many)(?:pod)?|rw[ox])\b",
+    r"scratch|claims?|nas|storage\s?class(?:name)?|readwrite(?:once|many)(?:pod)?|rw[ox]|"
+    r"thrown\s+away|throw-?away|disposable|can\s+be\s+lost)\b",
     re.I,
 )
 _EPHEMERAL = re.compile(
     r"\bemptydirs?\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|\bthrow-?away\b|"
-    r"\bdisposable\b|\bnot persistent\b|\bnon-persistent\b|\bdoes(?:n't| not) need to persist\b",
+    r"\bdisposable\b|\bnot persistent\b|\bnon-persistent\b|"
+    r"\b(?:does|do)(?:n't| not) need to (?:persist|survive)\b|"
+    r"\b(?:can|may)\s+be\s+(?:thrown\s+away|lost|discarded|wiped)\b",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r",\s+(?:and\s+|while\s+|but\s+)?|;\s+|\s+while\s+")
@@ -37,11 +40,22 @@ NOT_MOUNTS = re.compile(
 _STORAGE_CLASS = re.compile(
     r"\bstorage[\s-]?class(?:[\s-]?name)?\s*(?:[:=]|is|of)?\s*[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*)|"
     r"\b(?P<k>gp2|gp3|io1|io2|premium-rwo|standard-rwo|managed-premium|managed-csi|longhorn|"
-    r"local-path|ceph-rbd|nfs-client|efs-sc)\b",
+    r"local-path|ceph-rbd|nfs-client|efs-sc)\b|"
+    # "a 20Gi volume on `hcloud-volumes`": the class a claim is made on, named in code
+    r"\b(?:volumes?|pvcs?|claims?|disks?)\s+on\s+(?:the\s+)?`(?P<o>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
     re.I,
 )
 _CONFIG_FILES = re.compile(r"\bconfig\s?maps?\b|\bsecrets?\b|\bcertificates?\b", re.I)
 _NOT_CLASSES = frozenset({"for", "the", "a", "with", "and", "of", "is", "to", "on"})
+
+
+def _clause(sentence: str, at: int) -> tuple[str, list[int]]:
+    """The clause of ``sentence`` around ``at``, and where ``at`` is in it: "home `/a` on a
+    pvc, config.js from a ConfigMap mounted at `/a/config.js`" holds two, one file each."""
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)]
+    start = starts[-1] if starts else 0
+    end = _CLAUSE_BREAK.search(sentence, at)
+    return sentence[start : end.start() if end else len(sentence)], [at - start]
 
 
 def _config_files(sentence: str, at: list[int]) -> bool:
@@ -68,7 +82,10 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             "\n" not in text[doc.sentences[index - 1].end : span.start]
             or bool(lead(text, span.start))
         )
-        topic = paths or (topic if follows else [])
+        # "`LANGFLOW_CONFIG_DIR`, which we set to `/app/langflow`. Put that directory on a 10Gi
+        # volume": a path read as a setting's value is still what the next sentence points at
+        said = _paths(doc.text[span.start : span.end], span.start)
+        topic = paths or said or (topic if follows else [])
         if (
             not paths
             and topic
@@ -86,17 +103,21 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             paths = [
                 (pos, path.rstrip("/"))
                 for pos, path in _file_dirs(doc.text[span.start : span.end], span.start)
-            ]
+            ] or [(pos, path) for pos, path in said if doc.text[pos - 1 : pos] == "="]
+            # "CACHE_DIR=/srv/cache, on its own 50Gi PVC": the directory a setting names
         if not paths and sized and len(topic) == 1:
             # "`/media` is the library. It's on the NAS: a 2Ti claim": the path of the sentence
             # before is what this one sizes.
             paths = [(span.start, topic[0][1])]
-        if paths and _config_files(sentence, [pos - span.start for pos, _ in paths]):
+        held = [(pos, p) for pos, p in paths if _config_files(*_clause(sentence, pos - span.start))]
+        if held:
             draft.note(
-                "files at " + ", ".join(p for _, p in paths) + " come from a ConfigMap or "
+                "files at " + ", ".join(p for _, p in held) + " come from a ConfigMap or "
                 "Secret mount, not a volume"
             )
-            continue
+            paths = [(pos, p) for pos, p in paths if (pos, p) not in held]
+            if not paths:
+                continue
         here = [(pos, q) for pos, q in sizes if span.start <= pos < span.end]
         for number, (pos, path) in enumerate(paths):
             # What is said between the paths before and after this one is about this one:
@@ -350,7 +371,7 @@ def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> 
 def _class_in(text: str) -> str:
     """The storage class a text names ('' when none)."""
     for match in _STORAGE_CLASS.finditer(text):
-        value = (match.group("c") or match.group("k")).lower().rstrip(".")
+        value = (match.group("c") or match.group("k") or match.group("o")).lower().rstrip(".")
         if value not in _NOT_CLASSES:
             return value
     return ""

@@ -117,6 +117,12 @@ def _variables(header: list[str], rows: list[list[str]]) -> bool:
     )
 
 
+def _assignment(name: str, value: str) -> str:
+    """ "NAME=value", quoted when the value has spaces ("Greenhouse HQ") so it stays whole."""
+    quoted = re.search(r"\s", value) and '"' not in value
+    return f'{name}="{value}"' if quoted else f"{name}={value}"
+
+
 def tables_as_lines(text: str) -> str:
     """Return ``text`` with each markdown table about workloads or settings written as lines."""
     lines = text.split("\n")
@@ -142,7 +148,9 @@ def tables_as_lines(text: str) -> str:
                 continue
             if _variables(header, rows):
                 # "| name | value |" over "| LOG_LEVEL | warn |": the settings, as assignments
-                out += [f"{r[0].strip('`* ')}={r[1].strip('` ')}" for r in rows if r[1].strip()]
+                out += [
+                    _assignment(r[0].strip("`* "), r[1].strip("` ")) for r in rows if r[1].strip()
+                ]
                 i = end
                 continue
             secret_columns = _secret_columns(header)

@@ -42,7 +42,9 @@ NEGATION = re.compile(
     r"\b(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
     r"isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except|"
-    r"nothing|skip|omit|exclude|excluding)\b"
+    r"nothing|skip|omit|exclude|excluding|"
+    # the same word in the languages a request may come in: a glossary does not list them all
+    r"nie|nicht|niet|inte|ikke|ej|ne|não|nao|nein|не|нет|değil|tidak|bukan)\b"
     r"[\w\s/+-]{0,24}$",
     re.I,
 )
@@ -230,3 +232,21 @@ def dns_name(value: str, limit: int = 53) -> str:
 def kebab(name: str) -> str:
     """Return an environment variable name in kebab case, the usual Secret key spelling."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# A bracketed clause of its own, five words or more: "(the `reminders` job needs the same value)".
+_ASIDE = re.compile(
+    r"\((?:the|their|its|it|this|that|that's|which|we|they|as|because|since|so|see|no)\s+"
+    r"(?:[^()\s]+\s+){3,}[^()]*\)|"
+    # "..., because the queue worker below mounts the same storage": the reason, not the subject
+    r",\s+(?:because|since)\s+[^()\n]*$",
+    re.I,
+)
+
+
+def without_asides(sentence: str) -> str:
+    """The sentence without its bracketed clauses: "`A` from Secret `s` (the `reminders` job
+    needs the same value as `B`)" is about the app, not the job; "(web and worker)" says whom
+    the sentence is for, and "(`/media` in web and worker, 20Gi)" what it holds: both stay. A
+    closing "because ..." clause gives a reason and goes too."""
+    return _ASIDE.sub(" ", sentence)

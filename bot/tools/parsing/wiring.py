@@ -21,10 +21,11 @@ _CONFIGMAP = re.compile(
     r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
     + _NAME
     # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
-    + r"(?:[^.\n`]|`[^`\n]*`){0,80}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?"
-    # "... and it has to show up at `/app/librechat.yaml`"
+    + r"(?:[^.\n`]|\.(?=\S)|`[^`\n]*`){0,120}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?"
+    # "... and it has to show up at `/app/librechat.yaml`", ". It needs to be mounted at `/a`"
+    r"(?:\bit\s+(?:needs\s+to|has\s+to|should|must)\s+be\s+)?"
     r"\b(?:mount(?:ed)?|show\s+up|appear|end\s+up)\s+"
-    r"(?:it\s+|that\s+|this\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on)\s+"
+    r"(?:it\s+|that\s+|this\s+|(?:that|this|the)\s+config\s?map\s+)?(?:at|in|under|to|on|as)\s+"
     + _PATH
     + r"|\bmount\s+(?:the\s+)?(?:existing\s+)?config\s?map\s+"
     + _NAME.replace("name", "name2")
@@ -51,7 +52,8 @@ _SECRET_MOUNT = re.compile(
 )
 _CONNECT = re.compile(
     r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
-    r"url|uri|dsn|connection\s+string|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring)\b|"
+    r"url|uri|dsn|connection\s+string|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring|"
+    r"build|built|assembled?)\b|"
     r"`\s*(?:→|->|=>)\s",
     re.I,
 )
@@ -200,7 +202,7 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
                 continue
             said = _SAID_PART.match(sentence, match.end())
             part = part_of(env) or ("host" if said else None)
-            if part is None and env not in c.env and _points_at(sentence, match.end(), kind):
+            if part is None and env not in c.env and _points_at(sentence, match.end(), kind, env):
                 part = "url"  # "`CELERY_BROKER` pointing at the bundled redis": where it is
             if part is None or part == "password":
                 continue
@@ -220,14 +222,23 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
 
 # After a variable (and the others listed with it): "`A`, `B` and `C` pointing at the redis".
 _POINTS_AT = re.compile(
-    r"(?:`?\s*(?:,|and)?\s*`?[A-Z][A-Z0-9_]+`?)*`?\s*(?:point(?:s|ing)?\s+(?:at|to)|"
-    r"connect(?:s|ing)?\s+to)\s+(?P<rest>[^.;,]{0,60})"
+    # each further name after a comma or "and", whole: a long name split in pieces would
+    # backtrack exponentially
+    r"(?:`?\s*(?:,|\band\b)\s*`?[A-Z][A-Z0-9_]+\b`?)*`?\s*(?:(?:must|should|need\s+to|have\s+to)\s+)?"
+    r"(?:point(?:s|ing)?\s+(?:at|to)|connect(?:s|ing)?\s+to)\s+(?P<rest>[^.;,]{0,60})"
 )
 
 
-def _points_at(sentence: str, end: int, kind: str) -> bool:
+def _points_at(sentence: str, end: int, kind: str, env: str) -> bool:
+    """ "`A` pointing at the bundled redis"; "`POSTGRES_URL` must point to it" when the name
+    says which datastore "it" is."""
     said = _POINTS_AT.match(sentence, end)
-    return bool(said) and _mentions_store(said.group("rest"), kind)
+    if not said:
+        return False
+    named = store_for(env, "", [kind]) == kind
+    return _mentions_store(said.group("rest"), kind) or (
+        named and bool(re.match(r"(?:it|them)\b", said.group("rest"), re.I))
+    )
 
 
 def _clause(sentence: str, pos: int) -> str:
@@ -261,9 +272,9 @@ def named_hosts(draft: Draft) -> None:
 # "host and password should come from the bundled postgres", "let the chart generate the
 # postgres password and hand it to PeerTube": the variables are the app's, unnamed.
 _FROM_STORE = re.compile(
-    r"\b(?P<parts>(?:host(?:name)?|password)(?:\s+and\s+(?:host(?:name)?|password))?)\b[^.;]{0,80}?"
-    r"\b(?:come|comes|from|hand|pass|give|generate)\b|\bgenerate\b[^.;]{0,40}?\bpassword\b"
-    r"[^.;]{0,40}?\b(?:hand|pass|give)\b",
+    r"\b(?P<parts>(?:host(?:name)?|password)(?:\s*(?:and|,|/|\+|&)\s*(?:host(?:name)?|password|port))*)"
+    r"\b[^.;]{0,80}?\b(?:come|comes|from|hand|pass|give|generate|wired|point(?:s|ed|ing)?)\b|"
+    r"\bgenerate\b[^.;]{0,40}?\bpassword\b[^.;]{0,40}?\b(?:hand|pass|give)\b",
     re.I,
 )
 _SUFFIXES = ("HOSTNAME", "HOST", "PORT", "USERNAME", "USER", "NAME", "DATABASE", "PASSWORD")
@@ -288,8 +299,8 @@ def derived_connections(text: str, draft: Draft) -> None:
             {"password"}
             if said.group("parts") is None
             else {
-                "host" if w.startswith("host") else "password"
-                for w in re.findall(r"host(?:name)?|password", said.group("parts"), re.I)
+                "host" if w.lower().startswith("host") else w.lower()
+                for w in re.findall(r"host(?:name)?|password|port", said.group("parts"), re.I)
             }
         )
         for c in [draft.main, *draft.components.values()]:
@@ -320,7 +331,7 @@ def _derive(c: ComponentDraft, kind: str, wanted: set[str]) -> None:
         else "HOST"
     )
     for part in sorted(wanted - have):
-        env = prefix + (host if part == "host" else "PASSWORD")
+        env = prefix + {"host": host, "port": "PORT"}.get(part, "PASSWORD")
         if env in c.env or env in c.secrets:
             continue  # named by the request: read where it says
         c.connections.append(Connection(dependency=kind, env=env, part=part))  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from bot.tools.models import (
     Volume,
     WorkloadKind,
 )
-from bot.tools.parsing.lexicon import PORT_NAMES_BY_NUMBER
+from bot.tools.parsing.lexicon import PORT_NAMES_BY_NUMBER, PROTOCOL_PORTS
 from bot.tools.parsing.secret_values import dotted_name, plain_address
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import kebab
@@ -217,7 +217,7 @@ class ComponentDraft:
             name = port.name
             if not name:
                 grpc = "grpc" in self.framework or port.port == 50051
-                name = (
+                name = PROTOCOL_PORTS.get(port.port) or (
                     "grpc"
                     if grpc and i == 0
                     else ("http" if i == 0 else PORT_NAMES_BY_NUMBER.get(port.port, ""))

@@ -38,7 +38,8 @@ _KINDS: tuple[tuple[WorkloadKind, re.Pattern[str]], ...] = (
             # "its built-in cron", "the internal cron refresh": the app schedules itself.
             # "`./docker/prod/cron`" is a path, not a schedule.
             r"(?<!built-in )(?<!builtin )(?<!internal )(?<!its own )(?<!in-app )(?<![/.-])\bcron\b"
-            r"(?![/.-]\w)",
+            # "cron runs in a separate pod", "the cron container": a process that stays up
+            r"(?![/.-]\w)(?!`?\s+(?:runs?\s+in|container|pod|process|daemon|service|mode)\b)",
             r"\bcrontab\b",
             r"\bscheduled (?:job|task|batch)s?\b",
         ),
@@ -117,10 +118,12 @@ def read_workload(doc: Doc, draft: Draft) -> None:
     # A port, host or Service says the main workload serves traffic: a schedule then belongs to
     # a side task; so does a job attached to an app ("a Django app with a nightly job").
     serves = bool(draft.target.ports or draft.hosts or draft.ingress or draft.target.service_type)
-    job_word = _JOB_WORDS.search(doc.masked)
+    # "the `jobs` component": a name in code is no word about the kind
+    prose = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), doc.masked)
+    job_word = _JOB_WORDS.search(prose)
     job_words = job_word is not None
     attached = job_word is not None and bool(
-        _ATTACHED.search(re.split(r"[,.;\n]\s", doc.masked[: job_word.start()])[-1])
+        _ATTACHED.search(re.split(r"[,.;\n]\s", prose[: job_word.start()])[-1])
     )
     # "consumes jobs from RabbitMQ" describes a long-running worker, not a batch job.
     worker = bool(_WORKER_WORDS.search(doc.masked))
@@ -146,7 +149,7 @@ def read_workload(doc: Doc, draft: Draft) -> None:
         if other != kind and (secondary or other not in primary[:1]):
             draft.note(f"a {other} is also mentioned: this chart covers the main workload only")
     draft.target.workload = kind
-    if kind is None and job_context and re.search(r"\bjobs?\b", doc.masked, re.I):
+    if kind is None and job_context and re.search(r"\bjobs?\b", prose, re.I):
         draft.target.app_type = draft.target.app_type or "job"
     if kind in ("CronJob", "Job"):
         draft.target.app_type = draft.target.app_type or "job"

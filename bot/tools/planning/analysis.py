@@ -192,7 +192,7 @@ def analyze_application_requirements(requirements: Workload) -> AppAnalysis:
     scalable = (
         kind_scales
         and not is_batch(workload)
-        and workload.app_type not in ("daemon", "database")
+        and workload.app_type not in ("daemon", "database", "scheduler")
         and not is_datastore_image(workload.image)
         and (stateless or (bool(persistent) and shared and workload.workload != "StatefulSet"))
     )

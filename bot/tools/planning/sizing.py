@@ -160,6 +160,16 @@ def define_scaling_strategy(
         lo, hi = ranges[env]
         hpa = elastic and hi > lo
         follows = runtime.memory_follows_load
+        # A stated minAvailable over a single replica the request did not ask for (dev) would
+        # block every node drain: that environment runs without the budget.
+        stated = requirements.disruption
+        blocking = (
+            stated is not None
+            and requirements.replicas is None
+            and hi < 2
+            and stated.min_available not in ("", "0", "0%")
+        )
+        budget = scales and not blocking
         envs[env] = ScalingSpec(
             replicas=lo,
             autoscaling=hpa,
@@ -168,9 +178,9 @@ def define_scaling_strategy(
             target_cpu=requirements.target_cpu or (80 if env == "dev" else 70),
             target_memory=stated_memory or (80 if hpa and follows else None),
             pdb_min_available=(
-                pdb_min_available(lo) if (lo >= 2 or requirements.disruption) and scales else None
+                pdb_min_available(lo) if (lo >= 2 or requirements.disruption) and budget else None
             ),
-            pdb=requirements.disruption if scales else None,
+            pdb=requirements.disruption if budget else None,
         )
     reasons = [f"production: {why}"]
     if requirements.replicas is not None:

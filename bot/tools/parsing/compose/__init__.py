@@ -1,10 +1,11 @@
 """Pasted docker-compose files: every application service becomes a workload of the chart.
 
-``extract`` finds compose documents in a request (the whole text, fenced blocks, or a bare
-``services:`` block); ``apply`` reads one into the draft: the specification's shape from
-``spec``, the mapping to Kubernetes from ``services``. Variables the request pastes beside the
-file (an ``.env`` block, ``IMMICH_VERSION=v1.135.3`` in prose) fill its ``${VAR}`` references
-and, for services that load that env file, their environment.
+``extract`` finds compose documents in a request (the whole text, fenced blocks, a bare
+``services:`` block, or else ``docker run`` lines, read as the services they are); ``apply``
+reads one into the draft: the specification's shape from ``spec``, the mapping to Kubernetes
+from ``services``. Variables the request pastes beside the file (an ``.env`` block,
+``IMMICH_VERSION=v1.135.3`` in prose) fill its ``${VAR}`` references and, for services that
+load that env file, their environment.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import Any
 import yaml
 
 from bot.tools.models import Connection
+from bot.tools.parsing.compose import docker_run, spec
 from bot.tools.parsing.compose import services as mapping
-from bot.tools.parsing.compose import spec
 from bot.tools.parsing.compose.comments import reader_comments
 from bot.tools.parsing.draft import RANK_IMAGE, ComponentDraft, Draft
-from bot.tools.parsing.images import parse_image
+from bot.tools.parsing.images import find_images, parse_image
 from bot.tools.parsing.secrets import REDACTED
 from bot.tools.parsing.text import dns_name
 
@@ -84,7 +85,28 @@ def extract(text: str) -> tuple[list[dict[str, Any]], str]:
             if doc is not None:
                 docs.append(doc)
                 rest = rest.replace(match.group(0), "\n")
+    if not docs:
+        # "This is what runs on the VM today: docker run -p 8443:8443 -v data:/data ..."
+        doc, spans = docker_run.compose_document(rest)
+        if doc is not None:
+            for start, end in reversed(spans):
+                rest = rest[:start] + "\n" * rest.count("\n", start, end) + rest[end:]
+            _stated_images(doc, rest)
+            docs.append(doc)
     return docs, rest
+
+
+def _stated_images(doc: dict[str, Any], prose: str) -> None:
+    """The image the request names for an app it also shows as a ``docker run`` ("### Image:
+    gcr.io/cadvisor/cadvisor:v0.49.1" over the old ``google/cadvisor:latest`` line) is the one
+    the chart runs."""
+    stated = [found.image for found in find_images(prose)]
+    for svc in doc["services"].values():
+        ran = parse_image(svc["image"])
+        base = ran.repository.rsplit("/", 1)[-1] if ran else ""
+        said = next((i for i in stated if i.repository.rsplit("/", 1)[-1] == base), None)
+        if said is not None:
+            svc["image"] = said.reference
 
 
 # The file name a writer puts before an env block: "`.importer.env`:", "and the .env (...):".
