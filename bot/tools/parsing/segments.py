@@ -424,7 +424,9 @@ def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> li
 
 
 # "a CronJob ... with the same env as web": the part compared with is not the one meant
-_COMPARED = re.compile(r"\b(?:same|like)\b[^.;]{0,40}?\bas\s+(?:the\s+)?`?[\w-]+`?", re.I)
+_COMPARED = re.compile(
+    r"\b(?:same|like)\b[^.;,`]{0,40}?\bas\s+(?:the\s+)?(?!an?\b)`?[\w-]+`?", re.I
+)
 
 
 def _by_sentence(
