@@ -7,6 +7,7 @@ requests, these tests pin each rule down so that a change that breaks one says w
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -177,6 +178,149 @@ def test_polish_russian_norwegian_danish_and_turkish_requests_are_told_and_read(
         assert req.ingress is not None and req.ingress.tls_secret == "orders-tls"
     # A few Russian words in an English request do not make it Russian.
     assert language("Deploy the API with two replicas, please (заказы = orders).") == "en"
+
+
+def test_indonesian_requests_are_told_and_read() -> None:
+    service = (
+        "Halo tim platform,\n\nTolong buatkan Helm chart untuk layanan `invoice-api` kami.\n"
+        "- image `registry.example.co.id/finance/invoice-api:2.4.1`, aplikasinya mendengarkan di "
+        "port 8080\n- jalankan sebagai Deployment dengan 2 replika, Service tipe ClusterIP\n"
+        "- variabel lingkungan: `LOG_LEVEL=info` dan `TZ=Asia/Jakarta`\n"
+        "- user dan password database sudah ada di Secret `invoice-db` dengan key `username` dan "
+        "`password`, tolong isi `DB_USER` dan `DB_PASSWORD` dari situ\n"
+        "- volume persisten 5Gi di-mount ke `/var/lib/invoice`, storage class `longhorn`\n"
+        "- health check: readiness di `/ready`, liveness di `/healthz`\n"
+        "- resource: request 250m CPU dan 256Mi memori, limit memori 512Mi\n"
+        "- Ingress: host `invoice.example.co.id`, kelas ingress `nginx`, sertifikat dari "
+        "cert-manager (ClusterIssuer `letsencrypt-prod`), secret TLS `invoice-tls`\n"
+        "- PostgreSQL jangan dimasukkan ke chart, kami pakai yang managed. Redis tolong "
+        "disertakan di dalam chart.\n\nTerima kasih!"
+    )
+    assert language(service) == "id"
+    glossed = gloss(service)
+    assert "listens on port 8080" in glossed and "we use a managed one" in glossed
+    req = parse_requirements(service)
+    assert req.image is not None and req.image.reference.endswith("invoice-api:2.4.1")
+    assert req.workload == "Deployment" and req.service_type == "ClusterIP"
+    assert [p.port for p in req.ports] == [8080]
+    assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
+    assert env(req) == {"LOG_LEVEL": "info", "TZ": "Asia/Jakarta"}
+    # "dengan key `a` dan `b`, tolong isi `A` dan `B` dari situ": each variable its key, in order.
+    assert secrets(req) == {
+        "DB_USER": ("invoice-db", "username"),
+        "DB_PASSWORD": ("invoice-db", "password"),
+    }
+    assert [(v.mount_path, v.size, v.storage_class) for v in req.volumes] == [
+        ("/var/lib/invoice", "5Gi", "longhorn")
+    ]
+    assert req.readiness is not None and req.readiness.path == "/ready"
+    assert req.liveness is not None and req.liveness.path == "/healthz"
+    assert (req.resources.cpu, req.resources.memory, req.limits.memory) == (
+        "250m",
+        "256Mi",
+        "512Mi",
+    )
+    assert {d.kind: d.external for d in req.dependencies} == {"postgresql": True, "redis": False}
+    assert req.ingress is not None and req.ingress.hosts == ["invoice.example.co.id"]
+    assert (req.ingress.class_name, req.ingress.cluster_issuer, req.ingress.tls_secret) == (
+        "nginx",
+        "letsencrypt-prod",
+        "invoice-tls",
+    )
+    job = (
+        "Halo, tolong buatkan Helm chart untuk job pembersihan.\n"
+        "- CronJob dengan image resmi `busybox:1.37` yang menjalankan `sh /scripts/cleanup.sh` "
+        "setiap hari jam 03:00, zona waktu `Asia/Jakarta`, jangan jalan paralel\n"
+        "- token (`API_TOKEN`) dari Secret `cleanup-api` yang sudah ada, key `token`\n"
+        "- pod harus selalu di node yang sama: nodeSelector `kubernetes.io/hostname: worker-02`"
+    )
+    assert language(job) == "id"
+    # "image resmi" is the official image: "resmi" is no image's name.
+    assert "official image `busybox:1.37`" in gloss(job)
+    req = parse_requirements(job)
+    assert req.image is not None and req.image.reference == "busybox:1.37"
+    assert req.workload == "CronJob" and req.schedule == "0 3 * * *"
+    assert req.args == ["sh", "/scripts/cleanup.sh"]
+    assert req.cron is not None and req.cron.time_zone == "Asia/Jakarta"
+    assert req.cron.concurrency_policy == "Forbid"
+    assert secrets(req) == {"API_TOKEN": ("cleanup-api", "token")}
+    assert req.node_selector == {"kubernetes.io/hostname": "worker-02"}
+
+
+def test_vietnamese_requests_are_told_and_read() -> None:
+    service = (
+        "Chào mọi người,\n\nTeam mình đang chuyển ứng dụng đặt lịch `booking-api` từ docker "
+        "compose sang Kubernetes, nhờ các bạn tạo giúp một Helm chart.\n\n"
+        "- Image chính thức: `ghcr.io/acme/booking-api:3.2.0`, ứng dụng lắng nghe trên cổng 8000\n"
+        "- Chạy dưới dạng Deployment với 2 bản sao, Service loại ClusterIP\n"
+        "- Mật khẩu database và khóa JWT đã có trong Secret `booking-secrets` với các key "
+        "`db-password` và `jwt-secret`, hãy lấy `DB_PASSWORD` và `JWT_SECRET` từ đó\n"
+        "- Biến môi trường: `APP_ENV=production`, `TZ=Asia/Ho_Chi_Minh`\n"
+        "- Một volume lưu trữ lâu dài 10Gi gắn vào `/app/uploads`, storage class `standard`\n"
+        "- Health check: readiness `/health/ready`, liveness `/health/live`\n"
+        "- Tài nguyên: request 200m CPU và 256Mi bộ nhớ, giới hạn bộ nhớ 512Mi\n"
+        "- Ingress: host `booking.example.vn`, ingress class `nginx`, chứng chỉ từ cert-manager "
+        "(ClusterIssuer `letsencrypt-prod`), secret TLS `booking-tls`\n"
+        "- Không đưa PostgreSQL vào chart, bọn mình dùng dịch vụ managed bên ngoài cluster. "
+        "Redis thì đóng gói luôn trong chart.\n\nCảm ơn nhiều!"
+    )
+    # A keyboard that types the tone marks as combining characters writes the same request.
+    for text in (service, unicodedata.normalize("NFD", service)):
+        assert language(text) == "vi"
+        glossed = gloss(text)
+        assert "listens on port 8000" in glossed and "2 replicas" in glossed
+        req = parse_requirements(text)
+        assert req.image is not None and req.image.reference == "ghcr.io/acme/booking-api:3.2.0"
+        assert req.workload == "Deployment" and req.service_type == "ClusterIP"
+        assert [p.port for p in req.ports] == [8000]
+        assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
+        assert secrets(req) == {
+            "DB_PASSWORD": ("booking-secrets", "db-password"),
+            "JWT_SECRET": ("booking-secrets", "jwt-secret"),
+        }
+        assert env(req) == {"APP_ENV": "production", "TZ": "Asia/Ho_Chi_Minh"}
+        assert [(v.mount_path, v.size, v.storage_class) for v in req.volumes] == [
+            ("/app/uploads", "10Gi", "standard")
+        ]
+        assert req.readiness is not None and req.readiness.path == "/health/ready"
+        assert req.liveness is not None and req.liveness.path == "/health/live"
+        assert (req.resources.cpu, req.resources.memory, req.limits.memory) == (
+            "200m",
+            "256Mi",
+            "512Mi",
+        )
+        assert {d.kind: d.external for d in req.dependencies} == {
+            "postgresql": True,
+            "redis": False,
+        }
+        assert req.ingress is not None and req.ingress.hosts == ["booking.example.vn"]
+        assert (req.ingress.class_name, req.ingress.cluster_issuer, req.ingress.tls_secret) == (
+            "nginx",
+            "letsencrypt-prod",
+            "booking-tls",
+        )
+    job = (
+        "Chào anh chị, nhờ tạo giúp mình một Helm chart cho job dọn dẹp.\n"
+        "- CronJob dùng image `ghcr.io/acme/cleanup:1.0.4`, chạy `cleanup --older-than 30d` mỗi "
+        "ngày lúc 03:00, múi giờ `Asia/Ho_Chi_Minh`, không chạy song song\n"
+        "- Token (`API_TOKEN`) lấy từ Secret `cleanup-api` có sẵn, key `token`\n"
+        "- Pod phải luôn chạy trên cùng một node: nodeSelector `kubernetes.io/hostname: worker-02`"
+    )
+    assert language(job) == "vi"
+    req = parse_requirements(job)
+    assert req.workload == "CronJob" and req.schedule == "0 3 * * *"
+    assert req.args == ["cleanup", "--older-than", "30d"]
+    assert req.cron is not None and req.cron.time_zone == "Asia/Ho_Chi_Minh"
+    assert req.cron.concurrency_policy == "Forbid"
+    assert secrets(req) == {"API_TOKEN": ("cleanup-api", "token")}
+    assert req.node_selector == {"kubernetes.io/hostname": "worker-02"}
+    # Their function words do not make a request in another language one of theirs.
+    for text in (
+        "Deploy the API with two replicas on port 8080, please; see php.ini and cho.yaml.",
+        "Ciao, l'immagine è `acme/negozio:3.1.0` e ascolta sulla porta 8000.",
+        "Merhaba, sipariş servisimiz için bir Helm chart'a ihtiyacımız var.",
+    ):
+        assert language(text) not in ("id", "vi")
 
 
 def test_code_spans_are_never_glossed() -> None:

@@ -153,3 +153,85 @@ def test_my_first_attempt_names_no_workload_kind() -> None:
         "a StatefulSet with 1 replica, port 8443.\n"
     )
     assert r.workload == "StatefulSet"
+
+
+# ------------------------------------------------------------------- compose files, continued
+
+
+def test_an_env_file_reads_the_project_variables_and_a_list_of_commands_are_cronjobs() -> None:
+    r = parse_requirements(
+        "Our compose file:\n\n```yaml\nservices:\n  db:\n    image: mysql:8.0\n"
+        "  app_web:\n    image: acme/mail:5-apache\n    ports: ['8001:80']\n"
+        "    env_file: [.app_env]\n    volumes: ['config:/var/www/html/config']\n"
+        "  app_cron:\n    image: acme/mail:5-apache\n    volumes: ['config:/var/www/html/config']\n"
+        'volumes:\n  config:\n```\n\n`.app_env`:\n\n```\nAPP_DB_HOST="${MYSQL_HOST}"\n'
+        'APP_DB_NAME="${MYSQL_DATABASE}"\n```\n\nand `.env`:\n\n```\nMYSQL_HOST=db\n'
+        "MYSQL_DATABASE=mail\n```\n\n"
+        "1. The config directory must be shared between web and the cron jobs, so put it on "
+        "ReadWriteMany storage.\n"
+        "2. Instead of the `app_cron` container running crond, I want real Kubernetes CronJobs "
+        "running the console commands directly, timezone `Europe/Amsterdam`:\n"
+        "   - `php bin/console mail:queue:flush` every 15 minutes (`*/15 * * * *`)\n"
+        "   - `php bin/console mail:stats:update` at `5,35 * * * *`\n"
+    )
+    names = {c.name for c in r.components}
+    assert names == {"queue-flush", "stats-update"}  # the cron container gave way to them
+    flush = _part(r, "queue-flush")
+    assert flush.schedule == "*/15 * * * *" and flush.cron.time_zone == "Europe/Amsterdam"
+    assert flush.args == ["php", "bin/console", "mail:queue:flush"]
+    assert [(v.mount_path, v.access_mode) for v in flush.volumes] == [
+        ("/var/www/html/config", "ReadWriteMany")
+    ]
+    assert r.workload != "CronJob"
+    env = {e.name: e.value for e in r.env}
+    assert env.get("APP_DB_NAME") == "mail"  # "${MYSQL_DATABASE}" filled from `.env`
+
+
+def test_a_bind_mount_the_request_leaves_behind_is_no_volume() -> None:
+    r = parse_requirements(
+        "```yaml\nservices:\n  web:\n    image: acme/tube:8.3.2\n    ports: ['80:80']\n"
+        "    volumes:\n      - ./:/home/app/\n      - media:/home/app/media\nvolumes:\n  media:\n"
+        "```\n\nDon't copy the `./:/home/app/` bind mount, that's the source tree. The media "
+        "goes on a 500Gi volume.\n"
+    )
+    assert [v.mount_path for v in r.volumes] == ["/home/app/media"]
+
+
+def test_a_table_of_volumes_and_a_class_named_after_nfs() -> None:
+    r = parse_requirements(
+        "Image `acme/tracker:2025.2`, port 8080.\n\n| path | size | storageClass |\n"
+        "|---|---|---|\n| `/opt/tracker/data` | 50Gi | `ceph-rbd` |\n"
+        "| `/opt/tracker/backups` | 100Gi | `nfs-backup` |\n\nAll ReadWriteOnce. TLS uses our "
+        "wildcard certificate, which already exists as the Secret `wildcard-acme-tls`; host "
+        "`tracker.acme.io`.\n"
+    )
+    volumes = {v.mount_path: (v.size, v.storage_class, v.access_mode) for v in r.volumes}
+    assert volumes == {
+        "/opt/tracker/data": ("50Gi", "ceph-rbd", "ReadWriteOnce"),
+        "/opt/tracker/backups": ("100Gi", "nfs-backup", "ReadWriteOnce"),
+    }
+    assert r.ingress is not None and r.ingress.tls_secret == "wildcard-acme-tls"
+
+
+def test_links_in_a_pasted_docs_table_are_no_ingress_hosts() -> None:
+    r = parse_requirements(
+        "From the docs (https://graph.example.org/docs/operations/settings/):\n\n"
+        "| Variable | Default | Description |\n|---|---|---|\n"
+        "| TZ | `Etc/UTC` | Timezone (Can be found at https://en.wikipedia.org/wiki/Tz) |\n"
+        "| GEO_ID | `null` | maxmind.com user id |\n\n"
+        "Image `acme/stats:1.1.8`, port 3000, ingress at `stats.media.lan`. Plugins download "
+        "at startup, `/data` is the volume to persist.\n"
+    )
+    assert r.ingress is not None and r.ingress.hosts == ["stats.media.lan"]
+    assert r.ingress.path in ("", "/")
+    assert r.startup is None  # "at startup" is when, not a probe
+
+
+def test_a_stated_datastore_release_line_is_kept_and_its_size_said_for_it() -> None:
+    r = parse_requirements(
+        "Image `acme/track:3.4.2`, port 3000. The bundled MongoDB has to be 4.4, not newer. "
+        "10Gi of storage for it is plenty.\n- MongoDB inside the chart (4.4, see above).\n"
+        "- Two Track replicas.\n"
+    )
+    assert [(d.kind, d.version) for d in r.dependencies] == [("mongodb", "4.4")]
+    assert r.volumes == [] and (r.replicas.min, r.replicas.max) == (2, 2)

@@ -4,7 +4,7 @@ The planner pins the image and sizes it, the template agent runs it as a subchar
 restricted, read-only pod, and the app is wired to it through the same row: which environment
 variables the server reads its user, database and password from, how a connection URL is
 written, and how a ``helm test`` checks the connection. Tags are mid-2025 patch releases; a
-major version that is not listed falls back to the default and says so.
+release line that is not listed runs the image's own tag for that line and says so.
 """
 
 from __future__ import annotations

@@ -65,7 +65,9 @@ _ATTEMPT = re.compile(
     r"\b(?:I|we)(?:'ve|'d| have| had)?\s+(?:already\s+|just\s+|also\s+|first\s+)?"
     r"(?:tried|attempted)\b|\b(?:it\s+)?was\s+suggested\b|\bsomeone\s+suggested\b|"
     # "My first attempt was a plain Deployment plus an nginx ingress."
-    r"\bmy\s+(?:first|last|previous|earlier)\s+(?:attempt|try|version)\b",
+    r"\bmy\s+(?:first|last|previous|earlier)\s+(?:attempt|try|version)\b|"
+    # "Context: we have Flowise as a single pod (sqlite on a PVC)": how it runs today
+    r"^\W*context\s*:\s*(?:we|I)\b",
     re.I,
 )
 # "First, I scaled everything to 2 replicas and now every sync job runs twice": what was done,

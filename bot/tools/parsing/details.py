@@ -24,7 +24,9 @@ from bot.tools.parsing.text import NUMBER, Doc, in_code_span, negated, to_int
 # A probe's path, with its query if it has one ("/healthz?js-server-only=true").
 _PATH = r"[`\"']?(?P<path>/[\w./-]*(?:\?[\w.=&-]+)?)[`\"']?"
 _PROBE = re.compile(
-    r"\b(?P<kinds>(?:(?:readiness|liveness|startup)(?:\s+probes?)?(?:\s*(?:,|and|&|/|\+)\s*)?)+)"
+    # "plugins to download at startup, `/data` and ...": the moment, not a probe
+    r"\b(?P<kinds>(?:(?:readiness|liveness|(?<!at\s)(?<!on\s)(?<!during\s)startup)(?:\s+probes?)?"
+    r"(?:\s*(?:,|and|&|/|\+)\s*)?)+)"
     r"(?:\s+probes?)?\s*(?:check\s*)?(?:(?:is|are|on|at|via|to|hits?|uses?|=|:|->|against)\s+)*"
     r"(?:(?:an?\s+)?(?:http\s+)?(?:get\s+)?)?(?:https?://[\w.-]+(?::\d+)?)?"
     r"(?![`\"']?/(?:readiness|liveness|startup)\b)"  # "readiness/liveness" is two kinds

@@ -1,11 +1,11 @@
 """Requests written in another language, read by the English readers.
 
 A platform engineer who reads German, French, Spanish, Portuguese, Italian, Dutch, Swedish,
-Polish, Norwegian, Danish, Turkish, Russian, Chinese or Japanese reads "eine Replik", "une
-réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the same, only the words
-around them change. The readers of this package key on English words ("port", "replica",
-"existing Secret", "limit"), so a request in one of those languages gets its technical
-vocabulary glossed into English first: names, values and code spans stay as written.
+Polish, Norwegian, Danish, Turkish, Indonesian, Vietnamese, Russian, Chinese or Japanese reads
+"eine Replik", "une réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the
+same, only the words around them change. The readers of this package key on English words
+("port", "replica", "existing Secret", "limit"), so a request in one of those languages gets its
+technical vocabulary glossed into English first: names, values and code spans stay as written.
 
 Chinese and Japanese need two more steps: their full-width punctuation ("：", "（", "，", "。")
 becomes the ASCII the readers split on, and a space separates Han or kana from Latin letters and
@@ -15,6 +15,7 @@ digits, because those scripts do not put spaces between words ("镜像用`nacos`
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import partial
 
 from bot.tools.parsing.gloss_words import (
@@ -22,6 +23,7 @@ from bot.tools.parsing.gloss_words import (
     DUTCH,
     FRENCH,
     GERMAN,
+    INDONESIAN,
     ITALIAN,
     JAPANESE,
     MARKERS,
@@ -32,6 +34,7 @@ from bot.tools.parsing.gloss_words import (
     SPANISH,
     SWEDISH,
     TURKISH,
+    VIETNAMESE,
     Lexicon,
 )
 
@@ -65,7 +68,7 @@ _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 
 # Their nouns are written in lower case, so a capital starts a sentence, or stresses a word, and
 # the English keeps it; a German capital only says the word is a noun.
-_KEEP_CASE = frozenset({"it", "nl", "sv", "pl", "ru", "no", "tr"})
+_KEEP_CASE = frozenset({"it", "nl", "sv", "pl", "ru", "no", "tr", "id", "vi"})
 # What comes before a sentence's first word on its line: a list mark, a heading, a sentence.
 _SENTENCE_START = re.compile(r"[ \t]*(?:(?:[-*+>]|#+|\d+[.)])[ \t]+)?|.*[.!?][ \t]+")
 _LEXICONS = {
@@ -80,12 +83,14 @@ _LEXICONS = {
     "ru": RUSSIAN,
     "no": NORWEGIAN,
     "tr": TURKISH,
+    "id": INDONESIAN,
+    "vi": VIETNAMESE,
 }
 
 
 def language(text: str) -> str:
     """Return the language of a request: en, de, fr, es, pt, it, nl, sv, pl, no (Norwegian or
-    Danish), tr, ru, zh or ja."""
+    Danish), tr, id (Indonesian or Malay), vi, ru, zh or ja."""
     prose = _CODE.sub(" ", text)
     latin = len(re.findall(r"[A-Za-z]", prose))
     kana = len(re.findall(r"[\u3040-\u30ff]", prose))
@@ -99,7 +104,8 @@ def language(text: str) -> str:
     cyrillic = len(re.findall(r"[\u0400-\u04ff]", prose))
     if cyrillic >= 12 and cyrillic >= 0.3 * (cyrillic + latin):
         return "ru"
-    words = re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", prose.lower())
+    # Composed, so that a word typed with combining tone marks (Vietnamese) is one word.
+    words = re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", unicodedata.normalize("NFC", prose).lower())
     counts = {
         lang: sum(1 for w in words if re.fullmatch(pattern, w)) for lang, pattern in MARKERS.items()
     }
@@ -161,4 +167,7 @@ def _prose(prose: str, lexicon: Lexicon, lang: str) -> str:
         prose = re.sub(r"(?<=\S)\(", " (", prose)
         prose = _replace(prose, lexicon, words=False)
         return re.sub(r"[ \t]{2,}", " ", prose)
+    if lang == "vi":
+        # A Vietnamese tone mark may be typed as a combining character; the entries are composed.
+        prose = unicodedata.normalize("NFC", prose)
     return _replace(prose, lexicon, words=True, keep_case=lang in _KEEP_CASE)

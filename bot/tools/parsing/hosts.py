@@ -218,12 +218,21 @@ def _datastore_host(text: str, pos: int) -> bool:
 _REFERENCE = re.compile(
     r"(?:\be\.g\.|\b(?:docs?|documentation|readme|guide|manual|tutorial|instructions|article|blog\s+post|"
     r"see|per|according\s+to|based\s+on|following|followed|past(?:e|ed|ing)|cop(?:y|ied|ying)|"
-    r"quot(?:e|ed|ing)|for\s+example|such\s+as)\b)[^.\n]{0,40}?[(\[:]?\s*[`\"'<]?$",
+    r"quot(?:e|ed|ing)|for\s+example|such\s+as|found\s+at|more\s+at|details\s+at)\b)"
+    r"[^.\n]{0,40}?[(\[:]?\s*[`\"'<]?$",
     re.I,
 )
 # A mail server the app sends through or reads from, by its name.
 _MAIL_HOST = re.compile(r"^(?:[\w-]*-)?(?:smtp|imap|pop3?|mx)\d*(?:-[\w-]*)?\.", re.I)
 _DOCS_SITE = re.compile(r"\.github\.io$|\.readthedocs\.io$|\.gitbook\.io$")
+
+
+def _in_docs_table(text: str, pos: int) -> bool:
+    """A cell of a table of three columns or more (a pasted table of the image's settings)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line.startswith("|") and line.count("|") >= 4
 
 
 def read_hosts(doc: Doc, draft: Draft) -> None:
@@ -260,9 +269,18 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             continue
         if _datastore_host(text, match.start()):
             continue
+        if _in_docs_table(text, match.start()) and not re.search(
+            r"\b(?:ingress|host|domain)\b", before, re.I
+        ):
+            if scheme:
+                doc.mask(match.start(), match.end())  # a link in a pasted table of settings
+            continue
         if _MAIL_HOST.search(host) and not re.search(r"\b(?:ingress|host|domain)\b", before, re.I):
             continue  # "Amazon SES SMTP, `email-smtp.eu-central-1.amazonaws.com` on 587"
-        if scheme and (_DOCS_SITE.search(host) or _REFERENCE.search(before[-60:])):
+        docs_page = re.match(
+            r"/(?:docs?|documentation|wiki|manual|guides?|blog)\b", match.group("path") or ""
+        )
+        if scheme and (_DOCS_SITE.search(host) or docs_page or _REFERENCE.search(before[-60:])):
             doc.mask(match.start(), match.end())  # where the request read up, not its address
             continue
         draft.add_host(host)

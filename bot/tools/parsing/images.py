@@ -171,8 +171,14 @@ def pinned_in(text: str, image: Image) -> Image:
 
 
 def _floating(tag: str) -> bool:
-    """A tag that names no version: none, ``latest`` and the like, or a variant of it
-    (``latest-postgresql``)."""
+    """A tag that names no version: none, ``latest`` and the like, a variant of it
+    (``latest-postgresql``), or a bare flavour (``alpine``)."""
     low = tag.lower()
     moving = ("latest", "stable", "release", "main", "master", "edge", "nightly", "rolling")
-    return low in ("", *moving) or low.startswith("latest-") or low.endswith("-latest")
+    # "alpine", "bookworm-slim": a flavour of whatever release is current, no version either
+    return (
+        low in ("", *moving)
+        or low.startswith("latest-")
+        or low.endswith("-latest")
+        or not re.search(r"\d", low)
+    )

@@ -312,6 +312,48 @@ def _hook_jobs(text: str, names: list[str], main: str, reading: Reading) -> None
         reading.segments.append(Segment([role], text[start:end], start, end))
 
 
+# "I want real Kubernetes CronJobs running the console commands directly, timezone X:" over
+# "- `php bin/console mautic:segments:update` every 15 minutes": one CronJob an item.
+_JOBS_LEAD = re.compile(r"^[^\n]*\bcron\s?jobs\b[^\n]*:[ \t]*$", re.I | re.M)
+_JOB_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]+`(?P<cmd>[^`\n]+)`(?P<rest>[^\n]*)", re.M)
+_WHEN_SAID = re.compile(r"\bevery\b|\bat\b|\bdaily\b|\bhourly\b|\bnightly\b|`[\d*/,\s-]+`", re.I)
+
+
+def _job_name(command: str) -> str:
+    """ "php bin/console mautic:segments:update" is segments-update; "manage.py clearsessions"
+    is clearsessions: the task the command names, without the app's own prefix."""
+    last = command.split()[-1]
+    parts = [p for p in re.split(r"[:]", last) if p]
+    return dns_name("-".join(parts[1:] if len(parts) > 2 else parts), 30)
+
+
+def listed_cronjobs(text: str, names: list[str], main: str, reading: Reading) -> None:
+    """A list of commands under a line asking for CronJobs: each item is a CronJob of its own,
+    and what the line says (time zone, concurrency) holds for each."""
+    for lead in _JOBS_LEAD.finditer(text):
+        pos, found = lead.end(), []
+        while item := _JOB_ITEM.match(text, pos):
+            if _WHEN_SAID.search(item.group("rest")):
+                found.append(item)
+            pos = item.end()
+        if len(found) < 2:
+            continue
+        start, end = lead.start(), found[-1].end()
+        reading.segments[:] = [
+            seg for seg in reading.segments if not (start <= seg.start and seg.end <= end)
+        ]
+        for item in found:
+            name = _job_name(item.group("cmd"))
+            if not name or name == main or name in names:
+                continue
+            names.append(name)
+            reading.introduced.append(name)
+            reading.commands[name] = item.group("cmd").strip()
+            reading.kinds[name] = "CronJob"
+            reading.segments.append(Segment([name], lead.group(0), lead.start(), lead.end()))
+            reading.segments.append(Segment([name], item.group(0), item.start(), item.end()))
+
+
 def named_introductions(text: str, names: list[str], main: str, reading: Reading) -> None:
     for match in _BECOMES.finditer(text):
         name = dns_name(match.group("name"), 30)

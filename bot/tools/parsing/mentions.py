@@ -151,10 +151,11 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
     more = "+" if least > 1 else "*"
     one = rf"`?(?:{alternatives})s?`?(?:\s+(?:app|one|pod|process|container|job|worker)(?!\w))?"
     # "for the app and for the migration job": the preposition may come again
-    listed = rf"{one}(?:\s*(?:,|and|&|\+)\s*(?:(?:for|in|to)\s+)?(?:the\s+)?{one}){more}"
+    listed = rf"{one}(?:\s*(?:,|and|&|\+|/)\s*(?:(?:for|in|to)\s+)?(?:the\s+)?{one}){more}"
     return bool(
         re.search(
-            rf"\b(?:in|for|on|to|by|of|both|pin|bump|give)\s+(?:the\s+)?(?:both\s+)?{listed}(?!\w)",
+            rf"\b(?:in|for|on|to|by|of|both|pin|bump|give|between|across)\s+(?:the\s+)?(?:both\s+)?"
+            rf"{listed}(?!\w)",
             line,
             re.I,
         )
@@ -286,7 +287,9 @@ NOT_COMPONENTS = frozenset(
 NUMBERED_HEAD = re.compile(
     r"^[ \t]*(?:#{2,6}[ \t]+)?(?:\*\*|__)?(?:component|workload|process|service|deployment)"
     r"[ \t]*(?:#?\d+|[A-Z])?[ \t]*(?::|[-\u2014\u2013])[ \t]*(?:\*\*|__|`)*"
-    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*[ \t]*:?[ \t]*$",
+    # "## Workload 1: `lapi` (Deployment)": its kind may follow in brackets
+    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*"
+    r"(?::[ \t]*(?=[A-Z]).*)?:?[ \t]*$",  # a form's heading arrives with its first line after ":"
     re.I,
 )
 

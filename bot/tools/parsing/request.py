@@ -114,7 +114,12 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     # "the app container should only run `npm run start`", beside other workloads: the main
     # one is the app, and the sentences that say "the app" are its own
     the_app = "" if draft.component or not _THE_APP.search(text) else "app"
-    reading = segments.read(text, known, draft.component or the_app)
+    images = {
+        name: c.image.repository
+        for name, c in [(draft.component, draft.main), *draft.components.items()]
+        if name and c.image is not None
+    }
+    reading = segments.read(text, known, draft.component or the_app, images)
     draft.component = draft.component or reading.main
     if reading.introduced and the_app:
         draft.component = draft.component or the_app
@@ -195,7 +200,10 @@ def _replicas_each(text: str) -> tuple[int | None, int | None] | None:
 # "Same image, same database settings, both volumes mounted": the app's claims, mounted here too.
 _SAME_VOLUMES = re.compile(
     r"\b(?:both|all(?:\s+the)?|the\s+same|its|the\s+app'?s)\s+(?:two\s+|three\s+)?"
-    r"(?:persistent\s+)?volumes\s+(?:are\s+|also\s+)?(?:mounted|too|as\s+well)\b",
+    r"(?:persistent\s+)?volumes\s+(?:are\s+|also\s+)?(?:mounted|too|as\s+well)\b|"
+    # "The config, logs and media directories must be shared between web, worker and ..."
+    r"\b(?:director(?:y|ies)|dirs?|volumes?|folders?)\s+(?:must|should|need\s+to|have\s+to)\s+be\s+"
+    r"shared\s+(?:between|by|with|across)\b",
     re.I,
 )
 

@@ -219,19 +219,19 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
         if re.search(r"\n\s*\n", doc.text[end : span.start]):
             name = ""  # a new paragraph: the list under that Secret has ended
         end = span.end
-        if len(secrets) == 1:
-            name = next(iter(secrets))
-        elif secrets:
+        own = next(iter(secrets)) if len(secrets) == 1 else ""
+        if own and not pairs and sentence.rstrip().endswith(":"):
+            name = own  # "Existing secret `s`:" over a list of pairs, one per line
+        elif secrets and not own:
             name = ""
-        if not pairs:
-            continue
-        # "Existing secret `s`:" over a list of pairs, one per line: each line's is that one
-        for pair in pairs if name else []:
+        # "- `TZ` → `Europe/Lisbon`" under a line that named a Secret for its own pairs: a value
+        where = own or name
+        for pair in pairs if where else []:
             env, key = (
                 pair.group("env") or pair.group("env2"),
                 pair.group("key") or pair.group("key2"),
             )
-            c.add_secret(env, name, key)
+            c.add_secret(env, where, key)
 
 
 # "`A` from key `a`", "`A` comes from key `a`, `B` from `b`": once a sentence says "key", the

@@ -21,6 +21,7 @@ from bot.tools.parsing.introductions import (
     introductions,
     kind_introductions,
     later_mentions,
+    listed_cronjobs,
     named_introductions,
     own_words,
 )
@@ -162,8 +163,11 @@ def _items(text: str) -> list[_Item]:
     return items
 
 
-def read(text: str, known: list[str], main: str = "") -> Reading:
-    """Cut ``text`` into segments per component; ``known`` are the components already known."""
+def read(
+    text: str, known: list[str], main: str = "", images: dict[str, str] | None = None
+) -> Reading:
+    """Cut ``text`` into segments per component; ``known`` are the components already known,
+    ``images`` the image each of them runs (a sentence may name them by it)."""
     names = list(known)
     reading = Reading()
     by_argument = argument_parts(text)
@@ -201,6 +205,9 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
         everyone = names + ([main] if main else [])
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
         title = _titles_list(item, items[index + 1 : index + 2])
+        if not head and (item.heading or title) and _EVERY_PART.match(item.text.split("\n", 1)[0]):
+            current, shared, titled = list(everyone), [], title  # "**both** need:"
+            continue
         own = _MAIN_TITLE.match(item.text.split("\n", 1)[0])
         if own and (item.heading or title):
             reading.main = reading.main or dns_name(own.group("name"), 30)
@@ -217,7 +224,16 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             if item.heading:
                 current, shared, titled = [head], [], title
                 # "Archiver (CronJob)", "CronJob `visit-locate`": the heading says its kind
-                if noted_kind(item.text) or re.search(r"\b(?:cron\s?job|job)\b", item.text, re.I):
+                # "Workload 2: `agent` (DaemonSet): Runs on the edge nodes only": a form's
+                # heading with its first line
+                first = item.text.split("\n", 1)[0]
+                if (
+                    noted_kind(item.text)
+                    or re.search(
+                        r"\b(?:cron\s?job|job|deployment|daemonset|statefulset)\b", first, re.I
+                    )
+                    or re.search(r"[:)]\s*:\s*\S", first)
+                ):
                     reading.segments.append(Segment([head], item.text, item.start, item.end))
             else:
                 reading.segments += _head_item(item, head, [*names, main])
@@ -260,10 +276,13 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
             said = f"{lead}\n{item.text}" if under and lead else item.text
             reading.segments.append(Segment(list(targets), said, item.start, item.end))
             continue
-        reading.segments += _by_sentence(item, everyone, reading.counts, reading.kinds)
+        reading.segments += _by_sentence(
+            item, everyone, reading.counts, reading.kinds, images or {}
+        )
     before = len(reading.introduced)
     introductions(text, names, main, reading)
     named_introductions(text, names, main, reading)
+    listed_cronjobs(text, names, main, reading)
     later_mentions(text, reading, reading.introduced[before:])
     _shared_later(reading, main, reading.introduced[before:])
     given_names(text, reading)
@@ -271,14 +290,27 @@ def read(text: str, known: list[str], main: str = "") -> Reading:
     return reading
 
 
+# A heading over facts for every part: "**both** need:", "All of them:", "Shared settings"
+_EVERY_PART = re.compile(
+    r"^[ \t#*_]*(?:both|all(?:\s+of\s+them|\s+(?:three|four|parts|workloads|components))?|"
+    r"every\s+(?:part|workload|component)|shared(?:\s+settings)?|common(?:\s+settings)?)\b"
+    r"[ \t*_]*(?:need|get|use|share|have)?[ \t*_]*:?[ \t]*$",
+    re.I,
+)
+_THE_JOBS = re.compile(r"\bthe\s+cron\s?jobs\b", re.I)
+
+
 def _shared_later(reading: Reading, main: str, new: list[str]) -> None:
     """A sentence read as the main workload's before a part was introduced further on ("...,
     for the app and for the migration job") is said for both."""
+    jobs = [n for n in new if reading.kinds.get(n) == "CronJob"]
     for seg in reading.segments if main and new else []:
         if seg.names == [main]:
             said = mentions(without_asides(seg.text), [main, *new])
             if len(said) >= 2 and for_each(seg.text, said):
                 seg.names = said
+        if main in seg.names and jobs and _THE_JOBS.search(seg.text):
+            seg.names += [n for n in jobs if n not in seg.names]  # "... and the cron jobs"
 
 
 # "## App (web)", "Main application (`web`):": the main workload's heading, with its name.
@@ -429,8 +461,29 @@ _COMPARED = re.compile(
 )
 
 
+# "`SECRET_KEY` for the backend containers": the workloads whose image is the backend one
+_OF_IMAGE = re.compile(
+    r"\b(?:the|all|both)\s+(?P<word>[a-z][\w-]{2,20})\s+(?:containers|services|workloads|pods|images)\b",
+    re.I,
+)
+
+
+def _of_image(sentence: str, images: dict[str, str]) -> list[str]:
+    """The workloads a sentence names by a word of their image: two or more, or none."""
+    for match in _OF_IMAGE.finditer(sentence):
+        word = match.group("word").lower()
+        named = [n for n, image in images.items() if word in image.rsplit("/", 1)[-1].lower()]
+        if len(named) >= 2:
+            return named
+    return []
+
+
 def _by_sentence(
-    item: _Item, names: list[str], counts: dict[str, int], kinds: dict[str, str]
+    item: _Item,
+    names: list[str],
+    counts: dict[str, int],
+    kinds: dict[str, str],
+    images: dict[str, str],
 ) -> list[Segment]:
     """Route each sentence of a logical line to the component it is about, if one; a sentence
     that names none continues the one before it ("... On Kubernetes make that a CronJob")."""
@@ -442,6 +495,12 @@ def _by_sentence(
         pos = at + len(sentence)
         start = item.start + at
         mentioned = mentions(_COMPARED.sub(" ", without_asides(sentence)), names)
+        grouped = [] if mentioned else _of_image(sentence, images)
+        if grouped:
+            # "`SECRET_KEY` for the backend containers ... Also `WEB_URL` on those."
+            topic = grouped
+            out.append(Segment(grouped, sentence, start, start + len(sentence)))
+            continue
         everyone = (
             _ALL_OF_THEM.match(sentence) or _FOR_ALL.search(sentence) or _ABOVE.search(sentence)
         )

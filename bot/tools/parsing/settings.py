@@ -87,6 +87,12 @@ _SET_TO = re.compile(
     r"(?P<value>\"[^\"\n]*\"|`[^`\n]*`|[^\s`]+)"
 )
 # "TZ Europe/Amsterdam": the time zone said right after its variable.
+# "- `TZ` → `Europe/Lisbon`", going down a pasted table of variables: each its value.
+_ARROW_VALUE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?`(?P<name>[A-Z][A-Z0-9_]{1,})`[ \t]*(?:→|->|=>)[ \t]*"
+    r"`(?P<value>[^`\n]+)`(?![ \t]*(?:→|->|=>))",
+    re.M,
+)
 _TZ = re.compile(
     r"(?<![\w$-])`?(?P<name>TZ)`?\s+(?P<value>[A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\b"
 )
@@ -139,7 +145,7 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
     """Add env vars and Secret references; blank their spans so values are not read again."""
     text = doc.masked
     spans: list[tuple[int, int]] = []
-    for pattern in (_CODE_ENV, _ENV_LINE, _ASSIGN, _COLON, _SET_TO, _TZ):
+    for pattern in (_CODE_ENV, _ENV_LINE, _ASSIGN, _COLON, _SET_TO, _TZ, _ARROW_VALUE):
         for match in pattern.finditer(text):
             name = match.group("name") or match.groupdict().get("name2")
             if name in _NOT_ENV or any(s <= match.start() < e for s, e in spans):

@@ -258,7 +258,9 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 # "bundle postgres but pin it to 16"
                 r"[^.;\n]{0,30}?\bpin(?:ned)?\s+(?:it\s+)?(?:to|at)\s+v?(\d{1,2}(?:\.\d+){0,2})\b|"
                 # "..., version 16", "bundled in the chart, but version 16 rather than latest"
-                r"[^.;\n]{0,60}?,\s*(?:but\s+|and\s+)?(?:on\s+)?version\s+(\d{1,2}(?:\.\d+){0,2})\b",
+                r"[^.;\n]{0,60}?,\s*(?:but\s+|and\s+)?(?:on\s+)?version\s+(\d{1,2}(?:\.\d+){0,2})\b|"
+                # "MongoDB inside the chart (4.4, see above)"
+                r"[^.;\n(]{0,30}?\(\s*v?(\d{1,2}\.\d+(?:\.\d+)?)\b(?!\s*(?:gi|mi|%|cpu))",
                 after,
                 re.I,
             )

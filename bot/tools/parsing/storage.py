@@ -41,8 +41,10 @@ _STORAGE_CLASS = re.compile(
     r"\bstorage[\s-]?class(?:[\s-]?name)?\s*(?:[:=]|is|of)?\s*[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*)|"
     r"\b(?P<k>gp2|gp3|io1|io2|premium-rwo|standard-rwo|managed-premium|managed-csi|longhorn|"
     r"local-path|ceph-rbd|nfs-client|efs-sc)\b|"
-    # "a 20Gi volume on `hcloud-volumes`": the class a claim is made on, named in code
-    r"\b(?:volumes?|pvcs?|claims?|disks?)\s+on\s+(?:the\s+)?`(?P<o>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
+    # "a 20Gi volume on `hcloud-volumes`", "750Gi on `nfs-media`": the class a claim is made
+    # on, named in code
+    r"(?:\b(?:volumes?|pvcs?|claims?|disks?)|\d\s?[GT]i)\s+on\s+(?:the\s+)?"
+    r"`(?P<o>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
     re.I,
 )
 _CONFIG_FILES = re.compile(r"\bconfig\s?maps?\b|\bsecrets?\b|\bcertificates?\b", re.I)
@@ -178,13 +180,34 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 known.access_mode = mode if mode != "ReadWriteOnce" else known.access_mode
                 known.storage_class = known.storage_class or _class_in(f"{above} {sentence}")
                 continue
-            store = next((d.kind for d in DEPENDENCIES if d.pattern.search(sentence)), "")
+            said = sentence
+            if re.search(r"\bfor\s+(?:it|that(?:\s+one)?)\b", sentence, re.I):
+                # "... the bundled MongoDB has to be 4.4. 10Gi of storage for it is plenty."
+                said = text[doc.sentence_at(max(0, span.start - 2)).start : span.end]
+            store = next((d.kind for d in DEPENDENCIES if d.pattern.search(said)), "")
             if store:  # "Postgres 14 stays in the chart (10Gi, storage class `gp3`)"
                 draft.note(f"{quantity} is said of the bundled {store}: its volume, not the app's")
                 continue
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+    _shared_by_name(doc, draft)
+
+
+def _shared_by_name(doc: Doc, draft: Draft) -> None:
+    """ "The config, logs, media/files and media/images directories must be shared ..., so put
+    them on ReadWriteMany storage": the volumes the sentence names by their directories."""
+    for span in doc.sentences:
+        sentence = doc.masked[span.start : span.end]
+        if access_mode(sentence) != "ReadWriteMany":
+            continue
+        for volume in draft.target.volumes:
+            parts = volume.mount_path.strip("/").split("/")
+            words = {volume.name, parts[-1], "/".join(parts[-2:])}
+            if volume.persistent and any(
+                re.search(rf"(?<![\w/`-]){re.escape(w)}(?![\w/`-])", sentence) for w in words if w
+            ):
+                volume.access_mode = "ReadWriteMany"
 
 
 _GENERIC = frozenset(
@@ -323,7 +346,8 @@ AccessMode = Literal["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWrit
 
 _MANY = re.compile(
     r"\bReadWriteMany\b|\bRWX\b|\bshared (?:between|across|by|with)\b|\bshared "
-    r"(?:volume|filesystem|storage|disk)\b|\bnfs\b|\befs\b|\bazure files\b",
+    # "on NFS" says shared storage; a class named `nfs-backup` says nothing of the mode
+    r"(?:volume|filesystem|storage|disk)\b|(?<![\w-])(?:nfs|efs)(?![\w-])|\bazure files\b",
     re.I,
 )
 

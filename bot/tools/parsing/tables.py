@@ -73,6 +73,32 @@ def _secret_line(row: list[str], columns: tuple[int, int, int]) -> str:
     return f"- {variable} from the existing secret {secret}" + (f", key {key}." if key else ".")
 
 
+_PATH_HEADER = re.compile(r"^(?:(?:mount\s*)?path|mount(?:ed)?\s*at|directory|dir|volume)s?$", re.I)
+_PATH_CELL = re.compile(r"^`?/[\w./-]*`?$")
+
+
+def _about_paths(header: list[str], rows: list[list[str]]) -> bool:
+    """A table whose first column is the mount path of a volume, one row each."""
+    return (
+        len(header) >= 2
+        and bool(rows)
+        and bool(_PATH_HEADER.match(header[0].strip("`* ")))
+        and all(_PATH_CELL.match(r[0].strip("* ")) for r in rows)
+    )
+
+
+def _volume_line(header: list[str], row: list[str]) -> str:
+    """ "- `/opt/app/data`: 50Gi, storage class `ceph-rbd`": the row's cells, by their column."""
+    said = []
+    for h, v in zip(header[1:], row[1:], strict=False):
+        label = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", h.strip("`* ")).lower()
+        if v.strip():
+            said.append(
+                v.strip() if re.fullmatch(r"size|capacity", label) else f"{label} {v.strip()}"
+            )
+    return f"- {row[0].strip()}: " + ", ".join(said)
+
+
 def _cells(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
@@ -151,6 +177,11 @@ def tables_as_lines(text: str) -> str:
                 out += [
                     _assignment(r[0].strip("`* "), r[1].strip("` ")) for r in rows if r[1].strip()
                 ]
+                i = end
+                continue
+            if _about_paths(header, rows):
+                # "| path | size | storageClass |": one volume a row, as a person lists them
+                out += [_volume_line(header, row) for row in rows]
                 i = end
                 continue
             secret_columns = _secret_columns(header)

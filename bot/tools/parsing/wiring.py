@@ -75,8 +75,11 @@ def read_mounts(text: str, c: ComponentDraft) -> None:
         key = re.search(r"\bkey\s+`([\w.-]+)`", match.group(0), re.I)
         file = re.search(r"/[^/]+\.[A-Za-z0-9]{1,5}$", path)
         sub = (key.group(1) if key else path.rsplit("/", 1)[-1]) if file else ""
-        if not any(m.mount_path == path for m in c.config_mounts):
+        known = next((m for m in c.config_mounts if m.mount_path == path), None)
+        if known is None:
             c.config_mounts.append(ConfigMount(config_map=name, mount_path=path, sub_path=sub))
+        else:
+            known.config_map = name  # a compose bind mount's guessed name yields to the one said
     for match in _SECRET_MOUNT.finditer(text):
         path = match.group("path").rstrip(".,")
         known = next((m for m in c.secret_mounts if m.mount_path == path), None)

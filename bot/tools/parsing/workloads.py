@@ -99,6 +99,13 @@ def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
                 r"\bstateless\b", doc.masked[match.start() : match.end()], re.I
             ):
                 continue
+            said = doc.masked[match.start() : match.end()]
+            if said.lower().endswith("s") and re.search(
+                r"\b(?:the|other|our)\s+$",
+                doc.masked[max(0, match.start() - 8) : match.start()],
+                re.I,
+            ):
+                continue  # "shared between web, worker and the cron jobs": other workloads
             line_start = doc.masked.rfind("\n", 0, match.start()) + 1
             if not doc.masked[line_start : match.start()].strip() and re.match(
                 r"\s*:", doc.masked[match.end() :]

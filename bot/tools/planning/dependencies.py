@@ -45,9 +45,14 @@ def pick_tag(dependency: Dependency, store: Datastore) -> tuple[str, str]:
             f"{store.tags[major]} (same major version); set {dependency.kind}.image.tag to pin "
             "another release"
         )
-    return store.image.tag, (
-        f"{dependency.kind} {dependency.version} is not in the pinned-tag table: using "
-        f"{store.image.tag}; set {dependency.kind}.image.tag to pin another release"
+    # Another release line ("the bundled MongoDB has to be 4.4"): the image's own tag for that
+    # line, never a newer major the app may not run on.
+    suffix = store.image.tag.split("-", 1)[1] if "-" in store.image.tag else ""
+    tag = f"{wanted}-{suffix}" if suffix else wanted
+    return tag, (
+        f"{dependency.kind} {dependency.version} is not in the pinned-tag table: using the "
+        f"image's `{tag}` tag, which moves within that release line; set "
+        f"{dependency.kind}.image.tag to pin one release"
     )
 
 

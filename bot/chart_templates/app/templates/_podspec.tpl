@@ -78,7 +78,7 @@ containers:
         valueFrom:
           secretKeyRef:
             name: {{ default (default $root.Values.existingSecret $v.existingSecret) .secretName | required "secretEnv needs secretName or existingSecret" }}
-            key: {{ .key }}
+            key: {{ .key | quote }}
       {{- end }}
       {{- include "chart.connectionEnv" $ctx | trim | nindent 6 }}
     {{- end }}
@@ -164,7 +164,7 @@ so that a URL can use it through $(VAR) expansion.
   valueFrom:
     secretKeyRef:
       name: {{ default $host $auth.existingSecret }}
-      key: {{ $auth.key }}
+      key: {{ $auth.key | quote }}
 {{- end }}
 {{- range $c.env }}
 {{- if eq .from "host" }}

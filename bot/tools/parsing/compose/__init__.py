@@ -111,7 +111,7 @@ def _stated_images(doc: dict[str, Any], prose: str) -> None:
 
 # The file name a writer puts before an env block: "`.importer.env`:", "and the .env (...):".
 _ENV_FILE_LABEL = re.compile(
-    r"(?P<file>[\w.-]*\.env(?:\.[\w-]+)?|[\w.-]+\.env)\b[^\n]*:?[ \t]*\n*$"
+    r"(?P<file>[\w.-]*\.env(?:\.[\w-]+)?|[\w.-]+\.env|\.[\w-]+_env)\b[^\n]*:?[ \t]*\n*$"
 )
 
 
@@ -263,6 +263,9 @@ def apply(
                 key: known.get(key) if value is None else value
                 for key, value in svc.environment.items()
             }
+    unmounted = dropped_mounts(prose)
+    for svc in every:
+        svc.volumes = [v for v in svc.volumes if v.target.rstrip("/") not in unmounted]
     alone = len(every) - len(stores) <= 1
     gone = dropped(prose, [svc.name for svc in every])
     kept = wanted(prose, [(svc.name, mapping.base(svc.image)) for svc in every])
@@ -318,6 +321,20 @@ def apply(
             draft.routes.setdefault("/", dns_name(svc.name, 30))
 
 
+# "Don't copy the `./:/app/` bind mount, that's the source tree": that mount stays behind.
+_DROPPED_MOUNT = re.compile(
+    r"\b(?:don'?t|do\s+not|no\s+need\s+to|skip|drop|ignore|leave\s+out|without)\s+"
+    r"(?:copy(?:ing)?\s+|keep(?:ing)?\s+|carry(?:ing)?\s+over\s+)?(?:the\s+)?"
+    r"`(?P<mount>[^`\n:]*:(?P<target>/[^`\n:]*)(?::[a-z,]+)?)`\s+(?:bind\s+)?(?:mount|volume)",
+    re.I,
+)
+
+
+def dropped_mounts(prose: str) -> set[str]:
+    """The container paths of compose mounts the request says not to carry over."""
+    return {m.group("target").rstrip("/") for m in _DROPPED_MOUNT.finditer(prose)}
+
+
 # "The `proxy` container goes away", "plane-minio also not in the chart", "drop the db service".
 _GOES = (
     r"(?:goes away|can go|is not needed|isn'?t needed|does not go in|doesn'?t go in|"
@@ -332,7 +349,9 @@ def dropped(prose: str, names: list[str]) -> set[str]:
     for name in names:
         said = rf"[`\"']?{re.escape(name)}[`\"']?(?:\s+(?:container|service))?"
         if re.search(
-            rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}",
+            rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}|"
+            # "Instead of the `mautic_cron` container running crond, I want real CronJobs"
+            rf"\binstead\s+of\s+(?:the\s+)?{said}",
             prose,
             re.I,
         ):
@@ -351,11 +370,13 @@ def wanted(prose: str, services: list[tuple[str, str]]) -> set[str]:
         if re.search(
             rf"\b(?:keep|keeps|keeping|retain)\s+(?:the\s+)?{said}|(?<![\w-]){said}\s+"
             rf"(?:stays|remains|is\s+kept|(?:should|can|must|will)\s+(?:stay|remain|run|keep))\b|"
-            rf"\b(?:send|route|forward|proxy)\b"
+            rf"\b(?:send|route|forward|proxy|ingress)\b"
             rf"[^.\n]{{0,60}}?\bto\s+(?:the\s+)?{said}|(?<![\w/-]){said},?\s+(?:listens\s+)?on\s+"
-            rf"(?:port\s+)?\d{{2,5}}\b",
+            rf"(?:port\s+)?\d{{2,5}}\b|"
+            # "- nginx: `nginx:1.27-alpine`, port 80": a list item of its own settings
+            rf"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*)?{said}(?:\*\*)?[ \t]*:",
             prose,
-            re.I,
+            re.I | re.M,
         ):
             kept.add(name)
     return kept
@@ -369,10 +390,19 @@ def _loaded(
     if not svc.env_files:
         return {}
     names = {f.replace("\\", "/").rsplit("/", 1)[-1].lower() for f in svc.env_files}
-    named = [files[n] for n in names if n in files]
-    if not named:
-        return known
-    return {k: v for block in named for k, v in block.items()}
+    named = [files[n] for n in names if n in files] or [known]
+    # `MAUTIC_DB_HOST="${MYSQL_HOST}"` in the env file, `MYSQL_HOST=db` in `.env`: compose fills
+    # the one from the other; a variable the request does not give stays a reference.
+    project = {**files.get(".env", {}), **known}
+    return {
+        k: re.sub(
+            r"\$\{(\w+)\}|\$(\w+)",
+            lambda m: project.get(m.group(1) or m.group(2), m.group(0)),
+            v,
+        )
+        for block in named
+        for k, v in block.items()
+    }
 
 
 def _ports_from_addresses(apps: list[spec.Service], draft: Draft) -> None:

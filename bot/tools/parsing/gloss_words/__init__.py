@@ -14,6 +14,7 @@ from bot.tools.parsing.gloss_words.common import Lexicon
 from bot.tools.parsing.gloss_words.dutch import DUTCH
 from bot.tools.parsing.gloss_words.french import FRENCH
 from bot.tools.parsing.gloss_words.german import GERMAN
+from bot.tools.parsing.gloss_words.indonesian import INDONESIAN
 from bot.tools.parsing.gloss_words.italian import ITALIAN
 from bot.tools.parsing.gloss_words.norwegian import NORWEGIAN
 from bot.tools.parsing.gloss_words.polish import POLISH
@@ -22,12 +23,14 @@ from bot.tools.parsing.gloss_words.russian import RUSSIAN
 from bot.tools.parsing.gloss_words.spanish import SPANISH
 from bot.tools.parsing.gloss_words.swedish import SWEDISH
 from bot.tools.parsing.gloss_words.turkish import TURKISH
+from bot.tools.parsing.gloss_words.vietnamese import VIETNAMESE
 
 __all__ = [
     "CHINESE",
     "DUTCH",
     "FRENCH",
     "GERMAN",
+    "INDONESIAN",
     "ITALIAN",
     "JAPANESE",
     "MARKERS",
@@ -38,6 +41,7 @@ __all__ = [
     "SPANISH",
     "SWEDISH",
     "TURKISH",
+    "VIETNAMESE",
     "Lexicon",
 ]
 
@@ -67,4 +71,15 @@ MARKERS = {
     "tr": r"ve|bir|bu|için|ile|olarak|olan|değil|gibi|veya|ama|merhaba|lütfen|teşekkürler|"
     r"şu|çok|daha|olmalı|olsun|gerekiyor|istiyoruz|ihtiyacımız|bizim|ayrıca|sadece|zaten|"
     r"mevcut|tüm",
+    # Indonesian and Malay. Not "di" (Italian), "dan" (Dutch), "ini" (".ini" files), "ada", "mau"
+    # nor "sama".
+    "id": r"yang|untuk|dengan|dari|tidak|sudah|juga|harus|bisa|atau|pakai|tolong|terima|kasih|"
+    r"halo|jangan|karena|jadi|seperti|cukup|kami|kita|saya|perlu|ingin|belum|dalam|pada|"
+    r"sebagai|agar|supaya|tapi|lewat|selalu|tetap|setelah|punya|situ|sekarang|kalau|jika|akan|"
+    r"itu|mohon|semua|setiap|tiap|menggunakan|dijalankan|jalankan",
+    # Vietnamese: syllables with its own letters and tone marks, which no other language here
+    # writes. Not "sang", "theo" nor "ban" (English words and names).
+    "vi": r"của|và|với|các|những|được|không|trong|để|này|một|từ|đã|sẽ|cần|chúng|tôi|mình|bạn|"
+    r"cảm|ơn|xin|chào|nhé|vào|trên|dùng|phải|luôn|cũng|nên|hoặc|nếu|mỗi|lúc|có|cho|thì|khi|"
+    r"đó|đây|hãy|giúp|nhờ|bằng|đang|rồi|nhưng",
 }
