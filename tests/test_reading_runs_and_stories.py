@@ -235,3 +235,97 @@ def test_a_stated_datastore_release_line_is_kept_and_its_size_said_for_it() -> N
     )
     assert [(d.kind, d.version) for d in r.dependencies] == [("mongodb", "4.4")]
     assert r.volumes == [] and (r.replicas.min, r.replicas.max) == (2, 2)
+
+
+# ------------------------------------------------------------------- lists of values and heads
+
+
+def test_a_list_of_variables_with_arrows_gives_values_and_one_item_its_secret() -> None:
+    r = parse_requirements(
+        "Image `ghcr.io/acme/tube:v2025.9.26`, port 8945. Going down the list:\n"
+        "- `TZ` → `Europe/Lisbon`\n"
+        "- `BASIC_AUTH_USERNAME` / `BASIC_AUTH_PASSWORD` → both from our existing Secret "
+        "`tube-auth`, keys `username` and `password`\n"
+        "- `EXPOSE_FEED_ENDPOINTS` → `true`\n- `WORKER_CONCURRENCY` → `1`\n"
+    )
+    env = {e.name: e.value for e in r.env}
+    assert env == {
+        "TZ": "Europe/Lisbon",
+        "EXPOSE_FEED_ENDPOINTS": "true",
+        "WORKER_CONCURRENCY": "1",
+    }
+    assert {s.env: (s.secret_name, s.key) for s in r.secrets} == {
+        "BASIC_AUTH_USERNAME": ("tube-auth", "username"),
+        "BASIC_AUTH_PASSWORD": ("tube-auth", "password"),
+    }
+
+
+def test_keys_listed_in_the_sentence_after_the_secret() -> None:
+    r = parse_requirements(
+        "Image `acme/bill:1.0`, port 3000. The secrets already exist as secret `bill-secrets`. "
+        "Keys: `secret-key-base` -> SECRET_KEY_BASE, `rsa-private-key` -> RSA_PRIVATE_KEY.\n"
+    )
+    assert {s.env: (s.secret_name, s.key) for s in r.secrets} == {
+        "SECRET_KEY_BASE": ("bill-secrets", "secret-key-base"),
+        "RSA_PRIVATE_KEY": ("bill-secrets", "rsa-private-key"),
+    }
+
+
+def test_form_headings_that_are_labels_name_no_workload() -> None:
+    form = parse_requirements(
+        "### Service\n\nFlags (feature flags server)\n\n### Image\n\nacme/flags-server:6.5.3\n\n"
+        "### Port\n\n4242\n"
+    )
+    assert form.components == []
+    table = parse_requirements(
+        "## Workload\n\n| Setting | Value |\n|---|---|\n| Kind | DaemonSet, name `agent` |\n"
+        "| Image | `acme/agent:v1.13.0` |\n"
+    )
+    assert table.components == [] and table.image is not None
+    assert table.image.reference == "acme/agent:v1.13.0"
+
+
+def test_a_value_used_instead_of_an_example_drops_no_compose_service() -> None:
+    r = parse_requirements(
+        "```yaml\nservices:\n  feeds:\n    image: acme/feeds:latest-postgresql\n"
+        "    environment:\n      - FEEDS_DB_USER=feeds\n    ports: ['8082:8082']\n```\n\n"
+        "- pinned: `acme/feeds:5.4.0-postgresql`, port 8082\n"
+        "- a generated password instead of `feeds` (user and database stay `feeds`)\n"
+    )
+    assert r.image is not None and r.image.tag == "5.4.0-postgresql"
+    assert {e.name: e.value for e in r.env}.get("FEEDS_DB_USER") == "feeds"
+
+
+def test_compose_services_take_the_names_the_request_gives_them() -> None:
+    r = parse_requirements(
+        "The services should become `web` (the `archive` service) and `scheduler` "
+        "(`archive_scheduler`).\n\n```yaml\nservices:\n  archive:\n    image: acme/archive:0.7.3\n"
+        "    ports: ['8000:8000']\n  archive_scheduler:\n    image: acme/archive:0.7.3\n"
+        "    command: schedule --foreground\n    depends_on: [archive]\n```\n"
+    )
+    assert r.component == "web" and [c.name for c in r.components] == ["scheduler"]
+    assert r.components[0].args == ["schedule", "--foreground"]
+
+
+def test_sentences_that_go_on_with_it_stay_with_the_part_just_named() -> None:
+    r = parse_requirements(
+        "Image `acme/dav:5.4.3`, port 9000. We want that as a Job called `migrations`, from the "
+        "same image, running `bin/console migrate --no-interaction`. Run it as a Helm hook on "
+        "post-install and pre-upgrade. Keep 3 failed jobs of the nightly `sync` CronJob, which "
+        "runs `bin/console sync` at 02:30.\n"
+    )
+    assert r.workload != "Job" and not r.hook
+    assert next(c for c in r.components if c.name == "migrations").hook == (
+        "post-install,pre-upgrade"
+    )
+
+
+def test_a_bare_name_over_a_list_is_that_part_s_title() -> None:
+    r = parse_requirements(
+        "What I'd like:\n\nweb\n- image `acme/desk:11.0.4`, port 80\n- 3 replicas\n\n"
+        "cron\n- same image, exactly 1 replica\n- `DESK_CRON=1`\n\n"
+        "Before that it was a bare-metal install with a system crontab.\n"
+    )
+    assert r.workload != "CronJob" and r.replicas.min == 3
+    cron = next(c for c in r.components if c.name == "cron")
+    assert cron.replicas.min == 1 and {e.name for e in cron.env} == {"DESK_CRON"}

@@ -67,7 +67,10 @@ _ATTEMPT = re.compile(
     # "My first attempt was a plain Deployment plus an nginx ingress."
     r"\bmy\s+(?:first|last|previous|earlier)\s+(?:attempt|try|version)\b|"
     # "Context: we have Flowise as a single pod (sqlite on a PVC)": how it runs today
-    r"^\W*context\s*:\s*(?:we|I)\b",
+    r"^\W*context\s*:\s*(?:we|I)\b|"
+    # "Before that it was a bare-metal GLPI with a system crontab", "once it was up, ..."
+    r"\bbefore\s+that\s+it\s+(?:was|ran)\b|\bonce\s+it\s+was\s+up\b|"
+    r"\bfor\s+(?:\w+\s+){1,2}years?\s*,?\s+it\s+ran\b",
     re.I,
 )
 # "First, I scaled everything to 2 replicas and now every sync job runs twice": what was done,

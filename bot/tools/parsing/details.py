@@ -138,7 +138,10 @@ _CONCURRENCY = re.compile(
 _SCHEDULE_WORDS = re.compile(r"\b(?:cron\w*|schedul\w*|time\s?zone)\b", re.I)
 _HISTORY = re.compile(
     r"\b(?:keep|retain)\s+(?:the\s+last\s+)?(?P<a>\d+)\s+successful[^.\n]{0,30}?(?P<b>\d+)\s+failed|"
-    r"\bsuccessfulJobsHistoryLimit\s*[:=]?\s*(?P<s>\d+)|\bfailedJobsHistoryLimit\s*[:=]?\s*(?P<f>\d+)",
+    r"\bsuccessfulJobsHistoryLimit\s*[:=]?\s*(?P<s>\d+)|\bfailedJobsHistoryLimit\s*[:=]?\s*(?P<f>\d+)|"
+    # "keep 3 failed jobs", "keep the last 5 successful runs": one of the two said alone
+    r"\b(?:keep|retain)\s+(?:the\s+last\s+)?(?P<f2>\d+)\s+failed\s+(?:jobs|runs)\b|"
+    r"\b(?:keep|retain)\s+(?:the\s+last\s+)?(?P<s2>\d+)\s+successful\s+(?:jobs|runs)\b(?![^.\n]{0,30}\d+\s+failed)",
     re.I,
 )
 _HOOK = re.compile(
@@ -451,8 +454,8 @@ def _cron(text: str, c: ComponentDraft) -> None:
         c.cron.setdefault("concurrency_policy", (policy.group("p") or "Forbid").capitalize())
     for history in _HISTORY.finditer(text):
         ok, failed = (
-            history.group("a") or history.group("s"),
-            history.group("b") or history.group("f"),
+            history.group("a") or history.group("s") or history.group("s2"),
+            history.group("b") or history.group("f") or history.group("f2"),
         )
         if ok:
             c.cron.setdefault("successful_jobs_history_limit", int(ok))

@@ -74,7 +74,9 @@ _OUTBOUND = re.compile(
 _HOST_LABEL = re.compile(
     r"\b(?:ingress(?:\s+host(?:name)?)?|host(?:name)?s?|domains?(?:\s+name)?|fqdn|dns name|"
     r"(?:expose|publish)(?:e?d|\s+it)? (?:at|on|under)|available (?:at|on)|reachable (?:at|on)|"
-    r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url)(?![\w.-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
+    r"served (?:at|on|from)|public(?:ly)? (?:at|on)|url|"
+    # "Routing should copy the Caddyfile: on insights.example, `/api` goes to the backend"
+    r"routing[^.\n]{0,40}?:\s*on)(?![\w.-])\s*(?:[:=]|is|at|on|of|under|->)?\s*[`\"']?(?:https?://)?"
     r"(?P<raw>[^\s,;()'\"`]+)",
     re.I,
 )

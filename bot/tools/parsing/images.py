@@ -54,7 +54,7 @@ they them but or so if when than then was were are pinned tagged fixed locked bu
 official oficial upstream public private custom running starting started executing called
 named but plus now already still just then yet once twice again one two three four five six
 above below mentioned listed instead rather itself themselves
-starts launches boots contains includes comes spawns
+starts launches boots contains includes comes spawns bump bumps change changes
 """.split()
 )
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)

@@ -218,6 +218,8 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
     """Add the components a sentence introduces with their command ('a worker running `x`')."""
     for match in _INTRO.finditer(text):
         role = match.group("role")
+        if re.match(r"(?:built-?in|internal|in-app|embedded|its\s+own)\b", role, re.I):
+            continue  # "the README suggests the built-in scheduler (`x`)": the image's own
         head = re.match(
             r"\s+(?:scheduler|worker|consumer|clock)\b", text[match.end("role") :], re.I
         )
@@ -378,8 +380,24 @@ def named_introductions(text: str, names: list[str], main: str, reading: Reading
         end = turn.start() if turn else end
         if match.group("colon"):
             end = _list_end(text, match.end())
+        else:
+            end = _its_sentences(text, end)
         reading.segments.append(Segment([name], text[start:end], start, end))
     _hook_jobs(text, names, main, reading)
+
+
+# "... a Job called `migrations` ... . Run it as a Helm hook on post-install": still that one.
+_ABOUT_IT = re.compile(
+    r"\.[ \t]+(?:It|Its|(?:Run|Give|Make|Set|Mount|Schedule|Have|Keep|Start)\s+it)\b[^\n]*?"
+    r"(?=\.(?:\s|$))"
+)
+
+
+def _its_sentences(text: str, end: int) -> int:
+    """The end of the sentences after ``end`` that go on about the part with "it"."""
+    while (more := _ABOUT_IT.match(text, end)) is not None:
+        end = more.end()
+    return end
 
 
 def _sentence_end(text: str, pos: int) -> int:

@@ -288,7 +288,8 @@ NUMBERED_HEAD = re.compile(
     r"^[ \t]*(?:#{2,6}[ \t]+)?(?:\*\*|__)?(?:component|workload|process|service|deployment)"
     r"[ \t]*(?:#?\d+|[A-Z])?[ \t]*(?::|[-\u2014\u2013])[ \t]*(?:\*\*|__|`)*"
     # "## Workload 1: `lapi` (Deployment)": its kind may follow in brackets
-    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*"
+    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*"
+    r"(?:[ \t]*\((?:deployment|statefulset|daemonset|cron\s?job|job)\))?[ \t]*"
     r"(?::[ \t]*(?=[A-Z]).*)?:?[ \t]*$",  # a form's heading arrives with its first line after ":"
     re.I,
 )
@@ -323,7 +324,11 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         )
     numbered = NUMBERED_HEAD.match(line)
     if numbered and dns_name(numbered.group("name"), 30) not in NOT_COMPONENTS:
-        return dns_name(numbered.group("name"), 30)
+        marked = re.search(rf"(?:`|\*\*|__){re.escape(numbered.group('name'))}", line)
+        said_more = bool(re.search(r"\)?[ \t]*:[ \t]*\S", line[numbered.end("name") :]))
+        # "Workload: Kind: DaemonSet, ...": a form's heading over its first label, no name
+        if marked or not said_more:
+            return dns_name(numbered.group("name"), 30)
     match = _HEAD_NAME.match(line)
     if not match:
         return ""

@@ -211,17 +211,20 @@ def _mapped_keys(doc: Doc, c: ComponentDraft) -> None:
 
 def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
     """A sentence naming one Secret and listing "`VAR` → `key`" pairs: each var, its key."""
-    name, end = "", 0
+    name, end, lead = "", 0, False
     for span in doc.sentences:
         sentence = doc.text[span.start : span.end]
         pairs = list(_ARROW.finditer(sentence))
         secrets = _secret_names(sentence)
-        if re.search(r"\n\s*\n", doc.text[end : span.start]):
-            name = ""  # a new paragraph: the list under that Secret has ended
+        between = doc.text[end : span.start]
+        if re.search(r"\n\s*\n", between) or ("\n" in between and not lead):
+            name = ""  # a new paragraph, or a new item after one that named its own Secret
         end = span.end
         own = next(iter(secrets)) if len(secrets) == 1 else ""
-        if own and not pairs and sentence.rstrip().endswith(":"):
-            name = own  # "Existing secret `s`:" over a list of pairs, one per line
+        if own and not pairs:
+            # "Existing secret `s`:" over a list of pairs, one per line; "... as secret `s`.
+            # Keys: `a` -> A, `b` -> B" in the same item
+            name, lead = own, sentence.rstrip().endswith(":")
         elif secrets and not own:
             name = ""
         # "- `TZ` → `Europe/Lisbon`" under a line that named a Secret for its own pairs: a value

@@ -347,12 +347,13 @@ def _head_item(item: _Item, head: str, names: list[str]) -> list[Segment]:
 
 
 def _titles_list(item: _Item, following: list[_Item]) -> bool:
-    """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title."""
+    """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title (a bold
+    "**cron**" arrives as a bare "cron" line, a title all the same)."""
     line = item.text.strip()
     return (
         not item.bullet
         and "\n" not in line
-        and line.endswith(":")
+        and (line.endswith(":") or (len(line) <= 30 and not re.search(r"[.!?,;`]", line)))
         and bool(following)
         and following[0].bullet
     )

@@ -245,7 +245,7 @@ def apply(
     """Add the workloads, datastores and ingress of one compose document to ``draft``;
     ``known`` are the variables stated beside it, ``files`` those of each named env file,
     ``prose`` what the request says around it (the services it drops)."""
-    doc = _unmarked(doc)
+    doc = _renamed_services(_unmarked(doc), prose)
     problems = spec.schema_errors(doc)
     if problems:
         draft.note(
@@ -321,6 +321,37 @@ def apply(
             draft.routes.setdefault("/", dns_name(svc.name, 30))
 
 
+# "should become `web` (the `archivebox` service), `scheduler` (`archivebox_scheduler`)"
+_RENAMED = re.compile(
+    r"`(?P<new>[a-z][\w-]{0,40})`\s*\(\s*(?:the\s+)?`(?P<old>[\w.-]+)`(?:\s+(?:service|container))?\s*\)"
+)
+
+
+def _renamed_services(doc: dict[str, Any], prose: str) -> dict[str, Any]:
+    """The document with its services under the names the request gives them."""
+    services = doc.get("services") or {}
+    names = {
+        m.group("old"): m.group("new")
+        for m in _RENAMED.finditer(prose)
+        if m.group("old") in services and m.group("new") not in services
+    }
+    if not names:
+        return doc
+
+    def depends(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {names.get(k, k): v for k, v in value.items()}
+        return [names.get(v, v) if isinstance(v, str) else v for v in value or []]
+
+    renamed = {}
+    for name, body in services.items():
+        body = dict(body or {})
+        if "depends_on" in body:
+            body["depends_on"] = depends(body["depends_on"])
+        renamed[names.get(name, name)] = body
+    return {**doc, "services": renamed}
+
+
 # "Don't copy the `./:/app/` bind mount, that's the source tree": that mount stays behind.
 _DROPPED_MOUNT = re.compile(
     r"\b(?:don'?t|do\s+not|no\s+need\s+to|skip|drop|ignore|leave\s+out|without)\s+"
@@ -351,7 +382,7 @@ def dropped(prose: str, names: list[str]) -> set[str]:
         if re.search(
             rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}|"
             # "Instead of the `mautic_cron` container running crond, I want real CronJobs"
-            rf"\binstead\s+of\s+(?:the\s+)?{said}",
+            rf"\binstead\s+of\s+(?:the\s+)?[`\"']?{re.escape(name)}[`\"']?\s+(?:container|service)\b",
             prose,
             re.I,
         ):
