@@ -329,3 +329,23 @@ def test_a_bare_name_over_a_list_is_that_part_s_title() -> None:
     assert r.workload != "CronJob" and r.replicas.min == 3
     cron = next(c for c in r.components if c.name == "cron")
     assert cron.replicas.min == 1 and {e.name for e in cron.env} == {"DESK_CRON"}
+
+
+def test_a_terse_line_with_a_volume_and_a_setting_s_scratch_directory() -> None:
+    r = parse_requirements(
+        "tube ghcr.io/acme/tube:2026.08.17 on 8081. /downloads = 200Gi nfs-client RWX pvc, "
+        "TEMP_DIR=/tmp/tube on an emptyDir, THEME=dark. mem limit 1Gi. ingress tube.home.arpa"
+    )
+    volumes = {v.mount_path: (v.persistent, v.size) for v in r.volumes}
+    assert volumes == {"/downloads": (True, "200Gi"), "/tmp/tube": (False, "")}
+    assert {e.name: e.value for e in r.env}["TEMP_DIR"] == "/tmp/tube"
+
+
+def test_a_host_pointed_at_a_part_routes_everything_there() -> None:
+    r = parse_requirements(
+        "Three parts: **search** (`acme/search:v1.11.3`, port 7700), **db** (`acme/db:v0.18.3`, "
+        "port 8090) and **web** (`acme/web:v0.18.3`, port 3000).\n\n"
+        "Ingress: `trails.example.org` → web, class traefik.\n"
+    )
+    assert r.ingress is not None and r.ingress.hosts == ["trails.example.org"]
+    assert {(x.path, x.component) for x in r.ingress.routes} == {("/", "web")}

@@ -131,6 +131,13 @@ _REST = re.compile(
 )
 
 
+_ALL_TO = re.compile(
+    r"(?:`?[a-z0-9][\w-]*(?:\.[\w-]+)+`?\s*(?:→|->|=>)|\beverything\s+(?:goes\s+)?(?:to|→|->))\s+"
+    r"(?:the\s+)?(?P<rest>[^.;,\n]{1,40})",
+    re.I,
+)
+
+
 def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
     """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
     each way of writing a component (a regex alternation) to its name."""
@@ -144,6 +151,11 @@ def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
     for match in _REST.finditer(text):
         target = _named_in(match.group("rest"), names)
         if target and draft.routes:
+            draft.routes.setdefault("/", target)
+    for match in _ALL_TO.finditer(text):
+        # "Ingress: `trails.example` → web", "host `rss.example`, everything to web-nginx"
+        target = _named_in(match.group("rest"), names)
+        if target:
             draft.routes.setdefault("/", target)
 
 

@@ -69,6 +69,7 @@ def _config_files(sentence: str, at: list[int]) -> bool:
 
 
 _BACK = re.compile(r"\b(?:those|these|they|them|both|all\s+(?:three|of\s+them))\b", re.I)
+_VOLUME_AFTER = re.compile(r"\s+(?:on|in|as)\s+(?:an?\s+)?(?:emptydir|volume|pvc|tmpfs)\b", re.I)
 
 
 def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
@@ -107,6 +108,16 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 for pos, path in _file_dirs(doc.text[span.start : span.end], span.start)
             ] or [(pos, path) for pos, path in said if doc.text[pos - 1 : pos] == "="]
             # "CACHE_DIR=/srv/cache, on its own 50Gi PVC": the directory a setting names
+        # "..., TEMP_DIR=/tmp/metube on an emptyDir": a setting's directory its own clause
+        # puts on a volume
+        paths += [
+            (pos, p)
+            for pos, p in said
+            if paths
+            and doc.text[pos - 1 : pos] == "="
+            and _VOLUME_AFTER.match(doc.text, pos + len(p))
+        ]
+        paths.sort()
         if not paths and sized and len(topic) == 1:
             # "`/media` is the library. It's on the NAS: a 2Ti claim": the path of the sentence
             # before is what this one sizes.

@@ -229,10 +229,18 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _used(doc: dict[str, Any]) -> set[str]:
+def _used(doc: dict[str, Any], stores: dict[str, str]) -> set[str]:
     """Names the compose file itself interpolates: host paths and versions, not app config.
-    ``$$VAR`` is an escaped dollar, a variable of the container's shell."""
-    return set(re.findall(r"(?<!\$)\$\{?(\w+)", yaml.safe_dump(doc).replace("$$", "")))
+    ``$$VAR`` is an escaped dollar, a variable of the container's shell. A datastore's own
+    settings (``POSTGRES_USER=${TTRSS_DB_USER}``) are the app's too: its env file keeps them."""
+    services = {
+        name: {k: v for k, v in (body or {}).items() if k != "environment"}
+        if name in stores
+        else body
+        for name, body in (doc.get("services") or {}).items()
+    }
+    dumped = yaml.safe_dump({**doc, "services": services})
+    return set(re.findall(r"(?<!\$)\$\{?(\w+)", dumped.replace("$$", "")))
 
 
 def apply(
@@ -300,7 +308,7 @@ def apply(
     image = parse_image(main.image) if main.image else None
     if image is not None:
         draft.set_name(image.repository.rsplit("/", 1)[-1], RANK_IMAGE)
-    used = _used(doc)
+    used = _used(doc, stores)
     passwords = _password_variables(doc, stores)
     for svc in apps:
         with draft.focus(svc.name) as c:
