@@ -87,6 +87,7 @@ class Route(Model):
     path: str
     component: str
     host: str = Field("", description="'' = this path on every host")
+    port: int = Field(0, description="The Service port it goes to; 0 = the component's first")
 
 
 class Ingress(Model):

@@ -65,6 +65,24 @@ def _named(pattern: re.Pattern[str], text: str) -> str:
     return ""
 
 
+# "(keys `mysql-password` and `mysql-root-password`)": the app's user's, then the superuser's.
+_KEYS = re.compile(r"\bkeys\s*:?\s*(?P<v>`[\w.-]+`(?:\s*(?:,|and|&)\s*`[\w.-]+`)+)", re.I)
+_SUPERUSER = re.compile(r"(?<!non[_-])root|admin|super", re.I)
+_PASSWORD_KEY = re.compile(r"pass|pwd", re.I)
+
+
+def _password_key(text: str) -> str:
+    """The key of the app user's password in the datastore's Secret, as the text names it."""
+    key = _KEY.search(text)
+    if key:
+        return key.group("v")
+    listed = _KEYS.search(text)
+    keys = re.findall(r"`([\w.-]+)`", listed.group("v")) if listed else []
+    # "(keys `jwt-secret` and `db-password`)": the one that is a password, not the superuser's
+    users = [k for k in keys if _PASSWORD_KEY.search(k) and not _SUPERUSER.search(k)]
+    return users[0] if len(users) == 1 else ""
+
+
 def read_datastore_facts(doc: Doc, draft: Draft) -> None:
     """Set each bundled datastore's database, user and password Secret as the prose states."""
     before: list[str] = []
@@ -98,5 +116,4 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
             secret = _named(_SECRET, rest)
             if secret:
                 dep.existing_secret = secret
-                key = _KEY.search(rest)
-                dep.password_key = dep.password_key or (key.group("v") if key else "")
+                dep.password_key = dep.password_key or _password_key(rest)

@@ -14,12 +14,11 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.tools.models import Disruption, Probe, Toleration
-from bot.tools.parsing import rbac, secret_keys, wiring
-from bot.tools.parsing.compose.spec import split_command
+from bot.tools.parsing import commands, rbac, secret_keys, wiring
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.schedule import ZONE
-from bot.tools.parsing.text import NUMBER, Doc, in_code_span, negated, to_int
+from bot.tools.parsing.text import NUMBER, Doc, negated, to_int
 
 # A probe's path, with its query if it has one ("/healthz?js-server-only=true").
 _PATH = r"[`\"']?(?P<path>/[\w./-]*(?:\?[\w.=&-]+)?)[`\"']?"
@@ -45,8 +44,9 @@ _PROBE_BEFORE = re.compile(
     r"(?<![\w./-])`?(?P<path2>/[\w./-]*[\w/])`?\s+(?:is|makes|works\s+as)\s+(?:a|an|the|our)\s+"
     r"(?:\w+\s+){0,2}?(?P<kinds2>(?:readiness|liveness|startup)(?:\s*(?:,|and|&|/|\+)\s*"
     r"(?:readiness|liveness|startup))*)\s+(?:check|probe|endpoint)|"
-    # "Use `/health/ready` for readiness and `/health/live` for liveness."
-    r"(?<![\w./-])`(?P<path3>/[\w./-]*)`\s+(?:for|as)\s+(?:the\s+)?"
+    # "Use `/health/ready` for readiness and `/health/live` for liveness", "use `/metrics` on
+    # 24231 as the liveness probe"
+    r"(?<![\w./-])`(?P<path3>/[\w./-]*)`(?:\s+on\s+(?:port\s+)?\d{2,5})?\s+(?:for|as)\s+(?:the\s+)?"
     r"(?P<kinds3>readiness|liveness|startup)\b",
     re.I,
 )
@@ -115,6 +115,12 @@ _TAINT_FIELDS = re.compile(
     r",?\s*(?:and\s+)?effect\s*[:=]?\s*[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|NoExecute)",
     re.I,
 )
+# "(`node-role.kubernetes.io/control-plane`, effect `NoSchedule`)" on a line about tolerations
+_KEY_THEN_EFFECT = re.compile(
+    r"(?<!operator\s)(?<!value\s)`(?!Exists`|Equal`)(?P<key>[\w./-]+)`"
+    r"(?:\s*=\s*`?(?P<value>[\w.-]+)`?)?\s*,?\s*(?:with\s+)?effect\s*[:=]?\s*"
+    r"[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|NoExecute)",
+)
 _EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
 # "tolerate all taints", "tolerates every taint (operator Exists)": one toleration, no key.
 _TOLERATE_ALL = re.compile(
@@ -176,118 +182,10 @@ def read_details(doc: Doc, draft: Draft, part: bool = False) -> None:
     secret_keys.read_secret_keys(doc, c)
     rbac.read_rbac(doc, c)
     _pinned_tag(text, c)
-    _command(doc, c, focused=part)
+    commands.read_command(doc, c, focused=part)
     wiring.read_connections(doc, draft, c)
 
 
-_RUNS = re.compile(
-    r"\b(?:runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with"
-    r"(?:\s+the\s+(?:arguments?|args?|flags?))?|"
-    r"executes?|entrypoint|"
-    r"process|arguments|args|arg)\b\s*"
-    r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
-    re.I,
-)
-# "run the image ... every 30 minutes with `/bin/descheduler --v 3`": an executable and its flags.
-_WITH_EXECUTABLE = re.compile(r"\bwith\s+`(?P<cmd>\.?/[\w./-]+\s+-[^`\n]*)`")
-# "- web: `gunicorn app`", "hbbs (`hbbs -r relay:21117`, tcp 21115)": a part's name, its command.
-# "A Job with `python3 manage.py migrate` as a pre-install hook": the command the Job runs.
-_KIND_WITH = re.compile(
-    r"\b(?:job|cron\s?job|container|pod)\s+(?:with|running|that\s+runs|executing)\s+"
-    r"`(?P<cmd>[^`\n]+)`",
-    re.I,
-)
-# "... `collectstatic --no-input` before starting, then `gunicorn app`": the first is a step
-# before the app (an init container), the second what it runs.
-_THEN_COMMAND = re.compile(
-    r"\s+(?:first\s+)?before\s+(?:starting|start(?:ing)?\s+up|it\s+starts|the\s+\w+\s+starts)"
-    r"\s*,?\s*(?:and\s+)?then\s+(?:run\s+|start\s+)?`(?P<cmd>[^`\n]+)`",
-    re.I,
-)
-_LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\()`(?P<cmd>[^`\n]+)`")
-
-
-def _looks_like_command(text: str) -> bool:
-    """A backticked command, not an image, a path, a setting or a name."""
-    text = text.strip()
-    first = text.split()[0]
-    if (
-        "=" in first
-        and not first.startswith("-")
-        or text.startswith(("/", "$"))
-        and " " not in text
-    ):
-        return False
-    if not text.startswith("./") and re.fullmatch(
-        r"[\w.-]+(?:/[\w.-]+)+(?::[\w.-]+)?|[\w.-]+:[\w.-]+", text
-    ):
-        return False  # an image reference
-    if re.fullmatch(r"[\w.-]+\.(?:sh|bash|py|rb|js|pl)", text):
-        return True  # "running `docker-daemon.sh`": a script the image ships
-    return " " in text or text.startswith(("./", "/", "-"))  # "-promscrape.config=...": a flag
-
-
-# "started with the `serve` command", "the `worker` subcommand": one word called a command.
-_NAMED_COMMAND = re.compile(
-    r"\b(?:runs?|running|start(?:s|ed)?(?:\s+(?:it|them))?\s+with|with)\s+the\s+"
-    r"`(?P<cmd>[\w.:-]+)`\s+(?:sub-?)?command\b",
-    re.I,
-)
-
-
-# "entrypoint `web-entrypoint.sh`, command `bin/rails server`": compose's two halves, in words.
-_ENTRY_AND_COMMAND = re.compile(
-    r"\bentry\s?point\s*[:=]?\s*`(?P<entry>[^`\n]+)`[^.\n`]{0,20}?\b(?:command|cmd)\s*[:=]?\s*"
-    r"`(?P<cmd>[^`\n]+)`",
-    re.I,
-)
-
-
-def _command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
-    """The command a workload runs: "runs `celery -A shop worker`", or a list item's lead."""
-    if c.command or c.args:
-        return
-    text = doc.text
-    pair = _ENTRY_AND_COMMAND.search(text)
-    if pair:
-        c.command, c.args = split_command(pair.group("entry")), split_command(pair.group("cmd"))
-        return
-    match = _RUNS.search(text)
-    while match is not None and in_code_span(text, match.start()):
-        match = _RUNS.search(text, match.start() + 1)  # the keyword was a name in a code span
-    if match is None:
-        match = _WITH_EXECUTABLE.search(text) or _KIND_WITH.search(text)
-    if match is None and focused:
-        match = _LEAD_COMMAND.search(text)
-    then = _THEN_COMMAND.match(text, match.end()) if match else None
-    match = then or match  # "run `collectstatic` before starting, then `gunicorn ...`"
-    given = bool(match) and bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
-    if match and (_looks_like_command(match.group("cmd")) or _executable(match) or given):
-        c.args = split_command(match.group("cmd"))
-    elif match and focused and _subcommand(match, c):
-        c.args = [match.group("cmd")]
-    elif match and focused and match.group("cmd") == c.name:
-        c.args = [c.name]  # "hbbr (`hbbr`, tcp 21117)": the image's binary of that name
-    elif named := _NAMED_COMMAND.search(text):
-        c.args = [named.group("cmd")]
-
-
-def _executable(match: re.Match[str]) -> bool:
-    """ "runs `/start-worker`": a path said to be run is the executable, not a directory."""
-    said = re.match(r"(?:runs?|running|command|cmd|entrypoint|executes?)\b", match.group(0), re.I)
-    return bool(said) and bool(re.fullmatch(r"/[\w./-]*[\w]", match.group("cmd").strip()))
-
-
-def _subcommand(match: re.Match[str], c: ComponentDraft) -> bool:
-    """In a part about one workload, "runs `worker`" is the argument that selects its role (one
-    image, several roles); the image's own name ("runs `nginx`") is no argument."""
-    word = match.group("cmd")
-    said = re.match(r"(?:runs?|command|cmd)\b", match.group(0), re.I)
-    own = c.image.repository.rsplit("/", 1)[-1] if c.image else ""
-    return bool(said) and bool(re.fullmatch(r"[a-z][\w:-]*", word)) and word != own
-
-
-# "It has /readiness and /liveness endpoints, use them for the matching probes": each path
 # named after its probe.
 _NAMED_PROBES = re.compile(r"\bmatching\s+probes?\b|\bprobes?\s+of\s+the\s+same\s+names?\b", re.I)
 
@@ -393,6 +291,13 @@ def _placement(text: str, c: ComponentDraft) -> None:
         *_TAINT_FIELDS.finditer(text),
         *_TAINT.finditer(text),
         *_TAINT_WRITTEN.finditer(text),
+        *(
+            m
+            for m in _KEY_THEN_EFFECT.finditer(text)
+            if re.search(
+                r"\btolerat|\btaint", text[max(0, text.rfind("\n", 0, m.start())) : m.end()], re.I
+            )
+        ),
     ]:
         toleration = Toleration(
             key=match.group("key"),

@@ -61,6 +61,7 @@ class Draft:
     path: str = ""
     routes: dict[str, str] = field(default_factory=dict)
     host_routes: dict[str, str] = field(default_factory=dict)
+    host_ports: dict[str, int] = field(default_factory=dict)  # "`api.x` → port 3100"
     class_name: str = ""
     issuer: str = ""
     tls_secret: str = ""
@@ -159,9 +160,16 @@ class Draft:
             if component in self.components
         ]
         routes += [
-            Route(path="/", component=component, host=host)
+            Route(path="/", component=component, host=host, port=self.host_ports.get(host, 0))
             for host, component in self.host_routes.items()
             if component in self.components and host in self.hosts
+        ]
+        # "`a.example` → port 3000 and `b.example` → port 3100": each host to its port of the
+        # main workload's Service
+        routes += [
+            Route(path="/", component=self.component, host=host, port=port)
+            for host, port in self.host_ports.items()
+            if host in self.hosts and host not in self.host_routes and len(self.host_ports) > 1
         ]
         main_paths = [p for p, component in self.routes.items() if component not in self.components]
         main_path = main_paths[0] if main_paths else ""
@@ -172,7 +180,8 @@ class Draft:
             hosts=self.hosts,
             path=self.path or main_path or "/",
             routes=routes,
-            tls=bool(self.tls),
+            # "TLS from the existing secret `zulip-tls`": a certificate's Secret means TLS
+            tls=bool(self.tls if self.tls is not None else self.tls_secret),
             class_name=self.class_name,
             cluster_issuer=self.issuer,
             tls_secret=self.tls_secret,

@@ -18,7 +18,7 @@ from bot.tools.parsing.images import find_images, parse_image
 from bot.tools.parsing.quantities import SIZE, find_replicas, size_quantity
 from bot.tools.parsing.schedule import cron_error, find_schedule
 from bot.tools.parsing.settings import read_env
-from bot.tools.parsing.text import Doc, dns_name
+from bot.tools.parsing.text import ENV_VAR, Doc, dns_name
 
 Handler = Callable[[str, str, Draft], None]
 
@@ -134,6 +134,8 @@ def _secrets(label: str, value: str, draft: Draft) -> None:
 
 
 def _secret_value(label: str, value: str, draft: Draft) -> None:
+    if re.search(rf"(?<![\w$]){ENV_VAR}(?!\w)", value):
+        return  # "Admin password: `ADMIN_USER_PASS` from ...": the variable is named, read as prose
     words = re.findall(r"[A-Za-z0-9]+", label)
     draft.target.add_secret("_".join(w.upper() for w in words))
 

@@ -34,6 +34,7 @@ from bot.tools.parsing.gloss_words import (
     SPANISH,
     SWEDISH,
     TURKISH,
+    UKRAINIAN,
     VIETNAMESE,
     Lexicon,
 )
@@ -68,7 +69,7 @@ _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 
 # Their nouns are written in lower case, so a capital starts a sentence, or stresses a word, and
 # the English keeps it; a German capital only says the word is a noun.
-_KEEP_CASE = frozenset({"it", "nl", "sv", "pl", "ru", "no", "tr", "id", "vi"})
+_KEEP_CASE = frozenset({"it", "nl", "sv", "pl", "ru", "uk", "no", "tr", "id", "vi"})
 # What comes before a sentence's first word on its line: a list mark, a heading, a sentence.
 _SENTENCE_START = re.compile(r"[ \t]*(?:(?:[-*+>]|#+|\d+[.)])[ \t]+)?|.*[.!?][ \t]+")
 _LEXICONS = {
@@ -81,6 +82,7 @@ _LEXICONS = {
     "sv": SWEDISH,
     "pl": POLISH,
     "ru": RUSSIAN,
+    "uk": UKRAINIAN,
     "no": NORWEGIAN,
     "tr": TURKISH,
     "id": INDONESIAN,
@@ -90,7 +92,7 @@ _LEXICONS = {
 
 def language(text: str) -> str:
     """Return the language of a request: en, de, fr, es, pt, it, nl, sv, pl, no (Norwegian or
-    Danish), tr, id (Indonesian or Malay), vi, ru, zh or ja."""
+    Danish), tr, id (Indonesian or Malay), vi, ru, uk, zh or ja."""
     prose = _CODE.sub(" ", text)
     latin = len(re.findall(r"[A-Za-z]", prose))
     kana = len(re.findall(r"[\u3040-\u30ff]", prose))
@@ -103,7 +105,8 @@ def language(text: str) -> str:
     # Russian is told by its script too: its words are Cyrillic, its names and values Latin.
     cyrillic = len(re.findall(r"[\u0400-\u04ff]", prose))
     if cyrillic >= 12 and cyrillic >= 0.3 * (cyrillic + latin):
-        return "ru"
+        # Ukrainian writes і, ї, є and ґ, which Russian does not
+        return "uk" if len(re.findall(r"[іїєґІЇЄҐ]", prose)) >= 3 else "ru"
     # Composed, so that a word typed with combining tone marks (Vietnamese) is one word.
     words = re.findall(r"(?<!\w)[^\W\d_]+(?!\w)", unicodedata.normalize("NFC", prose).lower())
     counts = {

@@ -14,7 +14,13 @@ from bot.tools.models import HostMount
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.text import Doc, negated
 
-_PATH = re.compile(r"(?<![\w./:-])(/(?:[\w.-]+/?)+)")
+# "~/sharelatex_data" is a directory in someone's home on the old machine, not a node path.
+_PATH = re.compile(r"(?<![\w./:~-])(/(?:[\w.-]+/?)+)")
+# "... into a hostPath, which the cluster admins rejected": what was tried, not what is asked.
+_REJECTED = re.compile(
+    r"\b(?:rejected|refused|forbidden|banned|not\s+allowed|(?:won't|doesn't|don't)\s+allow)\b",
+    re.I,
+)
 _HOST_CONTEXT = re.compile(
     r"\bhost[\s_-]?paths?\b|\bhost'?s\b|\b(?:from|on|of) the (?:host|node)s?\b|\b(?:host|node)"
     r"(?:'s)? (?:directory|directories|filesystem|file system|path|dir|disk)\b|\bnode'?s\b|"
@@ -80,8 +86,37 @@ _CONTAINER_PATH = re.compile(
 )
 
 
+# "- host mounts per telegraf FAQ, all ro:" over "  - `/` -> `/hostfs`": one item per mount.
+_HOST_LIST_LEAD = re.compile(
+    r"\bhost[\s_-]?(?:mounts?|paths?|volumes?|dirs?|directories)\b[^\n]*:[ \t]*$", re.I | re.M
+)
+_HOST_LIST_ITEM = re.compile(
+    r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+`(?P<src>/[^`\s]*)`[ \t]*(?:->|→|=>|at|to|on)[ \t]*"
+    r"`(?P<dst>/[^`\s]*)`(?P<rest>[^\n]*)$",
+    re.M,
+)
+
+
+def _listed_host_mounts(doc: Doc, draft: Draft) -> None:
+    """Host paths listed under a line that says they are the host's, each with its target."""
+    for lead in _HOST_LIST_LEAD.finditer(doc.masked):
+        pos = lead.end() + 1
+        while item := _HOST_LIST_ITEM.match(doc.masked, pos):
+            path, target = item.group("src").rstrip("/") or "/", item.group("dst")
+            read_only = bool(_READ_ONLY.search(lead.group(0) + item.group("rest")))
+            if not read_only and path not in draft.elevated.host_path:
+                draft.elevated.host_path.append(path)
+            if not any(m.host_path == path for m in draft.target.host_mounts):
+                draft.target.host_mounts.append(
+                    HostMount(host_path=path, mount_path=target, read_only=read_only)
+                )
+            doc.mask(item.start("src"), item.end("dst"))
+            pos = item.end() + 1
+
+
 def read_host_paths(doc: Doc, draft: Draft) -> None:
     """Node paths: read-only ones are mounts a node agent needs; writable ones are powers."""
+    _listed_host_mounts(doc, draft)
     targets: dict[int, str] = {}
     for match in _RESPECTIVELY.finditer(doc.masked):
         targets[match.start("a")] = match.group("ta")
@@ -139,6 +174,8 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str)
         _HOST_CONTEXT.search(said) and draft.target.workload == "DaemonSet"
     )
     if not (_HOST_ONLY_PATHS.match(path) or host_context) or negated(doc.masked, start):
+        return
+    if _REJECTED.search(said):
         return
     if _IN_CONTAINER.match(doc.masked, end) or _POD_VOLUME.search(clause):
         return  # "`/vector-data-dir` in the container", "`/dev/shm` as a memory-backed emptyDir"

@@ -138,13 +138,25 @@ _ALL_TO = re.compile(
 )
 
 
+_STORAGE = re.compile(
+    r"\s*(?:an?\s+|the\s+|its\s+own\s+)?(?:\d+(?:\.\d+)?\s*[KMGTP]i?B?\b|pvcs?\b|"
+    r"(?:persistent\s+)?volumes?\b|empty\s?dir\b)",
+    re.I,
+)
+
+
+# The domains Kubernetes and its tools prefix label, annotation and taint keys with.
+_API_GROUP = re.compile(r"(?:^|\.)(?:kubernetes\.io|k8s\.io|cert-manager\.io|helm\.sh|x-k8s\.io)$")
+
+
 def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
     """Paths routed to components ("`/api` and `/feeds` go to the backend"); ``names`` maps
     each way of writing a component (a regex alternation) to its name."""
     for match in _PATHS.finditer(text):
-        target = _named_in(match.group("rest") or match.group("rest2"), names)
-        if not target:
-            continue
+        rest = match.group("rest") or match.group("rest2") or ""
+        target = _named_in(rest, names)
+        if not target or _STORAGE.match(rest):
+            continue  # "uploads in `/opt/app/storage` → 10Gi PVC, so keep web at 1 replica"
         for path in re.findall(r"`?(/[^`\s,]*)`?", match.group("paths") or match.group("sent")):
             path = re.sub(r"/?\*+$", "", path) or "/"
             draft.routes.setdefault(path, target)
@@ -289,6 +301,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             if scheme:
                 doc.mask(match.start(), match.end())  # a link in a pasted table of settings
             continue
+        if _API_GROUP.search(host):
+            continue  # "`node-role.kubernetes.io/control-plane`": a label's or taint's key
         if _MAIL_HOST.search(host) and not re.search(r"\b(?:ingress|host|domain)\b", before, re.I):
             continue  # "Amazon SES SMTP, `email-smtp.eu-central-1.amazonaws.com` on 587"
         docs_page = re.match(
@@ -298,6 +312,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
             doc.mask(match.start(), match.end())  # where the request read up, not its address
             continue
         draft.add_host(host)
+        if port := _HOST_PORT.match(doc.masked, match.end()):
+            draft.host_ports[host] = int(port.group("port"))
         _route_host(doc, draft, host, match.start())
         if scheme == "https://":
             draft.tls = True if draft.tls is None else draft.tls
@@ -312,3 +328,30 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         if hostlike(raw) and not _datastore_host(doc.masked, match.start("raw")):
             draft.add_host(raw.split("/")[0])
             doc.mask(match.start("raw"), match.end("raw"))
+            _listed_after(doc, draft, raw.split("/")[0], match.end("raw"))
+
+
+# "two hosts: `a.example` → port 3000 and `b.example` → port 3100": the hosts listed on, each
+# with the Service port it routes to, if it says one.
+_HOST_PORT = re.compile(
+    r"[`\"']?\s*(?:→|->|=>|to|on)\s+(?:the\s+)?(?:service\s+)?port\s+(?P<port>\d{2,5})\b"
+)
+_NEXT_HOST = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[`\"']?(?P<raw>[a-z0-9][\w.-]*\.[a-z][\w-]*)[`\"']?",
+    re.I,
+)
+
+
+def _listed_after(doc: Doc, draft: Draft, host: str, pos: int) -> None:
+    while True:
+        port = _HOST_PORT.match(doc.masked, pos)
+        if port is not None:
+            draft.host_ports[host] = int(port.group("port"))
+            pos = port.end()
+        following = _NEXT_HOST.match(doc.masked, pos)
+        if following is None or not hostlike(following.group("raw")):
+            return
+        host = following.group("raw").lower()
+        draft.add_host(host)
+        doc.mask(following.start("raw"), following.end("raw"))
+        pos = following.end()

@@ -33,6 +33,13 @@ _TLS_OFF = re.compile(
     r"(?:is\s+)?(?:disabled|off|not needed|not required)\b|\bplain[\s-]http\b|\bhttp[\s-]only\b",
     re.I,
 )
+# "TLS ends at our ingress-nginx now, so zulip should only serve plain HTTP": the pod's HTTP
+# is plain because the Ingress holds the certificate.
+_TLS_AT_EDGE = re.compile(
+    r"\b(?:tls|https|ssl)\s+(?:ends|terminates|is\s+terminated|is\s+offloaded)\s+(?:at|on|in)\b|"
+    r"\bterminat\w*\s+(?:tls|https|ssl)\s+(?:at|on|in)\s+(?:the\s+|our\s+)?ingress",
+    re.I,
+)
 _CLASSES = (
     "nginx",
     "traefik",
@@ -178,7 +185,7 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
         draft.ingress_declined = draft.ingress_declined or bool(_DECLINED.search(text))
     elif any(not negated(text, m.start()) for m in _INGRESS.finditer(text)):
         draft.ingress = True
-    if _TLS_OFF.search(text):
+    if _TLS_OFF.search(text) and not _TLS_AT_EDGE.search(text):
         draft.tls = False
     else:
         said = [negated(text, m.start()) for m in _TLS.finditer(text)]

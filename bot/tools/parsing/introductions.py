@@ -204,10 +204,24 @@ def _referred_role(text: str, match: re.Match[str]) -> str:
 
 def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
     """ "Run it as a CronJob" says what the main workload is; "`cronjob.yaml`" names a file."""
-    # "Run it as a CronJob", "Please make a Kubernetes CronJob instead that runs `x`"
+    # "Run it as a CronJob", "Please make a Kubernetes CronJob instead that runs `x`", "Turn
+    # `backups` into a CronJob that runs `x`"
     said_as = re.search(
-        r"\b(?:as|make|use)\s*$", text[max(0, match.start() - 10) : match.start()], re.I
+        r"\b(?:as|make|use|into)\s*$", text[max(0, match.start() - 10) : match.start()], re.I
     )
+    # "the `x-worker` image (it reads the same `DATABASE_URL`, runs the migrations and then
+    # `solid_queue:start`)": an aside on what an image does by itself
+    opened = text.rfind("(", text.rfind("\n", 0, match.start()) + 1, match.start())
+    if opened >= 0 and ")" not in text[opened : match.start()]:
+        if re.match(r"\(\s*(?:it|which|that|this\s+one)\s", text[opened:]):
+            return True
+    if re.match(
+        r"`?\s+(?:volumes?|director(?:y|ies)|dir|folder|files?|services?|containers?|secrets?|"
+        r"config\s?maps?|buckets?|networks?)\b",
+        text[match.end() :],
+        re.I,
+    ):
+        return True  # "(`automatisch_storage` volume)": what is in code is a name
     command = match.group("cmd").strip()
     schedule = re.fullmatch(r"(?:[\d*/,-]+\s+){4}[\d*/,-]+", command)  # "at `0 4 * * *`"
     variable = re.fullmatch(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+(?:=.*)?", command)  # "via `REDIS_URL`"
@@ -261,7 +275,7 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
         if not given:
             reading.commands.setdefault(name, match.group("cmd").strip())
         end = _sentence_end(text, match.end())
-        end = min(end, _item_end(text, match.start()))
+        end = min(_its_sentences(text, end), _item_end(text, match.start()))
         start = _lead_in(text, match.start())
         reading.segments.append(Segment([name], text[start:end], start, end))
 
@@ -388,7 +402,10 @@ def named_introductions(text: str, names: list[str], main: str, reading: Reading
 
 # "... a Job called `migrations` ... . Run it as a Helm hook on post-install": still that one.
 _ABOUT_IT = re.compile(
-    r"\.[ \t]+(?:It|Its|(?:Run|Give|Make|Set|Mount|Schedule|Have|Keep|Start)\s+it)\b[^\n]*?"
+    r"\.[ \t]+(?:It|Its|(?:Run|Give|Make|Set|Mount|Schedule|Have|Keep|Start)\s+it|"
+    # "... a CronJob `x` that runs `y`. Schedule `30 2 * * *`, time zone `Europe/Vienna`": its
+    # settings, said next
+    r"Schedule[ds]?\s+`|Time\s?zone\b|Timezone\b)[^\n]*?"
     r"(?=\.(?:\s|$))"
 )
 

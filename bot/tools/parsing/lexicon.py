@@ -206,7 +206,11 @@ class Backing:
 DEPENDENCIES: tuple[Backing, ...] = (
     Backing(
         "postgresql",
-        _rx(r"\bpostgres(?:ql)?\b|\bpostgis\b|\btimescale(?:db)?\b|\bpgsql\b"),
+        # "pg bundled (16)", "pg 16 in the chart": the short name, where it names a database
+        _rx(
+            r"\bpostgres(?:ql)?\b|\bpostgis\b|\btimescale(?:db)?\b|\bpgsql\b|\bpg\b(?=\s*(?:\d|\(|"
+            r"bundled|in\s+the\s+chart|inside|db\b|database|instance|server|cluster|version))"
+        ),
         5432,
         ("postgres", "postgresql", "postgis", "timescaledb", "pgvector"),
     ),

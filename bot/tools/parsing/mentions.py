@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.tools.parsing.lexicon import DEPENDENCIES
+from bot.tools.parsing.parts import NUMBERED_HEAD
 from bot.tools.parsing.text import dns_name, to_int
 
 # Words that name a further workload by its role, and the component name each one gets.
@@ -78,6 +80,12 @@ def alias_pattern(name: str, exclude: set[str] | frozenset[str] = frozenset()) -
 _INGRESS_CLASS = re.compile(r"\bclass(?:\s?name)?\s*[:=]?\s*[`\"']?\s*$", re.I)
 
 
+# "The API signing secret", "the web token": a credential named after a part, not the part.
+_CREDENTIAL_AFTER = re.compile(
+    r"\s+(?:signing\s+)?(?:keys?|tokens?|secrets?|credentials?|passwords?)\b", re.I
+)
+
+
 def mentions(line: str, names: list[str]) -> list[str]:
     """Return the known component names ``line`` mentions as words (not inside hosts/paths);
     the one component with a role ("hoppscotch-migrate") is also named by the role's words
@@ -94,6 +102,7 @@ def mentions(line: str, names: list[str]) -> list[str]:
             for m in re.finditer(rf"(?<![\w./:@=-])(?:{pattern})s?(?![\w/@]|\.\w|-\w)", line, re.I)
             if not _INGRESS_CLASS.search(line, 0, m.start())
             and not re.match(r"[`\"']?\s+ingress\b", line[m.end() :], re.I)
+            and not _CREDENTIAL_AFTER.match(line, m.end())
         ]
         if at:
             found.append(name)
@@ -230,6 +239,13 @@ NOT_COMPONENTS = frozenset(
         "deployment",
         "networking",
         "monitoring",
+        "metrics",
+        "observability",
+        "host-paths",
+        "paths",
+        "mounts",
+        "env-vars",
+        "variables",
         "logs",
         "logging",
         "security",
@@ -270,6 +286,7 @@ NOT_COMPONENTS = frozenset(
         "and",
         "ticket",
         "update",
+        "new",
         "edit",
         "why",
         "what",
@@ -280,18 +297,6 @@ NOT_COMPONENTS = frozenset(
         "ps",
         "p.s",
     }
-)
-
-
-# "**Component 1: `vmsingle`**", "### Service 2 - api": a heading that numbers the app's parts.
-NUMBERED_HEAD = re.compile(
-    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:\*\*|__)?(?:component|workload|process|service|deployment)"
-    r"[ \t]*(?:#?\d+|[A-Z])?[ \t]*(?::|[-\u2014\u2013])[ \t]*(?:\*\*|__|`)*"
-    # "## Workload 1: `lapi` (Deployment)": its kind may follow in brackets
-    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*"
-    r"(?:[ \t]*\((?:deployment|statefulset|daemonset|cron\s?job|job)\))?[ \t]*"
-    r"(?::[ \t]*(?=[A-Z]).*)?:?[ \t]*$",  # a form's heading arrives with its first line after ":"
-    re.I,
 )
 
 
@@ -310,6 +315,15 @@ _ROLE_TITLE = re.compile(
 )
 
 
+# A heading in words with the part's name (and kind) in code after it: "Application
+# (`mobilizon`)", "Media cleanup (CronJob `clean-orphan-media`)".
+TITLED_NAME = re.compile(
+    r"^[ \t#*_]*[A-Za-z\u00c0-\u024f][^\n()`]{0,60}?\(\s*(?:(?:cron\s?job|job|deployment|"
+    r"statefulset|daemonset)\s+)?`(?P<name>[a-z][\w-]{0,40})`\s*\)[ \t*_]*:?[ \t]*$",
+    re.I,
+)
+
+
 def head_component(line: str, known: list[str], listing: bool) -> str:
     """Return the component a heading or list item is about ('' if it is about none)."""
     role = _ROLE_HEAD.match(line) or _ROLE_TITLE.match(line)
@@ -322,6 +336,11 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
             if len(said) == 1
             else role_name(role.group("role")) or role.group("role").lower()
         )
+    titled = TITLED_NAME.match(line)
+    if titled and not any(d.pattern.search(titled.group("name")) for d in DEPENDENCIES):
+        name = dns_name(titled.group("name"), 30)
+        if name and name not in NOT_COMPONENTS:
+            return name  # "**Limpeza de mídia (CronJob `clean-orphan-media`)**": named in code
     numbered = NUMBERED_HEAD.match(line)
     if numbered and dns_name(numbered.group("name"), 30) not in NOT_COMPONENTS:
         marked = re.search(rf"(?:`|\*\*|__){re.escape(numbered.group('name'))}", line)

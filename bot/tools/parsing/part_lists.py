@@ -15,7 +15,8 @@ from bot.tools.parsing.mentions import NOT_COMPONENTS
 from bot.tools.parsing.text import dns_name, to_int
 
 _COUNTED = re.compile(
-    r"\b(?P<n>two|three|four|five|[2-5])\s+(?:separate\s+|different\s+)?"
+    r"\b(?P<n>two|three|four|five|[2-5])\s+(?:of\s+(?:its|the|their)\s+)?"
+    r"(?:separate\s+|different\s+)?"
     r"(?:workloads|components|services|deployments|processes|parts|containers|pods)\s*"
     r"(?::|[-\u2014\u2013]|,)\s*(?P<rest>[^\n]+)",
     re.I,
@@ -48,7 +49,17 @@ def counted_parts(text: str) -> list[str]:
             names.append(name)
         if len(names) == to_int(match.group("n")) and len(set(names)) == len(names):
             return names
+        # "three of its services: the network server itself (`chirpstack`), one UDP gateway
+        # bridge (`gateway-bridge`), and the REST API proxy (`rest-api`)": each named in code
+        sentence = re.split(r"(?<=[.!?])\s", match.group("rest"), maxsplit=1)[0]
+        named = [dns_name(n, 30) for n in _NAMED_ITEM.findall(sentence)]
+        if len(named) == to_int(match.group("n")) and len(set(named)) == len(named):
+            if not set(named) & NOT_COMPONENTS:
+                return named
     return []
+
+
+_NAMED_ITEM = re.compile(r"\(\s*`([a-z][\w-]{1,30})`\s*\)")
 
 
 # "the contrib compose (web + worker + mariadb + redis)": the services of a compose file, named.

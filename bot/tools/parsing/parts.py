@@ -14,6 +14,17 @@ HEADING = re.compile(
     r"^[ \t]*[A-Za-z][\w.-]{0,40}[ \t]+\([^()\n]{1,30}\)[ \t]*:?[ \t]*$"
 )
 
+# "**Component 1: `vmsingle`**", "### Service 2 - api": a heading that numbers the app's parts.
+NUMBERED_HEAD = re.compile(
+    r"^[ \t]*(?:#{2,6}[ \t]+)?(?:\*\*|__)?(?:component|workload|process|service|deployment)"
+    r"[ \t]*(?:#?\d+|[A-Z])?[ \t]*(?::|[-\u2014\u2013])[ \t]*(?:\*\*|__|`)*"
+    # "## Workload 1: `lapi` (Deployment)": its kind may follow in brackets
+    r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)*"
+    r"(?:[ \t]*\((?:deployment|statefulset|daemonset|cron\s?job|job)\))?[ \t]*"
+    r"(?::[ \t]*(?=[A-Z]).*)?:?[ \t]*$",  # a form's heading arrives with its first line after ":"
+    re.I,
+)
+
 
 @dataclass
 class Segment:
@@ -36,3 +47,50 @@ class Reading:
     commands: dict[str, str] = field(default_factory=dict)
     main: str = ""  # "The tracking server (call that component `server`)": the main one's name
     kinds: dict[str, str] = field(default_factory=dict)  # the workload kinds said with the names
+
+
+@dataclass
+class Item:
+    """A logical line: a list item with its continuation lines, a heading, or a paragraph."""
+
+    start: int
+    end: int
+    text: str
+    bullet: bool
+    heading: bool
+    blank_before: bool
+
+
+# A sentence starts with a capital, or in lowercase as terse writers start one ("... and hbbr.
+# both on LoadBalancer services", "gunicorn listens on 8000"); not after an abbreviation.
+
+
+def logical_lines(text: str) -> list[Item]:
+    """Cut the text in logical lines: wrapped lines and indented continuations are joined."""
+    items: list[Item] = []
+    pos = 0
+    blank = True
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            blank = True
+            continue
+        bullet = bool(BULLET.match(line))
+        heading = bool(HEADING.match(line) or NUMBERED_HEAD.match(line))
+        last = items[-1] if items else None
+        joins = (
+            last is not None
+            and not blank
+            and not bullet
+            and not heading
+            and not last.heading
+            and not last.text.rstrip().endswith(":")
+        )
+        if joins and last is not None:
+            last.end = end
+            last.text = text[last.start : end]
+        else:
+            items.append(Item(start, end, line, bullet, heading, blank))
+        blank = False
+    return items

@@ -81,12 +81,14 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         chosen = stated
     if chosen is None:
         chosen = next((f for f in candidates if f.keyword), None)
-    if chosen is not None and datastore_kind(chosen.image.repository):
+    app_image = chosen is not None and draft.target.image is None
+    if app_image and chosen is not None and datastore_kind(chosen.image.repository):
         # the app *is* a datastore ("image bitnami/redis:7.2")
         draft.not_dependencies.add(datastore_kind(chosen.image.repository))
     for found in candidates:
         kind = datastore_kind(found.image.repository)
-        if found is not chosen and kind:
+        if kind and (found is not chosen or not app_image):
+            # "the image must be `postgis/postgis:16-3.4`" said of the bundled database
             draft.add_dependency(kind, found.image.tag.split("-")[0])
         elif found is not chosen and draft.target.image is None:
             draft.note(f"another image is mentioned: {found.image.reference}")
@@ -138,7 +140,9 @@ _NOUNS = (
 _OWNED_BY_OTHERS = re.compile(
     r"(?:secret|issuer|class|volume|sidecar|container|bucket|database|topic|queue|namespace|"
     r"cluster|configmap|file|table|index|user|role|account|key|region|zone|repo|repository|"
-    r"branch|org|organisation|organization|team|node|host|domain|storage ?class|registry)\s*$",
+    # "The existing Secret is called `zulip-secrets`": that object's name, not the app's
+    r"branch|org|organisation|organization|team|node|host|domain|storage ?class|registry)"
+    r"\s*(?:is\s+|was\s+|will\s+be\s+)?$",
     re.I,
 )
 _IT = r"(?:it|the (?:chart|service|app|application|release))"

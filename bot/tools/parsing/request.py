@@ -86,9 +86,27 @@ def read(user_input: str) -> tuple[Draft, int]:
     for c in [draft.main, *draft.components.values()]:
         c.image = pinned_in(text, c.image) if c.image is not None else None
     wiring.read_config_sources(text, draft)
+    _left_out(text, draft)
     catalogue.fill(text, draft)
     finish(draft)
     return draft, count
+
+
+# "Leave out `COMPOSE_PROJECT_NAME`, `INVENTREE_TAG` and `INVENTREE_EXT_VOLUME`, they only
+# matter to compose", "drop `SSL_CERTIFICATE_GENERATION`": settings of the old setup.
+_LEAVE_OUT = re.compile(
+    r"\b(?:leave\s+out|drop|omit|remove|skip|don'?t\s+(?:set|pass|copy|need|keep))\s+(?:the\s+)?"
+    r"(?P<names>`[A-Z][A-Z0-9_]*`(?:\s*(?:,|and|&|or)\s*`[A-Z][A-Z0-9_]*`)*)",
+    re.I,
+)
+
+
+def _left_out(text: str, draft: Draft) -> None:
+    """Plain settings the request says to leave behind, out of every workload."""
+    for match in _LEAVE_OUT.finditer(text):
+        for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", match.group("names")):
+            for c in [draft.main, *draft.components.values()]:
+                c.env.pop(name, None)
 
 
 def _section(label: str, value: str) -> str:
@@ -121,7 +139,9 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     }
     reading = segments.read(text, known, draft.component or the_app, images)
     draft.component = draft.component or reading.main
-    if reading.introduced and the_app:
+    if the_app and (reading.introduced or any(the_app in seg.names for seg in reading.segments)):
+        # "The app (the `sharelatex` service) ...", "the app container": the main workload,
+        # whether or not others are introduced beside it
         draft.component = draft.component or the_app
     if not draft.component and len(reading.listed) >= 2:
         # A list of the app's processes: the first is the main one. One workload introduced
@@ -139,7 +159,7 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     kind_named = [n for n in [*reading.introduced, *reading.listed] if _KIND_NAME.search(n)]
     others = [n for n in kind_named if n != draft.component]
     read_prose(unwrap(_unnamed("".join(general), others)), draft)
-    each = _replicas_each("".join(general))
+    each = _replicas_each("".join(general)) or _replicas_each(text, _EVERYTHING)
     said = _settings(draft.main, before)
     # Said of the app as a whole: the CronJob settings, and scratch space ("both schedules are in
     # Europe/Amsterdam", "an emptyDir at /cache") hold for every workload of its image.
@@ -152,6 +172,8 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
                 read_prose(unwrap(_unnamed(segment.text, known_names)), draft, whole=False)
                 if _SAME_VOLUMES.search(segment.text) and name != draft.component:
                     _mount_main_volumes(draft, c)
+                if _SAME_DB_ENV.search(segment.text) and name != draft.component:
+                    _copy_database_env(draft, c)
                 if _SAME_CONFIG.search(segment.text) and name != draft.component:
                     c.config_mounts += [
                         m for m in draft.main.config_mounts if m not in c.config_mounts
@@ -168,6 +190,7 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
         with draft.focus(name) as c:
             c.set_replicas(count, count)
     _share(draft, said)
+    _only_theirs(draft, reading.segments)
     if each is not None:
         for c in draft.components.values():
             if c.workload not in ("Job", "CronJob"):
@@ -177,20 +200,47 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     hosts.read_routes(unwrap(text), draft, names)
 
 
+# "On `worker` only: `WORKER=true`": a variable of that part's, whatever a list of the app's
+# variables around it said.
+_ONLY = re.compile(
+    r"\b(?:on|for|in)\s+(?:the\s+)?`?[\w-]+`?\s+only\b|\bonly\s+(?:on|for|in)\s+(?:the\s+)?`?[\w-]+`?\s*:|"
+    r"^\W*`?[\w-]+`?\s+only\s*:",
+    re.I,
+)
+_ASSIGNED = re.compile(r"(?<![\w$])([A-Z][A-Z0-9]*_?[A-Z0-9_]*)=")
+
+
+def _only_theirs(draft: Draft, segs: list[segments.Segment]) -> None:
+    for segment in segs:
+        if len(segment.names) != 1 or not _ONLY.search(segment.text):
+            continue
+        for variable in _ASSIGNED.findall(segment.text):
+            for name, c in [(draft.component, draft.main), *draft.components.items()]:
+                if name not in segment.names:
+                    c.env.pop(variable, None)
+
+
 # "One replica each is plenty", "2 replicas for all of them": a count for every workload.
 _EACH = re.compile(
     r"\breplicas?\s+(?:each|apiece|for\s+(?:each|both|all|every)\b)|\b(?:each|both|all)\b[^.\n]{0,20}"
     r"\breplicas?\b",
     re.I,
 )
+# "Everything runs as a single replica for now": said of them all, wherever it is said.
+_EVERYTHING = re.compile(
+    r"\b(?:everything|every\s+(?:workload|component|part|deployment))\b[^.\n]{0,30}\breplicas?\b",
+    re.I,
+)
 
 
-def _replicas_each(text: str) -> tuple[int | None, int | None] | None:
+def _replicas_each(
+    text: str, said: re.Pattern[str] = _EACH
+) -> tuple[int | None, int | None] | None:
     """The replica count said once for every workload of the app, if any."""
     doc = Doc(text)
     for span in doc.sentences:
         sentence = doc.text[span.start : span.end]
-        if _EACH.search(sentence):
+        if said.search(sentence):
             found = quantities.find_replicas(sentence)
             if found.low is not None:
                 return found.low, found.high
@@ -201,11 +251,27 @@ def _replicas_each(text: str) -> tuple[int | None, int | None] | None:
 _SAME_VOLUMES = re.compile(
     r"\b(?:both|all(?:\s+the)?|the\s+same|its|the\s+app'?s)\s+(?:two\s+|three\s+)?"
     r"(?:persistent\s+)?volumes\s+(?:are\s+|also\s+)?(?:mounted|too|as\s+well)\b|"
+    # "... with the InvenTree image and the data volume mounted"
+    r"\bthe\s+(?:data|app|main|shared)\s+volume\s+(?:is\s+|also\s+)?mounted\b|"
     # "The config, logs and media directories must be shared between web, worker and ..."
     r"\b(?:director(?:y|ies)|dirs?|volumes?|folders?)\s+(?:must|should|need\s+to|have\s+to)\s+be\s+"
     r"shared\s+(?:between|by|with|across)\b",
     re.I,
 )
+
+
+# "needs the same database variables", "the same DB settings as web": the main workload's
+# database variables (plain ones; what points at the bundled datastore is read where said).
+_SAME_DB_ENV = re.compile(
+    r"\bsame\s+(?:database|db)\s+(?:variables|vars|env(?:ironment)?|settings|config)\b", re.I
+)
+_DATABASE_VARIABLE = re.compile(r"(?:^|_)(?:DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB)(?:_|$)")
+
+
+def _copy_database_env(draft: Draft, c: Any) -> None:
+    for name, value in draft.main.env.items():
+        if _DATABASE_VARIABLE.search(name) and name not in c.env and name not in c.secrets:
+            c.env[name] = value
 
 
 # "(the same ConfigMap mounted)": the main workload's configuration files, here too.

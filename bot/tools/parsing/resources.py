@@ -39,6 +39,8 @@ _REQUEST = re.compile(
 )
 _CLAUSE = re.compile(
     r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|"
+    # "requests 250m CPU / 768Mi and limit memory 1536Mi"
+    r"\s+and\s+(?=(?:an?\s+|the\s+)?(?:memory\s+|cpu\s+)?(?:limit|request|cap|max)\w*\b)|"
     r"(?<!\bi\.e)(?<!\be\.g)\.\s+|\s+[·•]\s+",
     re.I,
 )

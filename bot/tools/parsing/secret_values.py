@@ -116,8 +116,18 @@ def plain_address(value: str) -> bool:
 
 def prose_word(value: str) -> bool:
     """Return True when a word after "password is" reads as English rather than a value."""
-    low = value.lower().strip("\"'`.,")
-    return low in _STOPWORDS or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing|ly)", low))
+    low = value.lower().strip("\"'`.,;:()")
+    return (
+        low in _STOPWORDS or low in _TECHNICAL or bool(re.fullmatch(r"[a-z]{2,}(?:ed|ing|ly)", low))
+    )
+
+
+# "(will send password Base64 encoded)", "password hashed with bcrypt": how a value is stored or
+# sent, not the value.
+_TECHNICAL = frozenset(
+    """base64 base32 hex sha1 sha256 sha512 md5 bcrypt argon2 argon2id scrypt pbkdf2 utf-8 utf8
+    aes aes256 hmac rsa plaintext cleartext""".split()
+)
 
 
 def strong_looking(value: str) -> bool:

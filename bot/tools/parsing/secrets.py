@@ -246,6 +246,8 @@ def _assigned(match: re.Match[str]) -> bool:
         return not any(strong_looking(t) and not not_a_value(t) for t in items if t)
     if not holds_value(name) or not_a_value(value):
         return True
+    if match.group("op") == ":" and prose_word(value):
+        return True  # "# PWPUSH_MASTER_KEY: This sets the encryption key": a comment's prose
     if re.match(r"(?:export\s+)?[A-Za-z_][\w.]*=", value):
         return True  # "db password for now: DB_PASSWORD=..." assigns inside: keep the name
     if match.group("op") == ":" and " " in value.strip("\"'"):
@@ -272,8 +274,9 @@ def _prose(match: re.Match[str]) -> bool:
         return True  # "TLS secret: search-tls" names the certificate's Secret
     in_span = match.start("kw") > 0 and match.string[match.start("kw") - 1] == "`"
     glued = match.start("v") == match.end("kw")
-    if in_span and (value[0] == "`" or glued):
-        return True  # "`password`", "`secret-key`": a name in a code span, no value follows
+    if in_span and (value[0] == "`" or glued or not match.group("op")):
+        # "`password`", "key `password` (server only)": a name in a code span, no value follows
+        return True
     if (
         match.group("kw").lower() == "secret"
         and not match.group("op")

@@ -13,8 +13,8 @@ a and b", "(web + worker)"); those a sentence brings in as it goes, from ``intro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from bot.tools.parsing.headed_lists import headed_lists
 from bot.tools.parsing.image_roles import called_images, image_parts
 from bot.tools.parsing.introductions import (
     given_names,
@@ -26,8 +26,7 @@ from bot.tools.parsing.introductions import (
     own_words,
 )
 from bot.tools.parsing.mentions import (
-    NOT_COMPONENTS,
-    NUMBERED_HEAD,
+    TITLED_NAME,
     alias_pattern,
     count_of,
     for_each,
@@ -37,7 +36,7 @@ from bot.tools.parsing.mentions import (
     restricted,
 )
 from bot.tools.parsing.part_lists import argument_parts, counted_parts, plus_parts
-from bot.tools.parsing.parts import BULLET, HEADING, Reading, Segment
+from bot.tools.parsing.parts import Item, Reading, Segment, logical_lines
 from bot.tools.parsing.text import dns_name, to_int, without_asides
 
 # Words that announce a list of the app's workloads, and list items that define one each
@@ -85,12 +84,23 @@ def _clauses(line: str, names: list[str]) -> list[tuple[int, str]]:
     return out
 
 
+_POINTING = re.compile(
+    r"\s*(?:and\s+)?(?:pointing|points|connecting|connects|talking|talks)\s+(?:at|to)\b", re.I
+)
+
+
 def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) -> list[Segment]:
     """Cut a line that talks about several components into one segment per clause."""
     out = []
     topic: list[str] = []
     for at, clause in _clauses(line, names):
         mentioned = mentions(clause, names)
+        if len(mentioned) > 1:
+            # "The REST API proxy runs with `--server <chirpstack service>:8080`": a name
+            # inside its command is what it talks to
+            mentioned = mentions(re.sub(r"`[^`\n]*`", " ", clause), names) or mentioned
+        if topic and _POINTING.match(clause):
+            mentioned = topic  # "..., pointing at the chirpstack Service": still the same one
         if len(mentioned) == 1:
             topic = mentioned
             number = count_of(clause, mentioned[0])
@@ -112,55 +122,10 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
     return out
 
 
-@dataclass
-class _Item:
-    """A logical line: a list item with its continuation lines, a heading, or a paragraph."""
-
-    start: int
-    end: int
-    text: str
-    bullet: bool
-    heading: bool
-    blank_before: bool
-
-
-# A sentence starts with a capital, or in lowercase as terse writers start one ("... and hbbr.
-# both on LoadBalancer services", "gunicorn listens on 8000"); not after an abbreviation.
 _SENTENCE = re.compile(
     r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)"
     r"(?<!\bincl\.)(?<!\bno\.)(?<![\s.]\w\.)\s+(?=[A-Z`(]|[a-z][\w-]*(?:[,:]|\s+(?!\d)\w))"
 )
-
-
-def _items(text: str) -> list[_Item]:
-    """Cut the text in logical lines: wrapped lines and indented continuations are joined."""
-    items: list[_Item] = []
-    pos = 0
-    blank = True
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        if not line.strip():
-            blank = True
-            continue
-        bullet = bool(BULLET.match(line))
-        heading = bool(HEADING.match(line) or NUMBERED_HEAD.match(line))
-        last = items[-1] if items else None
-        joins = (
-            last is not None
-            and not blank
-            and not bullet
-            and not heading
-            and not last.heading
-            and not last.text.rstrip().endswith(":")
-        )
-        if joins and last is not None:
-            last.end = end
-            last.text = text[last.start : end]
-        else:
-            items.append(_Item(start, end, line, bullet, heading, blank))
-        blank = False
-    return items
 
 
 def read(
@@ -186,7 +151,7 @@ def read(
         reading.listed.append(name)
         if name in by_argument:
             reading.commands[name], reading.kinds[name] = by_argument[name]
-    items = _items(text)
+    items = logical_lines(text)
     listing = (
         bool(_LISTING_WORDS.search(text))
         or len(_DEFINITIONS.findall(text)) >= 2
@@ -198,11 +163,21 @@ def read(
     lead = ""
     intro_indent = -1
     titled = False  # the current part's heading is a "Name:" line over a list
-    headed = _headed_lists(items, names, listing)
+    headed = headed_lists(items, names, listing)
+    section = ""  # the line over the current list ("Replicas:")
+    over_list = False  # the current part's heading is a lone line over a list ("**web**")
     for index, item in enumerate(items):
         if item.blank_before and not item.bullet:
             shared = []
+            if over_list and not item.heading:
+                # "**worker**" over its list, then "**database**: bundle PostgreSQL 15": a
+                # paragraph after the list is about the app again
+                current, over_list = [], False
+        if not item.bullet:
+            section = item.text.split("\n", 1)[0]
         everyone = names + ([main] if main else [])
+        if item.bullet and _REPLICAS_SECTION.match(section):
+            _listed_count(item.text, everyone, reading.counts)
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
         title = _titles_list(item, items[index + 1 : index + 2])
         if not head and (item.heading or title) and _EVERY_PART.match(item.text.split("\n", 1)[0]):
@@ -223,6 +198,13 @@ def read(
                 reading.listed.append(head)  # "Archiver (CronJob)" is no candidate for main
             if item.heading:
                 current, shared, titled = [head], [], title
+                lone = item.text.strip()
+                over_list = (
+                    "\n" not in lone
+                    and len(lone) <= 40
+                    and not lone.startswith("#")
+                    and not re.search(r":\s*\S", lone)
+                )
                 # "Archiver (CronJob)", "CronJob `visit-locate`": the heading says its kind
                 # "Workload 2: `agent` (DaemonSet): Runs on the edge nodes only": a form's
                 # heading with its first line
@@ -287,7 +269,23 @@ def read(
     _shared_later(reading, main, reading.introduced[before:])
     given_names(text, reading)
     own_words(text, reading)
+    if not known and not main:
+        _sole_named(text, reading)
     return reading
+
+
+# "A **DaemonSet** called `fluentd`" in a request for one workload: the app's own name.
+_CALLED = r"\ban?\s+[*_]*(?:daemonset|deployment|statefulset)[*_]*\s+(?:called|named)\s+`{}`"
+
+
+def _sole_named(text: str, reading: Reading) -> None:
+    if len(reading.introduced) != 1 or reading.main:
+        return
+    name = reading.introduced[0]
+    if re.search(_CALLED.format(re.escape(name)), text, re.I):
+        reading.main = name
+        reading.introduced.clear()
+        reading.listed = [n for n in reading.listed if n != name]
 
 
 # A heading over facts for every part: "**both** need:", "All of them:", "Shared settings"
@@ -321,7 +319,7 @@ _MAIN_TITLE = re.compile(
 )
 
 
-def _head_item(item: _Item, head: str, names: list[str]) -> list[Segment]:
+def _head_item(item: Item, head: str, names: list[str]) -> list[Segment]:
     """A list item led by a workload's name is about it, but for a later sentence whose subject
     is another workload ("- api-worker: 2 replicas. api-clock is a scheduler, exactly 1")."""
     out = [Segment([head], item.text, item.start, item.end)]
@@ -346,20 +344,24 @@ def _head_item(item: _Item, head: str, names: list[str]) -> list[Segment]:
     return out
 
 
-def _titles_list(item: _Item, following: list[_Item]) -> bool:
+def _titles_list(item: Item, following: list[Item]) -> bool:
     """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title (a bold
     "**cron**" arrives as a bare "cron" line, a title all the same)."""
     line = item.text.strip()
     return (
         not item.bullet
         and "\n" not in line
-        and (line.endswith(":") or (len(line) <= 30 and not re.search(r"[.!?,;`]", line)))
+        and (
+            line.endswith(":")
+            or (len(line) <= 30 and not re.search(r"[.!?,;`]", line))
+            or bool(TITLED_NAME.match(line))  # "Media cleanup (CronJob `clean-orphan-media`)"
+        )
         and bool(following)
         and following[0].bullet
     )
 
 
-def _known_heads(items: list[_Item], names: list[str]) -> int:
+def _known_heads(items: list[Item], names: list[str]) -> int:
     """How many list items are led by a workload's name ("- web: ...", "- smtp: ..."): a list
     of the app's workloads, whose further items ("- migrate: a Job ...") are workloads too."""
     return sum(
@@ -371,62 +373,17 @@ def _known_heads(items: list[_Item], names: list[str]) -> int:
 
 # "**web-client**" or "**CronJob `visit-locate`**" alone on its line, over a list that gives an
 # image: the heading names a workload, whatever language the list is in.
-_HEADED = re.compile(
-    r"^[ \t#*_]*(?:(?:cron\s?job|job|deployment|statefulset|daemonset)\s+)?`?"
-    r"(?P<name>[A-Za-z][\w.-]{1,40})`?(?:\s*\([^()\n]{1,30}\))?[ \t*_]*:?[ \t]*$",
-    re.I,
-)
-_GIVES_IMAGE = re.compile(
-    r"\b(?:image|imagen|imagem|immagine|bild|obraz)\b|\b[\w.-]+/[\w.-]+:[\w.-]+|misma\s+image",
-    re.I,
-)
-
-
-_THE_APP = frozenset(
-    """app application main the-app container containers pod pods workload workloads
-    deployment setup details general overview configuration basics""".split()
-)
-
-
-def _headed_lists(items: list[_Item], names: list[str], listing: bool) -> dict[int, str]:
-    """The headings over lists that give an image, by item: two or more of them are the app's
-    workloads; one alone ("Controller:", "**Web**" beside "**Archiver (CronJob)**") is the app
-    itself."""
-    found: dict[int, str] = {}
-    for index, item in enumerate(items):
-        lone = not item.bullet and "\n" not in item.text.strip() and len(item.text.strip()) <= 50
-        if head_component(item.text.split("\n", 1)[0], names, listing):
-            continue  # a heading read as a workload's already
-        if item.heading or lone:
-            name = _headed_list(item, items[index + 1 :])
-            if name:
-                found[index] = name
-    return found if len(set(found.values())) >= 2 else {}
-
-
-def _headed_list(item: _Item, following: list[_Item]) -> str:
-    match = _HEADED.match(item.text.split("\n", 1)[0])
-    if not match:
-        return ""
-    name = dns_name(match.group("name"), 30)
-    if not name or name in NOT_COMPONENTS or name in _THE_APP:
-        return ""  # "**App**", "## Container" over the main workload's list: the app itself
-    listed = []
-    for other in following:
-        if other.heading or not other.bullet:
-            break
-        listed.append(other.text)
-    return name if listed and _GIVES_IMAGE.search("\n".join(listed)) else ""
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
 _ALL_OF_THEM = re.compile(
-    r"\s*(?:[-*+\u2022]\s+)?(?:(?:all|both|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
+    # a form's section label may lead: "Scheduling: Both on our app node pool: ..."
+    r"\s*(?:[-*+\u2022]\s+)?(?:[A-Z][\w ]{0,30}:\s+)?"
+    r"(?:(?:all|both|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
     r"(?:(?P<count>two|three|four|five|\d)\s+)?"
-    r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|of\s+them)\b|"
+    r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|parts|"
+    r"of\s+them)\b|"
     # "both on LoadBalancer services, each with ..."
     r"(?:both|all(?:\s+(?P<count2>two|three|four|five|\d))?)\b"
     r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose)\b))",
@@ -436,12 +393,17 @@ _ALL_OF_THEM = re.compile(
 _FOR_ALL = re.compile(
     r"\b(?:for|in|on)\s+(?P<noun>both|all(?:\s+of\s+them)?|each(?:\s+of\s+them)?|every\s+one)"
     # "... for both." at the end, or "Shared variables for all of them: `A=1`, `B=2`"
-    r"(?:\s*[.!]?\s*$|\s*:)",
+    r"(?:\s*[.!]?\s*$|\s*:)|"
+    # "Mount it at `/root/.config/x` in both components, ..."
+    # "... and give both parts `DATABASE_URL` pointing at it"
+    r"\b(?:for|in|on|into|to|give|gives|giving)\s+(?:both|all|each\s+of)\s+(?:the\s+)?"
+    r"(?:two\s+|three\s+)?(?:components|workloads|processes|pods|containers|parts)\b",
     re.I,
 )
 # "the `sites` directory has to be shared by all of the above": every workload listed so far
 _ABOVE = re.compile(r"\b(?:by|for|to|in|across)\s+all\s+(?P<noun>of\s+the\s+above)\b", re.I)
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
+_BACK_TO_IT = re.compile(r"\s*(?:please\s+)?[a-z]+\s+(?:it|them|that|those)\b", re.I)
 
 
 def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> list[str]:
@@ -479,8 +441,26 @@ def _of_image(sentence: str, images: dict[str, str]) -> list[str]:
     return []
 
 
+# "Replicas:" over "- web: 2, with a PDB" and "- crawler: exactly 1": a count per item.
+_REPLICAS_SECTION = re.compile(r"\W*(?:replicas?|replica\s+counts?|scaling)\s*:?\s*$", re.I)
+_LISTED_COUNT = re.compile(
+    r"\s*(?:[-*+]|\d+[.)])\s+[`*_]*(?P<name>[\w.-]+)[`*_]*\s*(?::|=|-|\u2014|\u2013)\s*"
+    r"(?:exactly\s+|just\s+|only\s+|always\s+)?(?P<n>\d{1,3}|one|two|three|four|five)\b"
+    r"(?!\s*(?:%|gi|mi|m\b|cpu))",
+    re.I,
+)
+
+
+def _listed_count(line: str, names: list[str], counts: dict[str, int]) -> None:
+    said = _LISTED_COUNT.match(line)
+    if said and said.group("name") in names:
+        count = to_int(said.group("n"))
+        if count is not None:
+            counts.setdefault(said.group("name"), count)
+
+
 def _by_sentence(
-    item: _Item,
+    item: Item,
     names: list[str],
     counts: dict[str, int],
     kinds: dict[str, str],
@@ -491,9 +471,13 @@ def _by_sentence(
     out: list[Segment] = []
     pos = 0
     topic: list[str] = []
+    previous: int | None = None  # where the sentence before starts
+    start = -1
     for sentence in _SENTENCE.split(item.text):
         at = item.text.find(sentence, pos)
         pos = at + len(sentence)
+        previous = start if start >= 0 else None
+        routed = previous is not None and bool(out) and out[-1].end > previous
         start = item.start + at
         mentioned = mentions(_COMPARED.sub(" ", without_asides(sentence)), names)
         grouped = [] if mentioned else _of_image(sentence, images)
@@ -507,6 +491,9 @@ def _by_sentence(
         )
         if not mentioned and everyone and names:
             topic = _all_of(everyone, names, kinds)  # "All three workloads need ..."
+            if _BACK_TO_IT.match(sentence) and previous is not None and not routed:
+                # "... are in the ConfigMap `c`. Mount it at `/etc/x` in both components."
+                start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
             continue
         if topic and _PRONOUN.match(sentence):

@@ -54,7 +54,11 @@ _ENV_LINE = re.compile(
     re.M,
 )
 # "`MAIL_FROM=Wekan Notificaciones <noreply@ejemplo.es>`": one setting, to the closing backtick.
-_CODE_ENV = re.compile(r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`")
+# "set `DISABLE_HTTPS: "True"`": a compose-style setting in code, as the file would say it.
+_CODE_ENV = re.compile(
+    r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`|"
+    r"`(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]):\s+(?P<value2>\"[^\"`\n]*\"|'[^'`\n]*'|[^\s`][^`\n]*)`"
+)
 _COLON = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*:[ \t]*"
     r"(?P<value>[^\n]*?)[ \t]*$",
@@ -64,7 +68,10 @@ _COLON = re.compile(
 # in words after the variable's name.
 _SHOULD_BE = re.compile(
     r"(?<![\w$-])`?(?P<name>[A-Z][A-Z0-9_]{1,})`?,?\s+(?:which\s+|that\s+)?(?:(?:should|must|"
-    r"needs?\s+to)\s+be\s+(?:set\s+to\s+)?|(?:we|I)\s+(?:will\s+)?set\s+(?:it\s+)?to\s+)"
+    r"needs?\s+to)\s+be\s+(?:set\s+to\s+)?|(?:we|I)\s+(?:will\s+)?set\s+(?:it\s+)?to\s+|"
+    # "`MQTT_BROKER_HOST` is simply `mosquitto.iot.svc.cluster.local`"
+    # "`TZ` set to `Europe/Amsterdam`"
+    r"(?<=`\s)(?:is\s+(?:simply\s+|just\s+|always\s+)?|set\s+to\s+)(?=`))"
     r"(?P<value>`[^`\n]+`|[^\s,;]+)"
 )
 # "CANONICAL_URL and FRONTEND_ORIGIN both https://speckle.example.com"
@@ -173,8 +180,10 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
                 spans.append((match.start(), match.end()))
     for match in _SHOULD_BE.finditer(text):
         value = _clean(match.group("value")).rstrip(".,;)")
+        coded = match.group("value").startswith("`") and text[match.start()] == "`"
         if (
-            re.search(r"[\d/.:]|^(?:true|false|yes|no)$", value, re.I)
+            # "`SCREENSCRAPER_USER` set to `romm-homelab`": both in code, the value is a value
+            (coded or re.search(r"[\d/.:]|^(?:true|false|yes|no)$", value, re.I))
             and not any(s <= match.start() < e for s, e in spans)
             and match.group("name") not in _NOT_ENV
         ):

@@ -222,6 +222,14 @@ def _only(sentence: str) -> bool:
     return sum(bool(d.pattern.search(sentence)) for d in DEPENDENCIES) == 1
 
 
+def _path_segment(text: str, match: re.Match[str]) -> bool:
+    """ "/var/lib/mysql", "mysql/data": a directory; "MariaDB/MySQL" names two datastores."""
+    before, after = text[max(0, match.start() - 1) : match.start()], text[match.end() :]
+    if before == "/":
+        return True
+    return after.startswith("/") and not any(d.pattern.match(after, 1) for d in DEPENDENCIES)
+
+
 def _bundled(text: str) -> bool:
     return any(not negated(text, m.start()) for m in _BUNDLED.finditer(text))
 
@@ -239,7 +247,7 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 re.I,
             ):
                 continue  # "an Elasticsearch-like index", "the Kafka UI": not the datastore
-            if "/" in doc.masked[max(0, match.start() - 1) : match.end() + 1]:
+            if _path_segment(doc.masked, match):
                 continue  # a path segment ("/var/lib/mysql") names a directory
             no_outside_one = False
             if _DROPPED.search(doc.masked[doc.sentence_at(match.start()).start : match.start()]):
@@ -260,7 +268,9 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 # "..., version 16", "bundled in the chart, but version 16 rather than latest"
                 r"[^.;\n]{0,60}?,\s*(?:but\s+|and\s+)?(?:on\s+)?version\s+(\d{1,2}(?:\.\d+){0,2})\b|"
                 # "MongoDB inside the chart (4.4, see above)"
-                r"[^.;\n(]{0,30}?\(\s*v?(\d{1,2}\.\d+(?:\.\d+)?)\b(?!\s*(?:gi|mi|%|cpu))",
+                r"[^.;\n(]{0,30}?\(\s*v?(\d{1,2}\.\d+(?:\.\d+)?)\b(?!\s*(?:gi|mi|%|cpu))|"
+                # "PostgreSQL (major version 14, as in the compose file) and Redis (7)"
+                r"[^.;\n(]{0,30}?\(\s*(?:major\s+)?(?:version\s+|v)?(\d{1,2})(?:\s*\)|,|\s+as\b)",
                 after,
                 re.I,
             )

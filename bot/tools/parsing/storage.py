@@ -177,8 +177,12 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 continue  # "(the default 64M breaks NCCL)": what is there now, not a request
             clause = re.split(r"[,;:(]\s", text[span.start : pos])[-1]
             known = _named_volume(draft, clause, quantity)
-            stored = any(d.pattern.search(sentence) for d in DEPENDENCIES)
-            path = "" if known is not None or stored else _path_described(doc.text, clause)
+            store, referred = _store_said(doc, span, sentence)
+            if store and (known is None or referred):
+                # "Postgres 14 stays in the chart (10Gi, storage class `gp3`)"
+                draft.note(f"{quantity} is said of the bundled {store}: its volume, not the app's")
+                continue
+            path = "" if known is not None else _path_described(doc.text, clause)
             if path:  # "config dir 1Gi" beside "`/etc/app`: the configuration directory"
                 _add(draft, path, quantity, sentence, bool(_EPHEMERAL.search(sentence)))
                 continue
@@ -190,14 +194,6 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 mode = access_mode(f"{above} {sentence}")
                 known.access_mode = mode if mode != "ReadWriteOnce" else known.access_mode
                 known.storage_class = known.storage_class or _class_in(f"{above} {sentence}")
-                continue
-            said = sentence
-            if re.search(r"\bfor\s+(?:it|that(?:\s+one)?)\b", sentence, re.I):
-                # "... the bundled MongoDB has to be 4.4. 10Gi of storage for it is plenty."
-                said = text[doc.sentence_at(max(0, span.start - 2)).start : span.end]
-            store = next((d.kind for d in DEPENDENCIES if d.pattern.search(said)), "")
-            if store:  # "Postgres 14 stays in the chart (10Gi, storage class `gp3`)"
-                draft.note(f"{quantity} is said of the bundled {store}: its volume, not the app's")
                 continue
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
@@ -221,6 +217,21 @@ def _shared_by_name(doc: Doc, draft: Draft) -> None:
                 volume.access_mode = "ReadWriteMany"
 
 
+_FOR_IT = re.compile(r"\bfor\s+(?:it|its\s+(?:data|storage|volume|disk)|that(?:\s+one)?)\b", re.I)
+
+
+def _store_said(doc: Doc, span: Span, sentence: str) -> tuple[str, bool]:
+    """The bundled datastore a sentence with a size is about: one it names, or the one the
+    sentence before named ("... the bundled MongoDB has to be 4.4. 10Gi for its data."), and
+    whether the sentence pointed back at it."""
+    referred = bool(_FOR_IT.search(sentence))
+    said = (
+        doc.text[doc.sentence_at(max(0, span.start - 2)).start : span.end] if referred else sentence
+    )
+    store = next((d.kind for d in DEPENDENCIES if d.pattern.search(said)), "")
+    return store, referred and bool(store)
+
+
 _GENERIC = frozenset(
     "volume disk dir directory storage size pvc claim persistent the for with and data".split()
 )
@@ -235,7 +246,7 @@ def _path_described(text: str, clause: str) -> str:
         return ""
     found = set()
     for line in text.splitlines():
-        paths = [p.rstrip("/.") for p in re.findall(r"(?<![\w.:/])(/[a-z][\w./-]*)", line)]
+        paths = [p.rstrip("/.") for p in re.findall(r"(?<![\w.:/~])(/[a-z][\w./-]*)", line)]
         if len(set(paths)) != 1 or paths[0].count("/") < 2 and len(paths[0]) < 4:
             continue
         described = _words(line) | {p.lower().rstrip("s") for p in paths[0].split("/") if p}
@@ -293,7 +304,7 @@ def _paths(sentence: str, offset: int) -> list[tuple[int, str]]:
     """The directories a sentence names, with their positions in the document."""
     return [
         (offset + m.start(1), m.group(1).rstrip("/.,"))
-        for m in re.finditer(r"(?<![\w./:@-])(/(?:[\w.-]+/?)+)", sentence)
+        for m in re.finditer(r"(?<![\w./:@~-])(/(?:[\w.-]+/?)+)", sentence)
         if not NOT_MOUNTS.match(m.group(1).rstrip("/.,"))
         and not negated(sentence, m.start())
         and not m.group(1).endswith("...")  # "the `/host/...` paths": a pattern, no directory

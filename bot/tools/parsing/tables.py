@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.tools.parsing.lexicon import DEPENDENCIES
+
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$")
 # A first column that names workloads.
@@ -149,6 +151,57 @@ def _assignment(name: str, value: str) -> str:
     return f'{name}="{value}"' if quoted else f"{name}={value}"
 
 
+_NAMED_SECRET = re.compile(r"\bsecret\s+`(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])`", re.I)
+
+
+def _keys_of_secret(header: list[str], before: list[str]) -> str | None:
+    """The Secret a "| variable | key |" table maps into, named in the lines over it."""
+    names = [h.strip("`* ").lower() for h in header]
+    if len(names) != 2 or not re.search(r"variable|env|name", names[0]):
+        return None
+    if not re.search(r"\bkey\b", names[1]):
+        return None
+    said = {m.group("name") for line in before for m in _NAMED_SECRET.finditer(line)}
+    return said.pop() if len(said) == 1 else None
+
+
+# "`POSTGRES_PASSWORD` on the database, `SECRETS_postgres_password` on zulip": each variable
+# and the part that reads it
+_READ_BY = re.compile(
+    r"`(?P<env>[A-Za-z_][A-Za-z0-9_]*)`(?:\s+(?:on|in|for)\s+(?:the\s+)?(?P<on>[\w-]+))?"
+)
+_STORE_WORDS = re.compile(r"^(?:database|db|cache|broker|queue)$", re.I)
+
+
+def _variables_by_key(header: list[str], rows: list[list[str]], before: list[str]) -> list[str]:
+    """ "The existing Secret is called `s`" over "| key | used for |": one line per variable
+    an app part reads from that key (the datastores' own variables are theirs to set)."""
+    names = [h.strip("`* ").lower() for h in header]
+    if len(names) != 2 or names[0] != "key" or not re.search(r"used|variables?|env|read", names[1]):
+        return []
+    said = {m.group("name") for line in before for m in _NAMED_SECRET.finditer(line)}
+    said |= {m.group("name") for line in before for m in _CALLED_SECRET.finditer(line)}
+    if len(said) != 1:
+        return []
+    secret = said.pop()
+    lines = []
+    for row in rows:
+        if len(row) < 2 or not row[0].strip("` "):
+            continue
+        for read in _READ_BY.finditer(row[1]):
+            on = read.group("on") or ""
+            if _STORE_WORDS.match(on) or any(d.pattern.fullmatch(on) for d in DEPENDENCIES):
+                continue
+            key = row[0].strip("` ")
+            lines.append(f"- `{read.group('env')}` from the existing secret {secret}, key {key}.")
+    return lines
+
+
+_CALLED_SECRET = re.compile(
+    r"\bsecret\s+is\s+(?:called|named)\s+`(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])`", re.I
+)
+
+
 def tables_as_lines(text: str) -> str:
     """Return ``text`` with each markdown table about workloads or settings written as lines."""
     lines = text.split("\n")
@@ -170,6 +223,21 @@ def tables_as_lines(text: str) -> str:
             host_columns = _host_columns(header)
             if host_columns is not None:
                 out += [line for row in rows if (line := _host_line(row, *host_columns))]
+                i = end
+                continue
+            by_key = _variables_by_key(header, rows, out[-4:])
+            if by_key:
+                out += by_key
+                i = end
+                continue
+            keyed = _keys_of_secret(header, out[-4:])
+            if keyed is not None:
+                # "These keys already exist in the Secret `x`:" over "| env | secret key |"
+                out += [
+                    f"- {r[0].strip()} from the existing secret {keyed}, key {r[1].strip()}."
+                    for r in rows
+                    if len(r) >= 2 and r[0].strip() and r[1].strip()
+                ]
                 i = end
                 continue
             if _variables(header, rows):

@@ -39,13 +39,13 @@ _SENTENCE_END = re.compile(r"\n+|;\s+|(?<=[.!?])(?<!\bi\.e\.)(?<!\be\.g\.)\s+")
 _CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alongside)\s+", re.I)
 
 NEGATION = re.compile(
-    r"\b(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
+    r"(?<![\w-])(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
     r"isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except|"
     r"nothing|skip|omit|exclude|excluding|"
     # the same word in the languages a request may come in: a glossary does not list them all
     r"nie|nicht|niet|inte|ikke|ej|ne|não|nao|nein|не|нет|değil|tidak|bukan)\b"
-    r"[\w\s/+-]{0,24}$",
+    r"[\w\s/+`-]{0,24}$",
     re.I,
 )
 
@@ -86,6 +86,7 @@ ENV_VAR = (
     r"[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*__[A-Za-z0-9]+(?:__?[A-Za-z0-9]+)*"
     r"|[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+"
     r"|[a-z][a-z0-9]*(?:__[a-z0-9]+)+"  # Ghost's database__connection__password
+    r"|[A-Z][A-Z0-9]+_[a-z][a-z0-9]*(?:_[a-z0-9]+)+"  # Zulip's SECRETS_postgres_password
 )
 
 

@@ -18,7 +18,8 @@ from bot.tools.parsing.text import ENV_VAR, Doc, dns_name
 _NAME = r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?"
 _PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
 _CONFIGMAP = re.compile(
-    r"\bconfig\s?map\s+(?:named\s+|called\s+)?"
+    # "existing CM `telegraf-node-conf`, mount at `/etc/telegraf`": CM, as terse notes say it
+    r"\b(?:config\s?map|(?-i:CM))\s+(?:named\s+|called\s+)?"
     + _NAME
     # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
     + r"(?:[^.\n`]|\.(?=\S)|`[^`\n]*`){0,120}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?"
@@ -54,6 +55,8 @@ _CONNECT = re.compile(
     r"\b(?:point(?:s|ing|ed)?|connect(?:s|ing)?|reach(?:es)?|finds?|through|via|talks?\s+to|"
     r"url|uri|dsn|connection\s+string|host(?:name)?|at\s+it|bundled|gets?\s+its|wired?|wiring|"
     r"build|built|assembled?)\b|"
+    # "`X_DB_HOST` and `X_DB_PASSWORD` must come from that database of the chart"
+    r"\bcomes?\s+from\s+(?:that|the|this|our)\s+(?:bundled\s+)?(?:database|db)\b|"
     r"`\s*(?:→|->|=>)\s",
     re.I,
 )
@@ -93,7 +96,7 @@ def read_mounts(text: str, c: ComponentDraft) -> None:
 _CONFIG_SOURCE = re.compile(
     r"[`\"']?(?:\./)?(?P<src>[\w.-]+(?:/[\w.-]+)*)/?[`\"']?\s+(?:directory\s+|folder\s+|dir\s+|"
     r"file\s+)?(?:becomes|is|goes\s+into|lives\s+in|is\s+in|will\s+be|turns\s+into|->|=>)\s+"
-    r"(?:already\s+)?(?:the\s+|a\s+|an\s+|our\s+)?(?:existing\s+)?config\s?map\s+"
+    r"(?:already\s+|now\s+)?(?:the\s+|a\s+|an\s+|our\s+)?(?:existing\s+)?config\s?map\s+"
     r"(?:in\s+the\s+(?:namespace|cluster)\s+)?(?:named\s+|called\s+)?[`\"']?"
     r"(?!(?:in|on|the|of|for|with|and|that|which)\b)(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])",
     re.I,
@@ -104,6 +107,13 @@ def read_config_sources(text: str, draft: Draft) -> None:
     """A compose bind mount the request turns into a named ConfigMap ("the `./configuration`
     directory becomes the ConfigMap `netbox-config`") is that ConfigMap, in every workload."""
     for match in _CONFIG_SOURCE.finditer(text):
+        said = match.group(0)
+        if not (
+            said[0] in "`\"'"
+            or said.startswith("./")
+            or re.match(r"\S+\s+(?:directory|folder|dir|file)\b", said)
+        ):
+            continue  # "Its config is in the ConfigMap `x`": a word, not a bind-mounted path
         stem = re.sub(r"\.[A-Za-z0-9]{1,6}$", "", match.group("src").rsplit("/", 1)[-1])
         derived = dns_name(stem, 53)
         for c in [draft.main, *draft.components.values()]:

@@ -152,12 +152,24 @@ class ComponentDraft:
             or (
                 is_secret_name(name)
                 and not value.startswith("/")
+                # "`OVERLEAF_SECURE_COOKIE` = `true`": a switch, whatever the name sounds like
+                and value.strip("\"'").lower() not in ("true", "false", "yes", "no", "on", "off")
                 and not plain_address(value)
                 and not dotted_name(value)  # CONNECT_KEY_CONVERTER=org.apache....StringConverter
             )
             or _HOLDS_CREDENTIAL.search(value)
         ):
             self.add_secret(name)
+        elif (
+            name in self.secrets
+            and not pasted
+            and not self.secrets[name].secret_name
+            and not is_secret_name(name)
+        ):
+            # "PWP__ALLOW_ANONYMOUS=false" after a docs row that says "Secret URLs can still be
+            # accessed": a value the request gives beats a guess from the words around a name
+            del self.secrets[name]
+            self.env[name] = value
         elif name in self.pasted_env and not pasted and name in self.env:
             self.env[name] = value  # "NEXTAUTH_URL=https://..." over the compose file's localhost
             self.pasted_env.discard(name)

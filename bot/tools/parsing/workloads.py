@@ -113,6 +113,12 @@ def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
                 continue  # "Scheduled jobs:" heads a section about other workloads
             head = doc.masked[: match.start()]
             segment = re.split(r"[,.;\n]\s", head)[-1]
+            if re.search(r"\b(?:via|by|through)\s+(?:an?\s+|the\s+|its\s+own\s+)?$", segment, re.I):
+                continue  # "already set on the nodes via a DaemonSet from infra": someone else's
+            if re.search(r"\bbecause\b", segment, re.I) or re.match(
+                r"\s+(?:below|above)\b", doc.masked[match.end() :], re.I
+            ):
+                continue  # "..., because the CronJob below also mounts it": another workload
             found.append((match.start(), kind, bool(_ATTACHED.search(segment))))
     return sorted(found)
 

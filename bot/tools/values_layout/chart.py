@@ -8,7 +8,7 @@ never overrides a stated fact.
 from __future__ import annotations
 
 from bot.tools.datastores import DATASTORES
-from bot.tools.models import Image, Plan
+from bot.tools.models import Image, Plan, Route
 from bot.tools.planning.dependencies import connections_for
 from bot.tools.values_layout.claims import share_claims
 from bot.tools.values_layout.workload import (
@@ -104,12 +104,25 @@ def _ingress(plan: Plan, main_port: str, ports: dict[str, str]) -> Values:
         for r in ingress.routes
         if not r.host and (r.component in ports or (r.component in main_names and main_port))
     ]
-    by_host = {r.host: r.component for r in ingress.routes if r.host and r.component in ports}
+    by_host = {r.host: r for r in ingress.routes if r.host and r.component in ports}
+    # "`a.example` → port 3000 and `b.example` → port 3100": the main Service, port by port
+    to_main = {
+        r.host: {"path": "/", "pathType": "Prefix", "servicePort": name}
+        for r in ingress.routes
+        if r.host and r.component in main_names and (name := _port_name(plan, "", r.port))
+    }
+
+    def host_path(route: Route) -> Values:
+        said = _port_name(plan, route.component, route.port)
+        return path("/", route.component) | ({"servicePort": said} if said else {})
+
     hosts = [
         {
             "host": host,
-            "paths": [path("/", by_host[host])]
+            "paths": [host_path(by_host[host])]
             if host in by_host
+            else [to_main[host]]
+            if host in to_main
             else shared
             + (
                 [main_path]
@@ -128,6 +141,15 @@ def _ingress(plan: Plan, main_port: str, ports: dict[str, str]) -> Values:
         "hosts": [h for h in hosts if h["paths"]],
         "tls": [{"secretName": secret, "hosts": list(ingress.hosts)}] if ingress.tls else [],
     }
+
+
+def _port_name(plan: Plan, component: str, number: int) -> str:
+    """The name of the port ``number`` (container or Service port) of a workload ('' = main)."""
+    req = plan.requirements
+    workload = next((c for c in req.components if c.name == component), None) if component else req
+    if not number or workload is None:
+        return ""
+    return next((p.name for p in workload.ports if number in (p.port, p.service_port)), "")
 
 
 def _rbac(plan: Plan) -> Values:

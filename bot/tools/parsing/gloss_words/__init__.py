@@ -1,6 +1,7 @@
 """The words ``gloss`` reads as English, per language, and the words that tell a language.
 
-Russian is told by its script, as Chinese and Japanese are, in ``gloss.language``.
+Russian and Ukrainian are told by their script (Ukrainian by the letters only it writes), as
+Chinese and Japanese are, in ``gloss.language``.
 
 Each entry is a regular expression and its English: technical nouns ("Replik", "réplique",
 "副本"), the function words that carry a fact ("aus dem" -> "from the", "ya existe" ->
@@ -23,6 +24,7 @@ from bot.tools.parsing.gloss_words.russian import RUSSIAN
 from bot.tools.parsing.gloss_words.spanish import SPANISH
 from bot.tools.parsing.gloss_words.swedish import SWEDISH
 from bot.tools.parsing.gloss_words.turkish import TURKISH
+from bot.tools.parsing.gloss_words.ukrainian import UKRAINIAN
 from bot.tools.parsing.gloss_words.vietnamese import VIETNAMESE
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "SPANISH",
     "SWEDISH",
     "TURKISH",
+    "UKRAINIAN",
     "VIETNAMESE",
     "Lexicon",
 ]

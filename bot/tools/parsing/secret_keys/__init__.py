@@ -12,7 +12,11 @@ import re
 
 from bot.tools.parsing.draft import ComponentDraft
 from bot.tools.parsing.secret_keys.clauses import clause_pairs, one_secret_key
-from bot.tools.parsing.secret_keys.described import counted_secrets, described_secrets
+from bot.tools.parsing.secret_keys.described import (
+    counted_secrets,
+    described_secrets,
+    unnamed_password,
+)
 from bot.tools.parsing.secret_keys.names import (
     ENV_NAME,
     SAME_KEYS,
@@ -38,6 +42,7 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     one_secret_key(doc, c)
     counted_secrets(doc, c)
     described_secrets(doc, c)
+    unnamed_password(doc, c)
     previous: list[str] = []
     for index, span in enumerate(doc.sentences):
         sentence = text[span.start : span.end]
@@ -83,7 +88,7 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
 # "all from that key"; "from the key `k`" names a key of its own
 # "... (key `password`). It needs to end up in `DB_PASS`": the value the sentence before placed
 _IT_GOES = re.compile(
-    r"\b(?:it|that|this)\s+(?:needs\s+to\s+|has\s+to\s+|should\s+|must\s+|will\s+)?"
+    r"\b(?:[Ii]t|[Tt]hat|[Tt]his)\s+(?:needs\s+to\s+|has\s+to\s+|should\s+|must\s+|will\s+)?"
     r"(?:end\s+up|go(?:es)?|be\s+(?:passed|exposed|handed\s+over|read))\s+(?:in|into|as|to)\s+"
     r"(?:the\s+)?(?:variable\s+|env\s+)?`?(?P<env>[A-Z][A-Z0-9_]{2,})`?"
 )

@@ -36,6 +36,9 @@ _THAT_SECRET = re.compile(r"\bfrom\s+(?:that|the\s+same|this)\s+secret\b|\bfrom\
 _PAIRS_SPLIT = re.compile(r",\s+and\s+(?=`)|;\s+")
 
 
+_KEY_CLAUSE = re.compile(r"\s*(?:under\s+|with\s+)?(?:the\s+)?key\s+`(?P<key>[\w.-]+)`")
+
+
 def _clauses(sentence: str) -> list[str]:
     """The sentence's clauses: a part between ", and"s that names one Secret and as many keys
     as variables stays whole; any other part is cut at its commas."""
@@ -60,7 +63,8 @@ def clause_pairs(doc: Doc, c: ComponentDraft) -> None:
         # after "key" is prose.
         coded = any("`" in m.group("keys") for m in key_lists(sentence))
         keyed = any(m.group("said") for m in _FROM_KEY.finditer(sentence))
-        for clause in _clauses(sentence):
+        clauses = _clauses(sentence)
+        for index, clause in enumerate(clauses):
             envs = list(dict.fromkeys(ENV_NAME.findall(re.sub(r"`[^`]*=[^`]*`", "", clause))))
             secrets = secret_names(clause)
             lists = [m for m in key_lists(clause) if "`" in m.group("keys") or not coded]
@@ -70,7 +74,11 @@ def clause_pairs(doc: Doc, c: ComponentDraft) -> None:
                 for env, key in zip(envs, keys, strict=True):
                     c.add_secret(env, secret, key)
             elif not secrets and len(envs) == 1 and last[0] and _THAT_SECRET.search(clause):
-                c.add_secret(envs[0], last[0], keys[0] if len(keys) == 1 else last[1])
+                # "..., `B` from the same Secret, key `b`": the key in the clause after
+                after = clauses[index + 1] if index + 1 < len(clauses) else ""
+                then = _KEY_CLAUSE.match(after)
+                key = keys[0] if len(keys) == 1 else then.group("key") if then else last[1]
+                c.add_secret(envs[0], last[0], key)
             elif not secrets and len(envs) == 1 and (said := _IS_KEY.search(clause)):
                 # "... in the Secret `s`: A is key `a`, B is key `b`": the Secret named before
                 c.add_secret(
@@ -86,6 +94,9 @@ def clause_pairs(doc: Doc, c: ComponentDraft) -> None:
                     c.add_secret(
                         m.group("env"), next(iter(only)) if len(only) == 1 else "", m.group("key")
                     )
+            if len(secrets) == 1:
+                # "`A` from Secret `s` key `a`, `B` from the same Secret, key `b`": that one
+                last = (next(iter(secrets)), keys[0] if len(keys) == 1 else "")
         named = secret_names(sentence)
         if len(named) == 1:
             keys = next((k for m in key_lists(sentence) if (k := key_names(m))), [])

@@ -118,3 +118,34 @@ def _variable_for(phrase: str, c: ComponentDraft) -> str | None:
         if all(any(s in name.lower() for s in _SAME.get(w, (w,))) for w in words)
     ]
     return fits[0] if len(fits) == 1 else None
+
+
+# "`DATABASE_HOST=...`, `DATABASE_USER=flowise`, password from the existing secret `flowise-db`,
+# key `password`": the password of the variables around it, named like them.
+_UNNAMED_PASSWORD = re.compile(
+    r"(?:^|[,;(]\s*|\band\s+)(?:the\s+|its\s+)?(?:db\s+|database\s+)?password\s+"
+    r"(?:comes?\s+)?(?:from|in)\s+(?:the\s+|our\s+)?(?:existing\s+)?secret\b",
+    re.I,
+)
+_USER_VARIABLE = re.compile(r"(?<![\w$])(?P<prefix>[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*)USER(?:NAME)?\b")
+
+
+def unnamed_password(doc: Doc, c: ComponentDraft) -> None:
+    """A password said without its variable, beside the user variable of the same settings
+    (``DATABASE_USER``): the person means ``DATABASE_PASSWORD``, read from that Secret."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        said = _UNNAMED_PASSWORD.search(sentence)
+        if not said:
+            continue
+        users = {m.group("prefix") for m in _USER_VARIABLE.finditer(sentence[: said.start()])}
+        where = {m.group("name") for m in IN_SECRET.finditer(sentence[said.start() :])}
+        keys = [m.group("key") for m in _ONE_KEY_AFTER.finditer(sentence[said.end() :])][:1]
+        if len(users) != 1 or len(where - NOT_NAMES) != 1:
+            continue
+        variable = f"{users.pop()}PASSWORD"
+        if variable not in c.secrets and variable not in c.env:
+            c.add_secret(variable, (where - NOT_NAMES).pop(), keys[0] if keys else "")
+
+
+_ONE_KEY_AFTER = re.compile(r"^[^.;]{0,40}?\bkey\s+[`\"']?(?P<key>[\w.-]+)")

@@ -8,7 +8,10 @@ import re
 from bot.tools.parsing.text import ENV_VAR, in_code_span
 
 # A variable's name; a one-word name counts when it is written as code ("`ADMINPASS`").
-ENV_NAME = re.compile(rf"(?<![\w$])(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])")
+# "`$CHIRPSTACK_API_SECRET`": a variable written as its reference is that variable.
+ENV_NAME = re.compile(
+    rf"(?:(?<![\w$])|(?<=`\$))(?:{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))(?![\w])"
+)
 # "the API key is `TYPESENSE_API_KEY`" names a credential and its variable, not a Secret's key.
 CREDENTIAL_KEY = r"(?<!api )(?<!license )(?<!access )(?<!signing )(?<!encryption )"
 KEYS = re.compile(

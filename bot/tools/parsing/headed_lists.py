@@ -1,0 +1,66 @@
+"""Workloads a request gives a heading each: "**Web**" over "- image `x`", "## Worker" over
+its list.
+
+Two or more headings over lists that give an image are the app's workloads, each named by its
+heading; one alone is the app itself, and so is a heading that only names the app ("**App**",
+"## Container").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tools.parsing.mentions import NOT_COMPONENTS, head_component, noted_kind
+from bot.tools.parsing.parts import Item
+from bot.tools.parsing.text import dns_name
+
+_HEADED = re.compile(
+    r"^[ \t#*_]*(?:(?:cron\s?job|job|deployment|statefulset|daemonset)\s+)?`?"
+    r"(?P<name>[A-Za-z][\w.-]{1,40})`?(?:\s*\([^()\n]{1,30}\))?[ \t*_]*:?[ \t]*$",
+    re.I,
+)
+_GIVES_IMAGE = re.compile(
+    r"\b(?:image|imagen|imagem|immagine|bild|obraz)\b|\b[\w.-]+/[\w.-]+:[\w.-]+|misma\s+image",
+    re.I,
+)
+
+
+_MAIN_HEADINGS = frozenset(
+    """app application main the-app container containers pod pods workload workloads
+    deployment setup details general overview configuration basics""".split()
+)
+
+
+def headed_lists(items: list[Item], names: list[str], listing: bool) -> dict[int, str]:
+    """The headings over lists that give an image, by item: two or more of them are the app's
+    workloads; one alone ("Controller:", "**Web**" beside "**Archiver (CronJob)**") is the app
+    itself."""
+    found: dict[int, str] = {}
+    read = set()  # the headings read as a workload's already ("**worker**" beside "**web**")
+    for index, item in enumerate(items):
+        lone = not item.bullet and "\n" not in item.text.strip() and len(item.text.strip()) <= 50
+        first = item.text.split("\n", 1)[0]
+        if head := head_component(first, names, listing):
+            if not noted_kind(first):  # "**Archiver (CronJob)**" beside "**Web**": a further one
+                read.add(head)
+            continue
+        if item.heading or lone:
+            name = _headed_list(item, items[index + 1 :])
+            if name:
+                found[index] = name
+    return found if len(set(found.values()) | read) >= 2 else {}
+
+
+def _headed_list(item: Item, following: list[Item]) -> str:
+    match = _HEADED.match(item.text.split("\n", 1)[0])
+    if not match:
+        return ""
+    name = dns_name(match.group("name"), 30)
+    if not name or name in NOT_COMPONENTS or name in _MAIN_HEADINGS:
+        return ""  # "**App**", "## Container" over the main workload's list: the app itself
+    listed = []
+    for other in following:
+        if other.heading or not other.bullet:
+            break
+        listed.append(other.text)
+    return name if listed and _GIVES_IMAGE.search("\n".join(listed)) else ""

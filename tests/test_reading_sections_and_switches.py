@@ -1,0 +1,394 @@
+"""Reading rules from a blind round of requests: sections, lists, switches and the words around
+secrets.
+
+Each rule was a miss on realistic requests written from public material (compose files, image
+docs, issue forms, a Portuguese and a Ukrainian request) that the parser had not seen. The
+sentences here say the same things in other words, so a rule that only fits one request fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.tools import template
+from bot.tools.models import Requirements
+from bot.tools.parsing.gloss import gloss, language
+from bot.tools.planning import build_plan
+from bot.tools.requirements import apply_assumptions, parse_requirements, redact_secrets
+
+
+def read(text: str) -> Requirements:
+    return parse_requirements(text)
+
+
+def _part(requirements: Requirements, name: str):  # noqa: ANN202 - a Workload
+    return next(c for c in requirements.components if c.name == name)
+
+
+def _env(workload) -> dict[str, str]:  # noqa: ANN001 - Requirements or a Workload
+    return {e.name: e.value for e in workload.env}
+
+
+def _secrets(workload) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+    return {s.env: (s.secret_name, s.key) for s in workload.secrets}
+
+
+# ------------------------------------------------------------------------ parts and sections
+
+
+def test_bare_headings_over_lists_name_the_parts_beside_one_read_already() -> None:
+    r = read(
+        "Two parts:\n\n**api**\n- image `acme/ledger:3.1.0`, port 9000\n- `LEDGER_MODE=api`\n\n"
+        "**worker**\n- image `acme/ledger-worker:3.1.0`, 1 replica\n\n"
+        "**database**: bundle PostgreSQL 16.\n"
+    )
+    assert r.component == "api" and r.ports[0].port == 9000
+    worker = _part(r, "worker")
+    assert worker.image is not None and worker.image.repository == "acme/ledger-worker"
+    assert "LEDGER_MODE" not in _env(worker)
+    assert [d.kind for d in r.dependencies] == ["postgresql"]
+
+
+def test_a_lone_heading_beside_a_cronjob_heading_is_the_app() -> None:
+    r = read(
+        "**Web**\n- Image `acme/stats:5.0.1`, port 80.\n\n"
+        "**Rollup (CronJob)**\n- Same image, command `php console rollup`, schedule `5 * * * *`.\n"
+    )
+    assert r.image is not None and r.image.repository == "acme/stats"
+    assert _part(r, "rollup").workload == "CronJob"
+
+
+def test_a_counted_list_names_its_parts_in_code() -> None:
+    r = read(
+        "We need three of its services: the core server (`hub`), a UDP relay for the sensors "
+        "(`relay`), and the admin proxy (`admin-api`). Images: `acme/hub:2`, `acme/hub-relay:2` "
+        "and `acme/hub-admin-api:2`.\n\nThe relay listens on UDP 1700. The admin API proxy runs "
+        "with `--upstream hub:8080 --listen 0.0.0.0:8090`, pointing at the hub Service, and "
+        "listens on 8090.\n"
+    )
+    assert {c.name for c in r.components} == {"relay", "admin-api"}
+    admin = _part(r, "admin-api")
+    assert admin.args == ["--upstream", "hub:8080", "--listen", "0.0.0.0:8090"]
+    assert [p.port for p in admin.ports] == [8090]
+    assert _part(r, "relay").args == []
+
+
+def test_counts_listed_under_a_replicas_section() -> None:
+    r = read(
+        "### Components\n\n| component | arguments | ports |\n|---|---|---|\n"
+        "| `web` | `serve --http` | 8080 |\n| `indexer` | `index --all` | 9090 |"
+        "\n\n### Image\n\n`acme/find:1.2.0`\n\n### Replicas\n\n- web: 3\n"
+        "- indexer: exactly 1 (two would index everything twice)\n"
+    )
+    assert (r.replicas.min, r.replicas.max) == (3, 3)
+    indexer = _part(r, "indexer").replicas
+    assert (indexer.min, indexer.max) == (1, 1)
+
+
+def test_a_setting_for_one_part_only_stays_with_it() -> None:
+    r = read(
+        "### Components\n\n| name | role | replicas |\n|---|---|---|\n| `main` | web UI | 2 |\n"
+        "| `worker` | background jobs | 2 |\n\n### Image\n\n`acme/flows:0.9.0` for both.\n\n"
+        "### Environment variables (main and worker)\n\n```\nAPP_ENV=production\n```\n\n"
+        "On `main` only: `PORT=3000`. On `worker` only: `WORKER=true`.\n"
+    )
+    assert "WORKER" not in _env(r) and _env(r)["APP_ENV"] == "production"
+    assert _env(_part(r, "worker"))["WORKER"] == "true"
+    assert "PORT" not in _env(_part(r, "worker"))
+
+
+def test_a_daemonset_called_by_name_is_the_app_itself() -> None:
+    r = read(
+        "- A **DaemonSet** called `shipper` on every node.\n"
+        "- Image: `acme/shipper:1.4.0`\n"
+        "- Metrics: it listens on port `9102` (`/metrics`); use `/metrics` on 9102 as the "
+        "liveness probe.\n"
+    )
+    assert r.components == [] and r.workload == "DaemonSet"
+    assert r.liveness is not None and r.liveness.path == "/metrics"
+
+
+def test_a_compose_service_turned_into_a_cronjob_runs_what_the_request_says() -> None:
+    r = read(
+        "```yaml\nservices:\n  app:\n    image: acme/reader:3\n  janitor:\n    image: acme/reader:3"
+        "\n    command: /usr/bin/crond -f\n```\n\n"
+        "Turn `janitor` into a CronJob that runs `/usr/local/bin/cleanup` (the script the image "
+        "ships) every day at 04:00.\n"
+    )
+    janitor = _part(r, "janitor")
+    assert janitor.workload == "CronJob" and janitor.args == ["/usr/local/bin/cleanup"]
+    assert {c.name for c in r.components} == {"janitor"}
+
+
+def test_an_aside_on_what_an_image_does_introduces_no_job() -> None:
+    r = read(
+        "Web: `acme/pad:2.0.1`, port 5100. The background jobs run in `acme/pad-worker:2.0.1` "
+        "(it reads the same `DATABASE_URL`, runs the migrations and then `queue:start`).\n"
+    )
+    assert "migrate" not in {c.name for c in r.components}
+
+
+def test_a_heading_with_the_part_in_code_names_it() -> None:
+    r = read(
+        "**Aplicação (`agenda`)**\n- imagem `acme/agenda:5.1.3`\n- porta 4000\n\n"
+        "**Limpeza (CronJob `purge-media`)**\n- mesma imagem, roda `/bin/agenda_ctl purge` \n"
+        "- `0 4 * * 0`\n"
+    )
+    purge = _part(r, "purge-media")
+    assert purge.workload == "CronJob" and purge.schedule == "0 4 * * 0"
+    assert r.workload in (None, "Deployment")
+
+
+def test_a_datastore_image_said_in_the_apps_part_keeps_the_datastore() -> None:
+    r = read(
+        "**App (`agenda`)**\n- image `acme/agenda:5.1.3`\n"
+        "- The agenda needs PostGIS, so the database image must be `postgis/postgis:16-3.4`.\n\n"
+        "PostgreSQL 16 inside the chart.\n"
+    )
+    assert [d.kind for d in r.dependencies] == ["postgresql"]
+
+
+# -------------------------------------------------------------------------- values and switches
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`BROKER_HOST` is simply `mq.internal.example`.",
+        "`BROKER_HOST` set to `mq.internal.example`, please.",
+        'Set `BROKER_HOST: "mq.internal.example"` for it.',
+    ],
+)
+def test_a_value_said_beside_its_variable(text: str) -> None:
+    assert _env(read(f"Image `acme/iot:4.0.0`. {text}"))["BROKER_HOST"] == "mq.internal.example"
+
+
+def test_a_switch_is_never_a_secret() -> None:
+    r = read("Image `acme/tex:5.5.1`. Set `APP_SECURE_COOKIE` = `true` behind the ingress.")
+    assert _env(r)["APP_SECURE_COOKIE"] == "true" and not r.secrets
+
+
+def test_variables_left_out_are_left_out() -> None:
+    r = read(
+        "```\nAPP_URL=https://inv.example\nCOMPOSE_PROJECT_NAME=inv\nAPP_TAG=stable\n```\n\n"
+        "Image `acme/inv:1.0.0`. Leave out `COMPOSE_PROJECT_NAME` and `APP_TAG`, they only "
+        "matter to compose.\n"
+    )
+    assert set(_env(r)) == {"APP_URL"}
+
+
+def test_a_value_given_beats_a_guess_from_a_docs_row() -> None:
+    r = read(
+        "> | PAD_PUBLIC | When false, a login is required. Secret links still work. | true |\n\n"
+        "Image `acme/pad:2.0.1`, port 5100, `PAD_PUBLIC=false`.\n"
+    )
+    assert _env(r)["PAD_PUBLIC"] == "false" and "PAD_PUBLIC" not in _secrets(r)
+
+
+def test_everything_on_one_replica_holds_for_every_part() -> None:
+    r = read(
+        "Two workloads: web (`acme/kb:1`, port 80) and sync (`acme/kb-sync:1`). "
+        "Everything runs as a single replica for now.\n"
+    )
+    assert (r.replicas.min, r.replicas.max) == (1, 1)
+    sync = _part(r, "sync").replicas
+    assert (sync.min, sync.max) == (1, 1)
+
+
+def test_requests_then_a_limit_joined_by_and() -> None:
+    r = read("Image `acme/inv:1.0.0`. Requests 250m CPU / 768Mi and limit memory 1536Mi.")
+    assert (r.resources.memory, r.limits.memory) == ("768Mi", "1536Mi")
+
+
+# ------------------------------------------------------------------------------- secrets
+
+
+def test_a_password_said_beside_its_user_variable() -> None:
+    r = read(
+        "Image `acme/flow:3.0.8`. External DB: `DB_HOST=pg.internal`, `DB_USER=flow`, password "
+        "from the existing secret `flow-db`, key `pw`.\n"
+    )
+    assert _secrets(r)["DB_PASSWORD"] == ("flow-db", "pw")
+
+
+def test_the_same_secret_is_the_one_the_sentence_named() -> None:
+    r = read(
+        "Image `acme/ab:4.1.0`. `TOKEN_SECRET` from Secret `ab-keys` key `token`, `CIPHER_KEY` "
+        "from the same Secret, key `cipher`. `MAIL_PASSWORD` from Secret `ab-mail` key `pw`.\n"
+    )
+    assert _secrets(r)["CIPHER_KEY"] == ("ab-keys", "cipher")
+
+
+def test_a_table_of_keys_under_a_named_secret() -> None:
+    r = read(
+        "Image `acme/flows:0.9.0`.\n\nThese keys are already in the Secret `flows-keys`:\n\n"
+        "| env | secret key |\n|---|---|\n| `CRYPT_KEY` | `crypt-key` |\n"
+        "| `HOOK_KEY` | `hook-key` |\n"
+    )
+    assert _secrets(r)["CRYPT_KEY"] == ("flows-keys", "crypt-key")
+    assert _secrets(r)["HOOK_KEY"] == ("flows-keys", "hook-key")
+
+
+def test_a_table_of_keys_and_the_variables_that_read_them() -> None:
+    r = read(
+        "Image `acme/chat:9.2-0`. The existing Secret is called `chat-secrets`.\n\n"
+        "| key | used for |\n|---|---|\n"
+        "| `db-password` | `POSTGRES_PASSWORD` on the database, `SECRETS_db_password` on chat |\n"
+        "| `mail-password` | `SECRETS_mail_password` on chat |\n"
+    )
+    assert _secrets(r)["SECRETS_mail_password"] == ("chat-secrets", "mail-password")
+    assert "POSTGRES_PASSWORD" not in _secrets(r) and r.name != "chat-secrets"
+
+
+def test_a_variable_written_as_its_reference() -> None:
+    r = read(
+        "Image `acme/lora:4`. The signing secret in the TOML is `$LORA_API_SECRET`, and that "
+        "value comes from the existing Secret `lora-api`, key `secret`.\n"
+    )
+    assert _secrets(r)["LORA_API_SECRET"] == ("lora-api", "secret")
+
+
+def test_it_goes_into_a_variable_after_a_capital() -> None:
+    r = read(
+        "Image `acme/tex:5.5.1`. The mail team put the SMTP password in a Secret called "
+        "`tex-smtp`, key `password`. It should go into `TEX_SMTP_PASS`.\n"
+    )
+    assert _secrets(r)["TEX_SMTP_PASS"] == ("tex-smtp", "password")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The option sends the password Base64 encoded.",
+        "# APP_MASTER_KEY: This sets the encryption key. If omitted, a default key is used.",
+        "It needs a ServiceAccount (token mounted) and a ClusterRole.",
+        'AUTH_BACKENDS: "EmailAuthBackend"',
+        "`ADMIN_PASSWORD` comes from the Secret `admin`, key `password` (server only).",
+    ],
+)
+def test_words_about_secrets_are_no_secret(text: str) -> None:
+    assert redact_secrets(text)[1] == 0
+
+
+# ---------------------------------------------------------------------------- datastores
+
+
+def test_two_engines_in_one_word_are_kept_out_together() -> None:
+    r = read(
+        "Image `acme/desk:11.0.4`. The DB is the DBAs' cluster: do NOT put a MariaDB/MySQL in "
+        "the chart."
+    )
+    assert r.dependencies == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "version"),
+    [
+        ("pg bundled (16) for the flags.", "postgresql", "16"),
+        (
+            "PostgreSQL (major version 14, as in the compose file) stays bundled.",
+            "postgresql",
+            "14",
+        ),
+        ("Redis (7) bundled for the cache.", "redis", "7"),
+    ],
+)
+def test_a_datastore_version_in_brackets(text: str, kind: str, version: str) -> None:
+    deps = {d.kind: d.version for d in read(f"Image `acme/flags:1.60.0`. {text}").dependencies}
+    assert deps[kind] == version
+
+
+def test_a_size_for_its_data_after_a_datastore_is_the_datastores() -> None:
+    r = read(
+        "Image `acme/tex:5.5.1`, data in `/data` (50Gi).\n\n"
+        "Keep Mongo 6.0 with `--replSet rs0` for the replica set. 20Gi for its data.\n"
+    )
+    assert {v.mount_path: v.size for v in r.volumes if v.persistent} == {"/data": "50Gi"}
+    assert r.args == []
+
+
+def test_the_datastore_keys_of_the_apps_user() -> None:
+    r = read(
+        "Image `acme/mail:5`. Keep MySQL 8.0 inside the chart. The MySQL passwords are in our "
+        "Secret `mail-db` (keys `mysql-root-password` and `mysql-password`).\n"
+    )
+    dep = r.dependencies[0]
+    assert (dep.existing_secret, dep.password_key) == ("mail-db", "mysql-password")
+
+
+# --------------------------------------------------------------------- placement and hosts
+
+
+def test_a_toleration_key_then_its_effect_and_no_host_from_it() -> None:
+    r = read(
+        "A DaemonSet, image `acme/agent:1`. Tolerations: it must also run on the control-plane "
+        "nodes (`node-role.kubernetes.io/control-plane`, effect `NoSchedule`).\n"
+    )
+    assert [(t.key, t.effect) for t in r.tolerations] == [
+        ("node-role.kubernetes.io/control-plane", "NoSchedule")
+    ]
+    assert r.ingress is None or r.ingress.hosts == []
+
+
+def test_host_paths_listed_under_their_line() -> None:
+    r = read(
+        "A DaemonSet, image `acme/metrics-agent:1.26`.\n"
+        "- host mounts, all ro:\n  - `/` -> `/hostfs`\n  - `/var/run/utmp` -> `/var/run/utmp`\n"
+    )
+    mounts = {m.host_path: (m.mount_path, m.read_only) for m in r.host_mounts}
+    assert mounts == {"/": ("/hostfs", True), "/var/run/utmp": ("/var/run/utmp", True)}
+
+
+def test_a_node_path_someone_tried_and_was_refused_is_no_request() -> None:
+    r = read(
+        "Image `acme/tex:5.5.1`, data on a PVC at `/var/lib/tex`. Kompose turned the "
+        "`~/tex_data` bind mount into a hostPath, which the admins rejected.\n"
+    )
+    assert r.host_mounts == [] and r.elevated.host_path == []
+
+
+def test_tls_at_the_ingress_with_plain_http_behind_it() -> None:
+    r = read(
+        "Image `acme/chat:9.2-0`. TLS ends at our ingress now, so the pod serves plain HTTP on "
+        "80. Ingress: host `chat.example.org`, TLS from the existing secret `chat-tls`.\n"
+    )
+    assert r.ingress is not None and r.ingress.tls and r.ingress.tls_secret == "chat-tls"
+
+
+# ----------------------------------------------------------------------------- languages
+
+
+def test_ukrainian_is_told_from_russian_and_read() -> None:
+    text = (
+        "Потрібен Helm-чарт. Застосунок: образ `acme/track:0.24.11`, слухає порт 8000.\n"
+        "- `SECRET` (ключ Django) брати з наявного Secret `track-secret`, ключ `secret`\n"
+        "PostgreSQL — розгорнути разом із чартом, версія 16. Ingress: хост `track.example.ua`, "
+        "клас `nginx`.\n"
+    )
+    assert language(text) == "uk" and "from the Secret" in gloss(text)
+    r = read(text)
+    assert _secrets(r)["SECRET"] == ("track-secret", "secret")
+    assert {d.kind: d.version for d in r.dependencies} == {"postgresql": "16"}
+    assert r.ingress is not None and r.ingress.class_name == "nginx"
+
+
+def test_two_hosts_each_to_its_own_port_of_the_service() -> None:
+    text = (
+        "Image `acme/flags:4.1.0`, container ports 3000 and 3100, a ClusterIP Service exposing "
+        "both. Ingress, two hosts: `flags.example.org` → port 3000 and `flags-api.example.org` "
+        "→ port 3100.\n"
+    )
+    r = read(text)
+    assert r.ingress is not None
+    assert r.ingress.hosts == ["flags.example.org", "flags-api.example.org"]
+    assert {x.host: x.port for x in r.ingress.routes} == {
+        "flags.example.org": 3000,
+        "flags-api.example.org": 3100,
+    }
+    values = yaml.safe_load(
+        template.assemble_chart(build_plan(apply_assumptions(r))).files["values.yaml"]
+    )
+    by_host = {h["host"]: h["paths"][0]["servicePort"] for h in values["ingress"]["hosts"]}
+    names = {p["port"]: p["name"] for p in values["service"]["ports"]}
+    assert by_host == {"flags.example.org": names[3000], "flags-api.example.org": names[3100]}
