@@ -392,3 +392,154 @@ def test_two_hosts_each_to_its_own_port_of_the_service() -> None:
     by_host = {h["host"]: h["paths"][0]["servicePort"] for h in values["ingress"]["hosts"]}
     names = {p["port"]: p["name"] for p in values["service"]["ports"]}
     assert by_host == {"flags.example.org": names[3000], "flags-api.example.org": names[3100]}
+
+
+# ------------------------------------------------------------------ round 19: docs and forms
+
+
+def test_a_table_row_short_of_cells_is_read_not_fatal() -> None:
+    r = read(
+        "Image `acme/search:1.2.4`.\n\n| Variable | Value | Notes |\n|---|---|---|\n"
+        "| APP_THEME | dark |\n| APP_PORT | 5000 | listens here |\n"
+    )
+    assert r.image is not None
+
+
+def test_a_docs_table_of_descriptions_sets_nothing() -> None:
+    r = read(
+        "> | Variable | Description |\n> |---|---|\n> | APP_THEME | Set theme mode (light, dark) |"
+        "\n\nImage `acme/search:1.2.4`, port 5000.\n- `APP_THEME=dark`\n"
+    )
+    assert _env(r) == {"APP_THEME": "dark"}
+
+
+def test_two_variables_and_their_keys_slashed() -> None:
+    r = read(
+        "Image `acme/search:1.2.4`.\n- `APP_USER` / `APP_PASS` → Secret `search-auth`, keys "
+        "`username` / `password`\n"
+    )
+    assert _secrets(r) == {
+        "APP_USER": ("search-auth", "username"),
+        "APP_PASS": ("search-auth", "password"),
+    }
+
+
+def test_no_persistence_at_all_makes_every_unsized_volume_scratch() -> None:
+    r = read(
+        "Image `acme/search:1.2.4`. Their compose has tmpfs on `/config/`, `/var/lib/tor/` and "
+        "`/run/tor/`. No persistence at all.\n"
+    )
+    assert r.volumes and not any(v.persistent for v in r.volumes)
+    assert r.workload in (None, "Deployment")
+
+
+def test_a_job_called_by_a_plain_word_is_its_own_part() -> None:
+    r = read(
+        "A blog from the image ghcr.io/acme/blog:v0.15.1 on port 8080, exposed through an "
+        "Ingress on blog.example.dev. Add a Job called migrate that uses the same image and "
+        "runs as a pre-install and pre-upgrade hook. TLS from cert-manager using the "
+        "letsencrypt-prod cluster issuer and the secret name blog-example-dev-tls.\n"
+    )
+    assert r.workload in (None, "Deployment") and r.ports[0].port == 8080
+    migrate = _part(r, "migrate")
+    assert migrate.workload == "Job" and migrate.hook == "pre-install,pre-upgrade"
+    assert r.ingress is not None and r.ingress.tls_secret == "blog-example-dev-tls"
+
+
+def test_command_and_args_said_apart() -> None:
+    r = read(
+        "Image `acme/fleet:v4.51.1`.\n\n### Components\n\n"
+        "- `fleet`: the server. Command `/usr/bin/fleet`, args `serve`. Listens on 8080.\n"
+        "- `migrate`: a Job with the same image running `fleet prepare db`, as a Helm hook on "
+        "`pre-install,pre-upgrade`.\n\n"
+        "We want migrations as a separate hook Job. Ingress: host `fleet.example.com`.\n"
+    )
+    assert (r.command, r.args) == (["/usr/bin/fleet"], ["serve"])
+    assert r.workload in (None, "Deployment") and _part(r, "migrate").workload == "Job"
+
+
+# ------------------------------------------------------------- round 19: nodes and powers
+
+
+def test_host_paths_listed_with_the_word_host() -> None:
+    r = read(
+        "A DaemonSet, image `acme/beat:8.15.3`.\n\n**Host mounts** (read-only unless noted):\n"
+        "   - host `/proc` → `/hostfs/proc`\n   - host `/sys/fs/cgroup` → `/hostfs/sys/fs/cgroup`\n"
+    )
+    mounts = {m.host_path: (m.mount_path, m.read_only) for m in r.host_mounts}
+    assert mounts == {
+        "/proc": ("/hostfs/proc", True),
+        "/sys/fs/cgroup": ("/hostfs/sys/fs/cgroup", True),
+    }
+    assert r.elevated.host_path == []
+
+
+def test_paths_in_flags_are_what_the_process_reads() -> None:
+    r = read(
+        "A DaemonSet, image `acme/certs:3.21.0`, args: `--watch-dir=/etc/kubernetes/pki "
+        "--listen-address=:9793`. hostPath mounts, read-only: `/etc/kubernetes`.\n"
+    )
+    assert [m.host_path for m in r.host_mounts] == ["/etc/kubernetes"]
+    assert r.elevated.host_path == []
+
+
+def test_a_pvc_picked_up_from_the_node_is_no_host_path() -> None:
+    r = read(
+        "Image `acme/car:4.1.1`. `/backup` should be its own 5Gi PVC - a restic job picks it "
+        "up from the node later.\n"
+    )
+    assert r.host_mounts == [] and r.elevated.host_path == []
+
+
+def test_root_the_upstream_manifest_uses_and_the_request_leaves_out() -> None:
+    r = read(
+        "A DaemonSet, image `acme/beat:8.15.3`. Upstream also runs it as `runAsUser: 0`. I'd "
+        "like to try without that first, so leave it out for now.\n"
+    )
+    assert not r.elevated.run_as_root
+
+
+def test_parts_headed_by_a_word_and_their_kind() -> None:
+    r = read(
+        "image `acme/certs:3.21.0`, metrics on 9793 everywhere\n\n"
+        "**nodes** — DaemonSet, control-plane nodes only\n- args: `--watch-dir=/etc/pki`\n\n"
+        "**secrets** — Deployment, 1 replica\n- args: `--watch-kube-secrets`\n"
+        "- ClusterIP Service on 9793\n"
+    )
+    kinds = {c.name: c.workload for c in r.components}
+    kinds[r.component] = r.workload
+    assert kinds == {"nodes": "DaemonSet", "secrets": "Deployment"}
+
+
+def test_a_label_and_its_answer_name_no_part() -> None:
+    r = read("- name: search\n- image: acme/search:5.0.2\n- workload: StatefulSet\n- port: 9200\n")
+    assert r.components == [] and r.workload == "StatefulSet"
+
+
+def test_a_backups_directory_keeps_the_datastore_in_the_chart() -> None:
+    r = read(
+        "```yaml\nservices:\n  app:\n    image: ghcr.io/acme/spools:0.26.1\n    environment:\n"
+        "      - APP_DB_HOST=postgres\n    volumes:\n"
+        "      # keeps logs + backups dir here even with postgres\n      - ./data:/data\n"
+        "  postgres:\n    image: postgres:16-alpine\n```\n"
+    )
+    assert [(d.kind, d.external) for d in r.dependencies] == [("postgresql", False)]
+
+
+def test_the_requests_datastore_version_beats_its_compose_file() -> None:
+    r = read(
+        "```yaml\nservices:\n  app:\n    image: acme/forum:3\n  redis:\n    image: redis:5.0\n```"
+        "\n\nKeep Redis in the chart. Redis: go to 7, 5.0 is ancient.\n"
+    )
+    assert {d.kind: d.version for d in r.dependencies} == {"redis": "7"}
+
+
+def test_two_parts_named_over_one_fact() -> None:
+    r = read(
+        "- `web`: image `acme/forum:3`, port 3000\n- `relay`: image `acme/relay:1`\n"
+        "- `collab`: image `acme/relay:1`, runs `npm run collab`\n\n"
+        "**relay / collab**: both listen on 5000, each with a ClusterIP Service on 5000.\n"
+    )
+    assert r.component == "web" and [p.port for p in r.ports] == [3000]
+    assert [p.port for p in _part(r, "relay").ports] == [5000]
+    assert [p.port for p in _part(r, "collab").ports] == [5000]

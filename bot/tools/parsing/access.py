@@ -170,7 +170,9 @@ def _credentials(doc: Doc, pos: int) -> bool:
 
 _REFUSAL = re.compile(
     r"\b(?:forbid\w*|prohibit\w*|disallow\w*|not allowed|(?:aren'?t|isn'?t|are not|is not) "
-    r"allowed|can'?t use|cannot use|don'?t want|do not want|block(?:s|ed)|ban(?:s|ned))\b",
+    r"allowed|can'?t use|cannot use|don'?t want|do not want|block(?:s|ed)|ban(?:s|ned)|"
+    # "Upstream runs it as `runAsUser: 0`. I'd like to try without that, so leave it out"
+    r"rejects?|without\s+(?:that|it|them)|leave\s+(?:it|that|them)\s+out|drop\s+(?:it|that))\b",
     re.I,
 )
 

@@ -42,6 +42,9 @@ _THEN_COMMAND = re.compile(
 _LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\()`(?P<cmd>[^`\n]+)`")
 
 
+_GIVEN_ARGS = re.compile(r"\b(?:args|arguments)\s*[:=]?\s*`(?P<cmd>[^`\n]+)`", re.I)
+
+
 def _looks_like_command(text: str) -> bool:
     """A backticked command, not an image, a path, a setting or a name."""
     text = text.strip()
@@ -73,7 +76,10 @@ _NAMED_COMMAND = re.compile(
 # "entrypoint `web-entrypoint.sh`, command `bin/rails server`": compose's two halves, in words.
 _ENTRY_AND_COMMAND = re.compile(
     r"\bentry\s?point\s*[:=]?\s*`(?P<entry>[^`\n]+)`[^.\n`]{0,20}?\b(?:command|cmd)\s*[:=]?\s*"
-    r"`(?P<cmd>[^`\n]+)`",
+    r"`(?P<cmd>[^`\n]+)`|"
+    # "Command `/usr/bin/fleet`, args `serve`": Kubernetes' own two halves
+    r"\b(?:command|cmd)\s*[:=]?\s*`(?P<entry2>[^`\n]+)`[^.\n`]{0,20}?\b(?:args|arguments)\s*[:=]?\s*"
+    r"`(?P<cmd2>[^`\n]+)`",
     re.I,
 )
 
@@ -92,10 +98,14 @@ def read_command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
             or (turned and re.fullmatch(r"/[\w./-]*\w", turned.group("cmd").strip()))
         ):
             c.args = split_command(turned.group("cmd"))
+        elif focused and (given := _GIVEN_ARGS.search(text)):
+            c.args = split_command(given.group("cmd"))  # "with the same image and args `x`"
         return
     pair = _ENTRY_AND_COMMAND.search(text)
     if pair:
-        c.command, c.args = split_command(pair.group("entry")), split_command(pair.group("cmd"))
+        entry = pair.group("entry") or pair.group("entry2")
+        cmd = pair.group("cmd") or pair.group("cmd2")
+        c.command, c.args = split_command(entry), split_command(cmd)
         return
     match = _RUNS.search(text)
     while match is not None and (in_code_span(text, match.start()) or _of_a_datastore(doc, match)):

@@ -369,9 +369,16 @@ def _cron(text: str, c: ComponentDraft) -> None:
 
 
 def _hook(text: str, c: ComponentDraft) -> None:
-    if c.hook:
+    # "it has to be `post-install,post-upgrade`, not pre-install": the events said, not those
+    # refused; they replace the default a one-shot compose service or a name was given
+    said = [
+        m
+        for m in _HOOK.finditer(text)
+        if m.group("events") and not re.search(r"\bnot\s+[`\"']?$", text[: m.start()], re.I)
+    ]
+    if c.hook and not (said and c.hook == "pre-install,pre-upgrade"):
         return
-    match = _HOOK.search(text)
+    match = said[0] if said else _HOOK.search(text)
     if not match:
         return
     if match.group("events"):

@@ -54,6 +54,7 @@ class Draft:
     components: dict[str, ComponentDraft] = field(default_factory=dict)
     dependencies: dict[str, Dependency] = field(default_factory=dict)
     not_dependencies: set[str] = field(default_factory=set)
+    versions_said: set[str] = field(default_factory=set)  # datastore versions the prose states
     hosts: list[str] = field(default_factory=list)
     ingress: bool = False
     ingress_declined: bool = False  # "no ingress": hosts named are places the app talks to

@@ -48,7 +48,12 @@ _LOG_PATHS = re.compile(r"^/(?:var/log|var/lib/docker/containers)(?:/|$)")
 _IN_CONTAINER = re.compile(
     r"[`\"']?\s*(?:\(|,\s*)?(?:in|inside|within)\s+the\s+(?:container|pod)\b", re.I
 )
-_POD_VOLUME = re.compile(r"\bempty\s?dir\b|\bmemory[\s-]backed\b|\btmpfs\b|\bin[\s-]memory\b", re.I)
+# ("`/backup` should be its own 5Gi PVC — a restic job picks it up from the node")
+_POD_VOLUME = re.compile(
+    r"\bempty\s?dir\b|\bmemory[\s-]backed\b|\btmpfs\b|\bin[\s-]memory\b|\bpvcs?\b|"
+    r"\bpersistent\s?volume(?:\s?claim)?s?\b|\bvolume\s?claims?\b",
+    re.I,
+)
 
 # Host paths mounted under one root in the container: "at the `/host/...` paths".
 _UNDER = re.compile(r"\b(?:at|under)\s+(?:the\s+)?`?(?P<root>/[\w.-]+)/\.\.\.`?\s+paths?\b", re.I)
@@ -91,7 +96,8 @@ _HOST_LIST_LEAD = re.compile(
     r"\bhost[\s_-]?(?:mounts?|paths?|volumes?|dirs?|directories)\b[^\n]*:[ \t]*$", re.I | re.M
 )
 _HOST_LIST_ITEM = re.compile(
-    r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+`(?P<src>/[^`\s]*)`[ \t]*(?:->|→|=>|at|to|on)[ \t]*"
+    r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:(?:the\s+)?host(?:'s)?\s+)?`(?P<src>/[^`\s]*)`[ \t]*"
+    r"(?:->|→|=>|at|to|on)[ \t]*"
     r"`(?P<dst>/[^`\s]*)`(?P<rest>[^\n]*)$",
     re.M,
 )
@@ -160,8 +166,9 @@ def _in_command(text: str, pos: int) -> bool:
         r"(?:-v|--volume|--mount)[\s=]+$", before
     ):
         return False  # "docker run -v /var/log:/logs": a host mount, said the docker way
-    # "`node /home/app/socketio.js`", "`gunicorn --worker-tmp-dir /dev/shm app`"
-    return bool(re.match(r"[A-Za-z][\w.-]*\s", before))
+    # "`node /home/app/socketio.js`", "`gunicorn --worker-tmp-dir /dev/shm app`", and flags
+    # alone ("`--watch-dir=/etc/kubernetes/pki`"): what the process reads, not a mount
+    return bool(re.match(r"[A-Za-z][\w.-]*\s|--?[A-Za-z]", before))
 
 
 def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str) -> None:

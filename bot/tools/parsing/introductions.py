@@ -285,7 +285,10 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
 _NAMED_INTRO = re.compile(
     r"\b(?:as\s+)?an?\s+(?:[a-z][\w-]*\s+){0,3}?(?:cron\s?job|job|deployment|statefulset|"
     r"daemonset|worker)(?:\s+(?:called|named)\s+|\s*\(\s*(?:called\s+|named\s+)?(?=`[^`\s]+`\s*\)))"
-    r"`(?P<name>[a-z][\w-]{0,40})`\)?(?P<colon>[ \t]*:)?",
+    r"(?:`(?P<name>[a-z][\w-]{0,40})`\)?|"
+    # "add a Job called migrate that uses the same image": the name in plain words
+    r"(?P<bare>[a-z][a-z0-9-]{1,30})(?=\s+(?:that|which|to|running|with)\b))"
+    r"(?P<colon>[ \t]*:)?",
     re.I,
 )
 
@@ -381,7 +384,7 @@ def named_introductions(text: str, names: list[str], main: str, reading: Reading
         start, end = match.start(), _sentence_end(text, match.end())
         reading.segments.append(Segment([name], text[start:end], start, end))
     for match in _NAMED_INTRO.finditer(text):
-        name = dns_name(match.group("name"), 30)
+        name = dns_name(match.group("name") or match.group("bare"), 30)
         if not name or name == main or any(name in seg.names for seg in reading.segments):
             continue
         if name not in names:

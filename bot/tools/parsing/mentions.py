@@ -174,7 +174,8 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
         # "The web and taskworker pods share /data"
         # "Storage is the part I got wrong: the web app and sidekiq share ..."
         or re.search(
-            rf"(?:^|[:;]\s*)\W*(?:the\s+)?{listed}\s+(?:(?:pods?|deployments?|containers?|workloads?|"
+            # "**channels / hocuspocus**: both listen on 5000"
+            rf"(?:^|[:;]\s*)\W*(?:the\s+)?{listed}[*_]*\s*:?\s+(?:(?:pods?|deployments?|containers?|workloads?|"
             r"processes|services?)\s+)?(?:both|all|each|also|share|need|use|get|mount|read)\b",
             line,
             re.I,
@@ -353,7 +354,15 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         return ""
     raw = match.group("name").strip(".")
     name = dns_name(raw, 30)
-    if not name or raw.lower() in NOT_COMPONENTS or name in NOT_COMPONENTS:
+    # "**secrets** — Deployment, 1 replica": a word that names no part elsewhere, given a kind
+    # ("workload: StatefulSet" is a form's label and its answer)
+    kind_said = re.match(
+        r"\s*[*_`]*\s*(?:[-\u2014\u2013]\s*|\()\s*(?:a\s+|an\s+)?"
+        r"(?:deployment|statefulset|daemonset|cron\s?job|job)\b",
+        line[match.end("name") :],
+        re.I,
+    )
+    if not name or (raw.lower() in NOT_COMPONENTS or name in NOT_COMPONENTS) and not kind_said:
         return ""
     if name in known:
         return name
@@ -382,6 +391,8 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         re.I,
     ):
         return name  # "- `reminders`: a CronJob that calls the app ...": it says what it is
+    if decorated and kind_said:
+        return name  # "**nodes** — DaemonSet, control-plane nodes only"
     named = mentions(rest, known)
     if named and restricted(rest, named):
         return ""  # "- DAGs: the ConfigMap ... mounted in scheduler and worker": about those

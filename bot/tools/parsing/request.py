@@ -191,6 +191,7 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
             c.set_replicas(count, count)
     _share(draft, said)
     _only_theirs(draft, reading.segments)
+    _kind_of_another(draft)
     if each is not None:
         for c in draft.components.values():
             if c.workload not in ("Job", "CronJob"):
@@ -198,6 +199,21 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     _share_common(draft, common_cron, scratch)
     names = {mentions.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
     hosts.read_routes(unwrap(text), draft, names)
+
+
+def _kind_of_another(draft: Draft) -> None:
+    """ "We want migrations as a separate hook Job" beside a server on port 8080: the Job is the
+    part introduced as one, not the app that serves traffic."""
+    main = draft.main
+    if main.workload not in ("Job", "CronJob") or main.hook or main.schedule:
+        return
+    serves = bool(main.ports or draft.hosts or main.service_type)
+    another = any(c.workload == main.workload for c in draft.components.values())
+    # ("`rake db:setup` was a one-off on the VM" beside an app behind an Ingress)
+    if serves and (another or (main.ports and draft.hosts)):
+        main.workload = None
+        if main.app_type in ("job", "migration"):
+            main.app_type = ""
 
 
 # "On `worker` only: `WORKER=true`": a variable of that part's, whatever a list of the app's

@@ -188,7 +188,9 @@ def read(
             reading.main = reading.main or dns_name(own.group("name"), 30)
         if title and titled and not head:
             current, titled = [], False  # "Publishing:" after "Scheduler:": a new section
-        if head and (index in headed or title):
+        # "**nodes** — DaemonSet, control-plane nodes only" over its list: that part's heading
+        over = not item.bullet and index + 1 < len(items) and items[index + 1].bullet
+        if head and (index in headed or title or (over and "\n" not in item.text.strip())):
             item.heading = True  # a bold heading the text lost its emphasis for
         if head:
             if head not in names and head != main:

@@ -79,7 +79,12 @@ _DROPPED = re.compile(
     r"\b(?:we|I)\s+(?:have\s+|'ve\s+)?(?:dropped|removed|ditched|cut|left\s+out)\b[^.;:\n]{0,100}$",
     re.I,
 )
-_BACKUP = re.compile(r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b", re.I)
+# ("keeps logs + backups dir here even with postgres": a directory of the app's)
+_BACKUP = re.compile(
+    r"\b(?:back(?:s|ing)?[\s-]?ups?|dump|snapshots?|replicat\w+ from)\b"
+    r"(?!\s+(?:dir|directory|folder|volume|path)\b)",
+    re.I,
+)
 _PURPOSE = re.compile(
     r"^\s*(?:v?\d[\d.]*\s*)?(?:\([^)]*\)\s*)?(?:for|as)\s+(?:an?\s+|the\s+|its\s+)?"
     r"(?P<p>[a-z][a-z /-]{2,40}?)(?=$|[,.;)]|\s+(?:and|with|plus|on|at|in)\b)",
@@ -269,6 +274,9 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 r"[^.;\n]{0,60}?,\s*(?:but\s+|and\s+)?(?:on\s+)?version\s+(\d{1,2}(?:\.\d+){0,2})\b|"
                 # "MongoDB inside the chart (4.4, see above)"
                 r"[^.;\n(]{0,30}?\(\s*v?(\d{1,2}\.\d+(?:\.\d+)?)\b(?!\s*(?:gi|mi|%|cpu))|"
+                # "Redis: go to 7, 5.0 is ancient"
+                r"[^.;\n]{0,20}?\b(?:go|move|upgrade|bump|switch)\s+(?:it\s+)?to\s+v?(\d{1,2}(?:\.\d+){0,2})\b"
+                r"(?!\s*(?:replicas|pods|gi|mi|%))|"
                 # "PostgreSQL (major version 14, as in the compose file) and Redis (7)"
                 r"[^.;\n(]{0,30}?\(\s*(?:major\s+)?(?:version\s+|v)?(\d{1,2})(?:\s*\)|,|\s+as\b)",
                 after,
@@ -292,6 +300,11 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 external.add(backing.kind)
             stated = next((g for g in version.groups() if g), "") if version else ""
             draft.add_dependency(backing.kind, stated, purpose)
+            known = draft.dependencies.get(backing.kind)
+            if stated and known is not None and backing.kind not in draft.versions_said:
+                # "Redis: go to 7, 5.0 is ancient": the request's words beat its compose file
+                known.version = stated
+                draft.versions_said.add(backing.kind)
     for kind in draft.not_dependencies:
         draft.dependencies.pop(kind, None)
     # One mention places a datastore outside; "should be part of the chart" outweighs "shared".

@@ -25,6 +25,10 @@ STORAGE = re.compile(
     r"thrown\s+away|throw-?away|disposable|can\s+be\s+lost)\b",
     re.I,
 )
+_NO_PERSISTENCE = re.compile(
+    r"\bno\s+persisten(?:ce|t\s+(?:storage|volumes?|data))\b|\bnothing\s+(?:needs\s+to\s+)?persists?\b",
+    re.I,
+)
 _EPHEMERAL = re.compile(
     r"\bemptydirs?\b|\bscratch\b|\bephemeral\b|\btmpfs\b|\btemporary\b|\bthrow-?away\b|"
     r"\bdisposable\b|\bnot persistent\b|\bnon-persistent\b|"
@@ -199,6 +203,10 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
     _shared_by_name(doc, draft)
+    if _NO_PERSISTENCE.search(doc.masked):
+        for volume in draft.target.volumes:
+            if not volume.size:  # "No persistence at all": what has no size said is scratch
+                volume.persistent = False
 
 
 def _shared_by_name(doc: Doc, draft: Draft) -> None:

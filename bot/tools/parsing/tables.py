@@ -117,12 +117,16 @@ def _item(header: list[str], row: list[str]) -> str:
     return f"- `{name}` - " + "; ".join(said)
 
 
+_DESCRIBES = re.compile(r"description|meaning|purpose|notes?|explanation|details|what it does")
+
+
 def _about_workloads(header: list[str], rows: list[list[str]]) -> bool:
     """Whether a table's first column names workloads (by its header, or by every cell)."""
     if len(header) < 2 or not rows:
         return False
     if len(header) == 2 and not _NAME_HEADER.match(header[0].strip("`* ")):
-        return True  # setting | value
+        # setting | value; "| Variable | Description |" is a docs page's, no setting of ours
+        return not _DESCRIBES.fullmatch(header[1].strip("`* ").lower())
     return bool(_NAME_HEADER.match(header[0].strip("`* "))) and all(
         _NAME_CELL.match(r[0].strip("* ")) for r in rows
     )
@@ -213,7 +217,12 @@ def tables_as_lines(text: str) -> str:
             while end < len(lines) and _ROW.match(lines[end]):
                 end += 1
             header = _cells(lines[i])
-            rows = [_cells(line) for line in lines[i + 2 : end]]
+            # a row with fewer cells than the header (a `|` in a value, a cell left out) is
+            # read with the missing ones empty
+            rows = [
+                cells + [""] * (len(header) - len(cells))
+                for cells in (_cells(line) for line in lines[i + 2 : end])
+            ]
             if _PORT_HEADER.match(header[0].strip("`* ")) and all(
                 _PORT_CELL.match(r[0].strip("* ")) for r in rows
             ):

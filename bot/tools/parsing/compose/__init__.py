@@ -387,6 +387,14 @@ def dropped(prose: str, names: list[str]) -> set[str]:
     gone = set()
     for name in names:
         said = rf"[`\"']?{re.escape(name)}[`\"']?(?:\s+(?:container|service))?"
+        turned = re.search(
+            rf"\b(?:drop|remove)\s+(?:the\s+)?{said}[^\n]{{0,20}}?[.;]\s*(?:and\s+)?(?:make|turn)\s+it\s+"
+            r"(?:into\s+)?an?\s+(?:kubernetes\s+|k8s\s+)?(?:cron\s?job|job)\b",
+            prose,
+            re.I,
+        )
+        if turned:
+            continue  # "Drop the `cron` container. Make it a Kubernetes CronJob instead"
         if re.search(
             rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}|"
             # "Instead of the `mautic_cron` container running crond, I want real CronJobs"
@@ -407,7 +415,9 @@ def wanted(prose: str, services: list[tuple[str, str]]) -> set[str]:
         spelled = "|".join(re.escape(n) for n in {name, image} if n)
         said = rf"[`\"']?(?:{spelled})[`\"']?(?![\w-])"
         if re.search(
-            rf"\b(?:keep|keeps|keeping|retain)\s+(?:the\s+)?{said}|(?<![\w-]){said}\s+"
+            rf"\b(?:keep|keeps|keeping|retain)\s+(?:the\s+)?{said}|(?<![\w-]){said}"
+            # "`web` (nginx) stays in front"
+            rf"(?:\s*\([^()\n]{{1,30}}\))?\s+"
             rf"(?:stays|remains|is\s+kept|(?:should|can|must|will)\s+(?:stay|remain|run|keep))\b|"
             rf"\b(?:send|route|forward|proxy|ingress)\b"
             rf"[^.\n]{{0,60}}?\bto\s+(?:the\s+)?{said}|(?<![\w/-]){said},?\s+(?:listens\s+)?on\s+"

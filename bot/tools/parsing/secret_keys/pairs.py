@@ -123,3 +123,14 @@ def inline_pairs(doc: Doc, c: ComponentDraft) -> None:
         for env in re.findall(r"[A-Z][A-Z0-9_]{2,}", match.group("envs")):
             c.add_secret(env, match.group("secret"), match.group("key"))
     _mapped_keys(doc, c)
+    for match in _SLASHED.finditer(doc.text):
+        for env, key in (("a", "ka"), ("b", "kb")):
+            c.add_secret(match.group(env), match.group("secret"), match.group(key))
+
+
+# "`WHOOGLE_USER` / `WHOOGLE_PASS` → Secret `whoogle-auth`, keys `username` / `password`"
+_SLASHED = re.compile(
+    r"`(?P<a>[A-Z][A-Z0-9_]{2,})`\s*/\s*`(?P<b>[A-Z][A-Z0-9_]{2,})`\s*(?:→|->|=>|from|in)\s*"
+    r"(?:the\s+)?(?:existing\s+)?(?i:secret)\s+`(?P<secret>[a-z0-9][a-z0-9.-]*)`\s*,?\s*"
+    r"(?i:keys?)\s+`(?P<ka>[\w.-]+)`\s*(?:/|,|and)\s*`(?P<kb>[\w.-]+)`"
+)
