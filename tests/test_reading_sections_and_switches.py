@@ -543,3 +543,38 @@ def test_two_parts_named_over_one_fact() -> None:
     assert r.component == "web" and [p.port for p in r.ports] == [3000]
     assert [p.port for p in _part(r, "relay").ports] == [5000]
     assert [p.port for p in _part(r, "collab").ports] == [5000]
+
+
+# ------------------------------------------------------------- round 19: jobs said in prose
+
+
+def test_a_lead_line_over_named_jobs_is_said_of_each() -> None:
+    r = read(
+        "**Web (`surveys`)**\n- image `acme/surveys:3.16.1`, port 3000\n\n"
+        "Ingress: `surveys.example.de`, `/` → surveys.\n\n"
+        "**CronJobs**, both with image `curlimages/curl:8.10.1` and `timeZone: Europe/Berlin`:\n"
+        "- `close-surveys`, schedule `0 0 * * *`, command:\n"
+        "  `curl -fsS -X POST https://surveys.example.de/api/cron/close`\n"
+        "- `weekly-summary`, schedule `0 8 * * 1`, command:\n"
+        "  `curl -fsS -X POST https://surveys.example.de/api/cron/weekly`\n"
+    )
+    assert r.workload in (None, "Deployment") and r.schedule == ""
+    assert r.ingress is not None and r.ingress.path == "/"
+    close = _part(r, "close-surveys")
+    assert close.workload == "CronJob" and close.schedule == "0 0 * * *"
+    assert close.image is not None and close.image.repository == "curlimages/curl"
+    assert close.args[:2] == ["curl", "-fsS"]
+    assert _part(r, "weekly-summary").schedule == "0 8 * * 1"
+
+
+def test_a_cronjob_asked_for_in_prose_is_named_by_its_item() -> None:
+    r = read(
+        "Image `acme/car:4.1.1`, port 4000. Postgres 18 should live in the chart.\n\n"
+        "10. THE BACKUP. This is why I'm doing this. I'd like a CronJob that does the equivalent "
+        "every night at 03:30 Amsterdam time, using the `postgres:18` image, with the command "
+        "`pg_dump -U car -f /backup/car.bck car`.\n"
+    )
+    backup = _part(r, "backup")
+    assert backup.workload == "CronJob" and backup.args[0] == "pg_dump"
+    assert r.args == [] and r.workload in (None, "Deployment")
+    assert [(d.kind, d.external) for d in r.dependencies] == [("postgresql", False)]

@@ -55,6 +55,7 @@ class Draft:
     dependencies: dict[str, Dependency] = field(default_factory=dict)
     not_dependencies: set[str] = field(default_factory=set)
     versions_said: set[str] = field(default_factory=set)  # datastore versions the prose states
+    bundled_said: set[str] = field(default_factory=set)  # datastores said to run in the chart
     hosts: list[str] = field(default_factory=list)
     ingress: bool = False
     ingress_declined: bool = False  # "no ingress": hosts named are places the app talks to

@@ -317,7 +317,13 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         _route_host(doc, draft, host, match.start())
         if scheme == "https://":
             draft.tls = True if draft.tls is None else draft.tls
-        if match.group("path") and match.group("path") != "/" and not draft.path:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        opened = text.rfind("`", line_start, match.start())
+        # "`curl -fsS -X POST https://x.example/api/cron/close`": an endpoint a command calls
+        called = text.count("`", line_start, match.start()) % 2 == 1 and bool(
+            re.match(r"[A-Za-z][\w.-]*\s", text[opened + 1 : match.start()])
+        )
+        if match.group("path") and match.group("path") != "/" and not draft.path and not called:
             draft.path = match.group("path").rstrip("/.")
         doc.mask(match.start(), match.end())
     for match in _HOST_LABEL.finditer(doc.masked):

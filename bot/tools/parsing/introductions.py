@@ -22,7 +22,7 @@ _INTRO = re.compile(
     r"weekly|periodic)\s+)*`?"
     r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
     r"migration job|cron\s?job|clock))\b`?"
-    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,60}?"
+    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,100}?"
     # "a backup CronJob using `altinity/clickhouse-backup:2.6.3` that runs `...`": its image first
     r"(?:\b(?:using|with|from|on)\s+(?:the\s+)?(?:image\s+)?`[^`\s]+`[^.\n`]{0,30}?)?"
     r"`(?P<cmd>[^`\n]+)`",
@@ -249,6 +249,13 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
             said = re.search(r"\b(?P<n>[a-z][\w-]{2,30})\s*:\s*$", text[: match.start()])
             if name == "cron" and said and said.group("n").lower() not in NOT_COMPONENTS:
                 name = dns_name(said.group("n"), 30)
+            # "10. THE BACKUP. ... I'd like a CronJob that ...": the item's title names it
+            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+            titled = re.match(
+                r"\s*(?:\d+[.)]|[-*+])\s+(?:the\s+)?(?P<t>[A-Za-z][\w-]{2,20})[.:]\s", line, re.I
+            )
+            if name == "cron" and titled and titled.group("t").lower() not in NOT_COMPONENTS:
+                name = dns_name(titled.group("t"), 30)
         if match.group("label"):
             name = match.group("label")  # "a CronJob `index` that runs `...`": its given name
         # "a CronJob named `cleanup` with ... that runs `x`": what is in code is its name

@@ -195,7 +195,9 @@ _HEAD_NAME = re.compile(
     r"container|workload)\b))?"
     r"(?P<name>[A-Za-z][\w.-]{0,40}?)(?:\*\*|__|`)?"
     r"(?:[ \t]+(?:app|application|process|service|pod|container|workload)(?=[ \t]*(?::|\(|$)))?"
-    r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\)(?:\*\*|__)?)?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$)"
+    r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\)(?:\*\*|__)?)?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$|"
+    # "- `close-surveys`, schedule `0 0 * * *`, command:": a name in code, its facts after a comma
+    r"(?<=`),)"
 )
 
 
@@ -393,6 +395,8 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         return name  # "- `reminders`: a CronJob that calls the app ...": it says what it is
     if decorated and kind_said:
         return name  # "**nodes** — DaemonSet, control-plane nodes only"
+    if in_code and match.group("sep") == "," and workload_words:
+        return name  # "- `close-surveys`, schedule `0 0 * * *`, command:"
     named = mentions(rest, known)
     if named and restricted(rest, named):
         return ""  # "- DAGs: the ConfigMap ... mounted in scheduler and worker": about those

@@ -166,7 +166,17 @@ def read(
     headed = headed_lists(items, names, listing)
     section = ""  # the line over the current list ("Replicas:")
     over_list = False  # the current part's heading is a lone line over a list ("**web**")
+    said_below = ""  # a part's list item that ends "command:" over its indented code
+    leads: list[Segment] = []  # lines over a list of parts, said of each of them
     for index, item in enumerate(items):
+        if said_below and not item.bullet and item.text[:1] in (" ", "\t"):
+            own = next((g for g in reversed(reading.segments) if g.names == [said_below]), None)
+            if own is not None and own.end <= item.start:
+                own.end, own.text = item.end, text[own.start : item.end]
+            else:
+                reading.segments.append(Segment([said_below], item.text, item.start, item.end))
+            continue
+        said_below = ""
         if item.blank_before and not item.bullet:
             shared = []
             if over_list and not item.heading:
@@ -179,6 +189,8 @@ def read(
         if item.bullet and _REPLICAS_SECTION.match(section):
             _listed_count(item.text, everyone, reading.counts)
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
+        if head and item.bullet and item.text.rstrip().endswith(":"):
+            said_below = head
         title = _titles_list(item, items[index + 1 : index + 2])
         if not head and (item.heading or title) and _EVERY_PART.match(item.text.split("\n", 1)[0]):
             current, shared, titled = list(everyone), [], title  # "**both** need:"
@@ -222,6 +234,13 @@ def read(
             else:
                 reading.segments += _head_item(item, head, [*names, main])
             continue
+        parts_below = _lead_of_parts(item, items[index + 1 :], names, listing)
+        if parts_below:
+            # "**CronJobs**, both with image `curl`, `timeZone: Europe/Berlin`:" over
+            # "- `close-surveys`, schedule ...": said of each part listed under it, read after
+            # what each item says of its own part
+            leads.append(Segment(parts_below, item.text, item.start, item.end))
+            continue
         mentioned = mentions(item.text, everyone)
         if (
             item.text.rstrip().endswith(":")
@@ -263,6 +282,7 @@ def read(
         reading.segments += _by_sentence(
             item, everyone, reading.counts, reading.kinds, images or {}
         )
+    reading.segments += leads
     before = len(reading.introduced)
     introductions(text, names, main, reading)
     named_introductions(text, names, main, reading)
@@ -344,6 +364,26 @@ def _head_item(item: Item, head: str, names: list[str]) -> list[Segment]:
             out[0].text = item.text[: out[0].end - item.start]
             out.append(Segment(name, sentence, item.start + at, item.start + at + len(sentence)))
     return out
+
+
+def _lead_of_parts(item: Item, following: list[Item], names: list[str], listing: bool) -> list[str]:
+    """The parts headed by the list items under a lead line that ends with a colon."""
+    if item.bullet or item.heading or not item.text.rstrip().endswith(":"):
+        return []
+    if not re.search(r"`|\b(?:both|each|all|every)\b", item.text, re.I):
+        return []  # "On Kubernetes we want:" over the list says nothing of its own
+    if len(item.text) > 240 or re.search(r"[.!?]\s", item.text):
+        return []  # a paragraph that ends by announcing the list tells the story, not facts
+    heads = []
+    for other in following:
+        if not other.bullet and other.text[:1] in (" ", "\t"):
+            continue  # an item's indented continuation ("command:" over its code)
+        if not other.bullet:
+            break
+        head = head_component(other.text.split("\n", 1)[0], names, listing)
+        if head:
+            heads.append(head)
+    return heads if len(heads) >= 2 and len(set(heads)) == len(heads) else []
 
 
 def _titles_list(item: Item, following: list[Item]) -> bool:

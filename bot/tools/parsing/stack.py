@@ -308,9 +308,12 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
     for kind in draft.not_dependencies:
         draft.dependencies.pop(kind, None)
     # One mention places a datastore outside; "should be part of the chart" outweighs "shared".
-    for kind in (external - bundled) & set(draft.dependencies):
+    # what one part of the request said of where a datastore runs holds for the others: the
+    # backup job's paragraph ("pg_dump ... the bundled database") does not move it out again
+    draft.bundled_said |= bundled
+    for kind in (external - draft.bundled_said) & set(draft.dependencies):
         draft.dependencies[kind].external = True
-    for kind in bundled & set(draft.dependencies):
+    for kind in draft.bundled_said & set(draft.dependencies):
         draft.dependencies[kind].external = False  # "a Redis the chart runs itself", said anywhere
     if (
         re.search(r"\b(?:an?|the|its own)\s+(?:sql\s+|relational\s+)?database\b", doc.masked, re.I)

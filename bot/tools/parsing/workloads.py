@@ -144,7 +144,10 @@ def read_workload(doc: Doc, draft: Draft) -> None:
         kind is None and job_words and not serves and not attached and not worker
     )
     schedule = find_schedule(doc.masked, job_context)
-    if schedule.literal and kind is None and not serves:
+    # a cron expression in a further part's own words ("- `close-surveys`, schedule `0 0 * * *`")
+    # is its schedule, whatever hosts the app's Ingress has
+    own_part = draft.target is not draft.main and not draft.target.ports
+    if schedule.literal and kind is None and (not serves or own_part):
         job_context = True
     if schedule.cron and job_context:
         kind = "CronJob"
