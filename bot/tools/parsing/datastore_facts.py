@@ -13,6 +13,7 @@ import re
 
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
+from bot.tools.parsing.secret_keys.names import IN_SECRET, key_lists, key_names
 from bot.tools.parsing.text import Doc
 
 _WORD = r"[`\"']?(?P<{}>[A-Za-z_][\w-]{{0,62}})[`\"']?"
@@ -26,10 +27,6 @@ _USER = re.compile(
     r"username|role)\s*(?:[:=]|is|named|called)\s*" + _WORD.format("w") + r"|"
     # "DB name `wordpress`, user `wordpress`": a name in code right after the word
     r"\b(?:user|username|role)\s+`(?P<x>[A-Za-z_][\w-]{0,62})`",
-    re.I,
-)
-_SECRET = re.compile(
-    r"\bsecret\s+(?:existing\s+)?(?:named\s+|called\s+)?[`\"']?(?P<v>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?",
     re.I,
 )
 _KEY = re.compile(
@@ -65,8 +62,6 @@ def _named(pattern: re.Pattern[str], text: str) -> str:
     return ""
 
 
-# "(keys `mysql-password` and `mysql-root-password`)": the app's user's, then the superuser's.
-_KEYS = re.compile(r"\bkeys\s*:?\s*(?P<v>`[\w.-]+`(?:\s*(?:,|and|&)\s*`[\w.-]+`)+)", re.I)
 _SUPERUSER = re.compile(r"(?<!non[_-])root|admin|super", re.I)
 _PASSWORD_KEY = re.compile(r"pass|pwd", re.I)
 
@@ -76,8 +71,8 @@ def _password_key(text: str) -> str:
     key = _KEY.search(text)
     if key:
         return key.group("v")
-    listed = _KEYS.search(text)
-    keys = re.findall(r"`([\w.-]+)`", listed.group("v")) if listed else []
+    # "(keys `mysql-password` and `mysql-root-password`)": the app's user's, then the superuser's
+    keys = [k for m in key_lists(text) if "`" in m.group("keys") for k in key_names(m)]
     # "(keys `jwt-secret` and `db-password`)": the one that is a password, not the superuser's
     users = [k for k in keys if _PASSWORD_KEY.search(k) and not _SUPERUSER.search(k)]
     return users[0] if len(users) == 1 else ""
@@ -113,7 +108,7 @@ def read_datastore_facts(doc: Doc, draft: Draft) -> None:
         )
         dep.user = dep.user or _named(_USER, rest)
         if re.search(r"\bpassword", rest, re.I) and not dep.existing_secret:
-            secret = _named(_SECRET, rest)
+            secret = _named(IN_SECRET, rest)
             if secret:
                 dep.existing_secret = secret
                 dep.password_key = dep.password_key or _password_key(rest)

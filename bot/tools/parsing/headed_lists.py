@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing.mentions import NOT_COMPONENTS, head_component, noted_kind
+from bot.tools.parsing.mentions import NOT_COMPONENTS, TITLED_NAME, head_component, noted_kind
 from bot.tools.parsing.parts import Item
 from bot.tools.parsing.text import dns_name
 
@@ -64,3 +64,50 @@ def _headed_list(item: Item, following: list[Item]) -> str:
             break
         listed.append(other.text)
     return name if listed and _GIVES_IMAGE.search("\n".join(listed)) else ""
+
+
+def lead_of_parts(item: Item, following: list[Item], names: list[str], listing: bool) -> list[str]:
+    """The parts headed by the list items under a lead line that ends with a colon."""
+    if item.bullet or item.heading or not item.text.rstrip().endswith(":"):
+        return []
+    if not re.search(r"`|\b(?:both|each|all|every)\b", item.text, re.I):
+        return []  # "On Kubernetes we want:" over the list says nothing of its own
+    if len(item.text) > 240 or re.search(r"[.!?]\s", item.text):
+        return []  # a paragraph that ends by announcing the list tells the story, not facts
+    heads = []
+    for other in following:
+        if not other.bullet and other.text[:1] in (" ", "\t"):
+            continue  # an item's indented continuation ("command:" over its code)
+        if not other.bullet:
+            break
+        head = head_component(other.text.split("\n", 1)[0], names, listing)
+        if head:
+            heads.append(head)
+    return heads if len(heads) >= 2 and len(set(heads)) == len(heads) else []
+
+
+def titles_list(item: Item, following: list[Item]) -> bool:
+    """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title (a bold
+    "**cron**" arrives as a bare "cron" line, a title all the same)."""
+    line = item.text.strip()
+    return (
+        not item.bullet
+        and "\n" not in line
+        and (
+            line.endswith(":")
+            or (len(line) <= 30 and not re.search(r"[.!?,;`]", line))
+            or bool(TITLED_NAME.match(line))  # "Media cleanup (CronJob `clean-orphan-media`)"
+        )
+        and bool(following)
+        and following[0].bullet
+    )
+
+
+def known_heads(items: list[Item], names: list[str]) -> int:
+    """How many list items are led by a workload's name ("- web: ...", "- smtp: ..."): a list
+    of the app's workloads, whose further items ("- migrate: a Job ...") are workloads too."""
+    return sum(
+        1
+        for item in items
+        if item.bullet and head_component(item.text.split("\n", 1)[0], names, False) in names
+    )

@@ -12,7 +12,7 @@ import re
 
 from bot.tools.models import HostMount
 from bot.tools.parsing.draft import Draft
-from bot.tools.parsing.text import Doc, negated
+from bot.tools.parsing.text import Doc, code_before, in_command_span, negated
 
 # "~/sharelatex_data" is a directory in someone's home on the old machine, not a node path.
 _PATH = re.compile(r"(?<![\w./:~-])(/(?:[\w.-]+/?)+)")
@@ -157,18 +157,16 @@ def read_host_paths(doc: Doc, draft: Draft) -> None:
 
 def _in_command(text: str, pos: int) -> bool:
     """Say whether ``pos`` is an argument inside a code span that is a command line."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    if text.count("`", line_start, pos) % 2 == 0:
+    before = code_before(text, pos)
+    if before is None:
         return False
-    opened = text.rfind("`", line_start, pos) + 1
-    before = text[opened:pos]
     if re.match(r"(?:sudo\s+)?(?:docker|podman|nerdctl)\b", before) or re.search(
         r"(?:-v|--volume|--mount)[\s=]+$", before
     ):
         return False  # "docker run -v /var/log:/logs": a host mount, said the docker way
     # "`node /home/app/socketio.js`", "`gunicorn --worker-tmp-dir /dev/shm app`", and flags
     # alone ("`--watch-dir=/etc/kubernetes/pki`"): what the process reads, not a mount
-    return bool(re.match(r"[A-Za-z][\w.-]*\s|--?[A-Za-z]", before))
+    return in_command_span(text, pos) or bool(re.match(r"--?[A-Za-z]", before))
 
 
 def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str) -> None:

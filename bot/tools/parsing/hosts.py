@@ -11,7 +11,7 @@ import re
 
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES
-from bot.tools.parsing.text import Doc
+from bot.tools.parsing.text import Doc, in_command_span
 
 _HOST = re.compile(
     r"(?<![\w@./-])(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}"
@@ -317,12 +317,8 @@ def read_hosts(doc: Doc, draft: Draft) -> None:
         _route_host(doc, draft, host, match.start())
         if scheme == "https://":
             draft.tls = True if draft.tls is None else draft.tls
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        opened = text.rfind("`", line_start, match.start())
         # "`curl -fsS -X POST https://x.example/api/cron/close`": an endpoint a command calls
-        called = text.count("`", line_start, match.start()) % 2 == 1 and bool(
-            re.match(r"[A-Za-z][\w.-]*\s", text[opened + 1 : match.start()])
-        )
+        called = in_command_span(text, match.start())
         if match.group("path") and match.group("path") != "/" and not draft.path and not called:
             draft.path = match.group("path").rstrip("/.")
         doc.mask(match.start(), match.end())

@@ -11,9 +11,7 @@ workloads that run the same image.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from bot.tools.models import Volume
 from bot.tools.parsing import (
     catalogue,
     compose,
@@ -24,12 +22,13 @@ from bot.tools.parsing import (
     image_roles,
     issue_form,
     mentions,
-    quantities,
     secret_keys,
     secret_links,
     segments,
+    shared_facts,
     stack,
     wiring,
+    workloads,
 )
 from bot.tools.parsing.context import quoted_last, setup_first, without_attempts, without_logs
 from bot.tools.parsing.draft import ComponentDraft, Draft
@@ -60,7 +59,7 @@ def read(user_input: str) -> tuple[Draft, int]:
         rest = compose.without_env_blocks(rest)
     text = without_attempts(gloss(tables_as_lines(normalize(without_logs(rest)))))
     # What the request's text says, labelled or not, is shared with the main image's workloads.
-    before = _settings(draft.main)
+    before = shared_facts.settings(draft.main)
     had = {v.mount_path for v in draft.main.volumes}
     form = issue_form.sections(text)
     if form is not None:
@@ -124,7 +123,7 @@ _THE_APP = re.compile(
 _LIST_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
-def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
+def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[str]) -> None:
     """Read the prose part by part: each workload's parts, then the rest for the main one;
     ``before`` are the main workload's settings and ``had`` its volumes' paths before the
     request's text was read."""
@@ -159,8 +158,8 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     kind_named = [n for n in [*reading.introduced, *reading.listed] if _KIND_NAME.search(n)]
     others = [n for n in kind_named if n != draft.component]
     read_prose(unwrap(_unnamed("".join(general), others)), draft)
-    each = _replicas_each("".join(general)) or _replicas_each(text, _EVERYTHING)
-    said = _settings(draft.main, before)
+    each = shared_facts.replicas_each("".join(general), text)
+    said = shared_facts.settings(draft.main, before)
     # Said of the app as a whole: the CronJob settings, and scratch space ("both schedules are in
     # Europe/Amsterdam", "an emptyDir at /cache") hold for every workload of its image.
     common_cron = dict(draft.main.cron)
@@ -170,14 +169,8 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
         for name in segment.names:
             with draft.focus(name) as c:
                 read_prose(unwrap(_unnamed(segment.text, known_names)), draft, whole=False)
-                if _SAME_VOLUMES.search(segment.text) and name != draft.component:
-                    _mount_main_volumes(draft, c)
-                if _SAME_DB_ENV.search(segment.text) and name != draft.component:
-                    _copy_database_env(draft, c)
-                if _SAME_CONFIG.search(segment.text) and name != draft.component:
-                    c.config_mounts += [
-                        m for m in draft.main.config_mounts if m not in c.config_mounts
-                    ]
+                if name != draft.component:
+                    shared_facts.take_from_main(draft, c, segment.text)
     for name, command in reading.commands.items():
         with draft.focus(name) as c:
             if not (c.command or c.args):
@@ -189,126 +182,16 @@ def _read_parts(text: str, draft: Draft, before: Names, had: set[str]) -> None:
     for name, count in reading.counts.items():
         with draft.focus(name) as c:
             c.set_replicas(count, count)
-    _share(draft, said)
-    _only_theirs(draft, reading.segments)
-    _kind_of_another(draft)
+    shared_facts.share(draft, said)
+    shared_facts.only_theirs(draft, reading.segments)
+    workloads.main_is_no_job(draft)
     if each is not None:
         for c in draft.components.values():
             if c.workload not in ("Job", "CronJob"):
                 c.set_replicas(*each)
-    _share_common(draft, common_cron, scratch)
+    shared_facts.share_common(draft, common_cron, scratch)
     names = {mentions.alias_pattern(n): n for n in [*draft.components, draft.component] if n}
     hosts.read_routes(unwrap(text), draft, names)
-
-
-def _kind_of_another(draft: Draft) -> None:
-    """ "We want migrations as a separate hook Job" beside a server on port 8080: the Job is the
-    part introduced as one, not the app that serves traffic."""
-    main = draft.main
-    others = [c for c in draft.components.values() if c.workload == main.workload]
-    # a schedule or hook the main one shares with a part of that kind is the part's
-    theirs = {(c.schedule, c.hook) for c in others}
-    if (
-        main.workload not in ("Job", "CronJob")
-        or (main.hook or main.schedule)
-        and (
-            (main.schedule, main.hook) not in theirs
-            and not (main.schedule and main.schedule in {c.schedule for c in others})
-        )
-    ):
-        return
-    serves = bool(main.ports or draft.hosts or main.service_type)
-    another = bool(others)
-    # ("`rake db:setup` was a one-off on the VM" beside an app behind an Ingress)
-    if serves and (another or (main.ports and draft.hosts)):
-        main.workload = None
-        main.schedule, main.hook = "", ""
-        if main.app_type in ("job", "migration"):
-            main.app_type = ""
-
-
-# "On `worker` only: `WORKER=true`": a variable of that part's, whatever a list of the app's
-# variables around it said.
-_ONLY = re.compile(
-    r"\b(?:on|for|in)\s+(?:the\s+)?`?[\w-]+`?\s+only\b|\bonly\s+(?:on|for|in)\s+(?:the\s+)?`?[\w-]+`?\s*:|"
-    r"^\W*`?[\w-]+`?\s+only\s*:",
-    re.I,
-)
-_ASSIGNED = re.compile(r"(?<![\w$])([A-Z][A-Z0-9]*_?[A-Z0-9_]*)=")
-
-
-def _only_theirs(draft: Draft, segs: list[segments.Segment]) -> None:
-    for segment in segs:
-        if len(segment.names) != 1 or not _ONLY.search(segment.text):
-            continue
-        for variable in _ASSIGNED.findall(segment.text):
-            for name, c in [(draft.component, draft.main), *draft.components.items()]:
-                if name not in segment.names:
-                    c.env.pop(variable, None)
-
-
-# "One replica each is plenty", "2 replicas for all of them": a count for every workload.
-_EACH = re.compile(
-    r"\breplicas?\s+(?:each|apiece|for\s+(?:each|both|all|every)\b)|\b(?:each|both|all)\b[^.\n]{0,20}"
-    r"\breplicas?\b",
-    re.I,
-)
-# "Everything runs as a single replica for now": said of them all, wherever it is said.
-_EVERYTHING = re.compile(
-    r"\b(?:everything|every\s+(?:workload|component|part|deployment))\b[^.\n]{0,30}\breplicas?\b",
-    re.I,
-)
-
-
-def _replicas_each(
-    text: str, said: re.Pattern[str] = _EACH
-) -> tuple[int | None, int | None] | None:
-    """The replica count said once for every workload of the app, if any."""
-    doc = Doc(text)
-    for span in doc.sentences:
-        sentence = doc.text[span.start : span.end]
-        if said.search(sentence):
-            found = quantities.find_replicas(sentence)
-            if found.low is not None:
-                return found.low, found.high
-    return None
-
-
-# "Same image, same database settings, both volumes mounted": the app's claims, mounted here too.
-_SAME_VOLUMES = re.compile(
-    r"\b(?:both|all(?:\s+the)?|the\s+same|its|the\s+app'?s)\s+(?:two\s+|three\s+)?"
-    r"(?:persistent\s+)?volumes\s+(?:are\s+|also\s+)?(?:mounted|too|as\s+well)\b|"
-    # "... with the InvenTree image and the data volume mounted"
-    r"\bthe\s+(?:data|app|main|shared)\s+volume\s+(?:is\s+|also\s+)?mounted\b|"
-    # "The config, logs and media directories must be shared between web, worker and ..."
-    r"\b(?:director(?:y|ies)|dirs?|volumes?|folders?)\s+(?:must|should|need\s+to|have\s+to)\s+be\s+"
-    r"shared\s+(?:between|by|with|across)\b",
-    re.I,
-)
-
-
-# "needs the same database variables", "the same DB settings as web": the main workload's
-# database variables (plain ones; what points at the bundled datastore is read where said).
-_SAME_DB_ENV = re.compile(
-    r"\bsame\s+(?:database|db)\s+(?:variables|vars|env(?:ironment)?|settings|config)\b", re.I
-)
-_DATABASE_VARIABLE = re.compile(r"(?:^|_)(?:DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB)(?:_|$)")
-
-
-def _copy_database_env(draft: Draft, c: Any) -> None:
-    for name, value in draft.main.env.items():
-        if _DATABASE_VARIABLE.search(name) and name not in c.env and name not in c.secrets:
-            c.env[name] = value
-
-
-# "(the same ConfigMap mounted)": the main workload's configuration files, here too.
-_SAME_CONFIG = re.compile(r"\bsame\s+config\s?maps?\b", re.I)
-
-
-def _mount_main_volumes(draft: Draft, c: Any) -> None:
-    for volume in draft.main.volumes:
-        if volume.persistent and not any(v.mount_path == volume.mount_path for v in c.volumes):
-            c.volumes.append(volume.model_copy())
 
 
 def _unnamed(text: str, names: list[str]) -> str:
@@ -356,103 +239,6 @@ def _role(name: str, c: ComponentDraft) -> None:
         c.workload = "CronJob" if c.schedule else c.workload
     elif role == "frontend":
         c.app_type = c.app_type or "frontend"
-
-
-Names = tuple[set[str], set[str], set[str]]  # env, Secret-backed env, datastore connections
-
-
-def _settings(c: ComponentDraft, before: Names | None = None) -> Names:
-    """Return the env, Secret and connection names of a workload (those added since ``before``)."""
-    env, secrets, reached = set(c.env), set(c.secrets), {x.env for x in c.connections}
-    if before is None:
-        return env, secrets, reached
-    return env - before[0], secrets - before[1], reached - before[2]
-
-
-def _share(draft: Draft, said: Names) -> None:
-    """Give what the request says of the app as a whole to every workload of its image, and
-    where a variable's value lives to every workload that reads that variable."""
-    env, secrets, reached = said
-    main = draft.main
-    main_files = set(draft.env_files.get(draft.component, []))
-    located = {n: ref for n, ref in main.secrets.items() if ref.secret_name}
-    for key, c in draft.components.items():
-        # A workload of the main image, or one that loads the main one's env file, runs the
-        # same app configuration.
-        same_app = (
-            c.image is None
-            or (main.image is not None and c.image.repository == main.image.repository)
-            or bool(main_files & set(draft.env_files.get(key, [])))
-        )
-        for variable, ref in located.items():
-            if variable in c.secrets or variable in c.env:
-                c.add_secret(variable, ref.secret_name, ref.key)
-        if not same_app:
-            continue
-        for variable in secrets:
-            ref = main.secrets[variable]
-            c.add_secret(variable, ref.secret_name, ref.key)
-        for variable in env:
-            if variable not in c.env and variable not in c.secrets:
-                c.env[variable] = main.env[variable]
-        for x in main.connections:
-            ref = c.secrets.get(x.env)
-            if ref is not None and not ref.secret_name:
-                c.secrets.pop(x.env)  # "the same env as web (`DATABASE_URL`)": wired as web's is
-                c.connections.append(x)
-        taken = {*c.env, *c.secrets, *(x.env for x in c.connections)}
-        c.connections += [x for x in main.connections if x.env in reached and x.env not in taken]
-
-
-def _share_common(draft: Draft, cron: dict[str, Any], scratch: list[Volume]) -> None:
-    """Give the CronJob settings and scratch volumes said of the whole app to each workload of
-    the main image that runs on a schedule (cron) or lacks that path (scratch)."""
-    main = draft.main
-    for c in draft.components.values():
-        if (
-            c.image is not None
-            and main.image is not None
-            and c.image.repository != (main.image.repository)
-        ):
-            continue
-        if c.schedule:
-            for key, value in cron.items():
-                c.cron.setdefault(key, value)
-        for volume in scratch:
-            if not any(v.mount_path == volume.mount_path for v in c.volumes):
-                c.volumes.append(volume.model_copy())
-
-
-def _shared_volumes(draft: Draft) -> None:
-    """A volume several workloads mount (the same compose volume at the same path) is one set
-    of files: the size, class and access mode stated for it hold wherever it is mounted."""
-    workloads = [(draft.component or "the main workload", draft.main), *draft.components.items()]
-    for name, c in workloads:
-        for volume in [v for v in c.volumes if v.persistent and v.size]:
-            users = [name]
-            for other_name, other in workloads:
-                same = next(
-                    (
-                        v
-                        for v in other.volumes
-                        if other is not c
-                        and v.name == volume.name
-                        and v.mount_path == volume.mount_path
-                        and not v.size
-                    ),
-                    None,
-                )
-                if same is not None:
-                    same.persistent, same.size = True, volume.size
-                    same.storage_class = same.storage_class or volume.storage_class
-                    same.access_mode = volume.access_mode
-                    users.append(other_name)
-            if len(users) > 1 and volume.access_mode == "ReadWriteOnce":
-                draft.note(
-                    f"{volume.mount_path} is shared by {', '.join(users)} through one "
-                    "ReadWriteOnce claim: their pods must run on one node (or use a "
-                    "ReadWriteMany storage class)"
-                )
 
 
 _PORT_FLAG = re.compile(
@@ -508,7 +294,7 @@ def finish(draft: Draft) -> None:
     secret_links.referenced_secrets(draft)
     secret_links.password_variables(draft)
     secret_links.link_passwords(draft)
-    _shared_volumes(draft)
+    shared_facts.shared_volumes(draft)
     main = draft.main
     if main.image is not None:
         base = main.image.repository.rsplit("/", 1)[-1]

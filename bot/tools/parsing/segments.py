@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing.headed_lists import headed_lists
+from bot.tools.parsing.headed_lists import headed_lists, known_heads, lead_of_parts, titles_list
 from bot.tools.parsing.image_roles import called_images, image_parts
 from bot.tools.parsing.introductions import (
     given_names,
@@ -26,7 +26,6 @@ from bot.tools.parsing.introductions import (
     own_words,
 )
 from bot.tools.parsing.mentions import (
-    TITLED_NAME,
     alias_pattern,
     count_of,
     for_each,
@@ -155,7 +154,7 @@ def read(
     listing = (
         bool(_LISTING_WORDS.search(text))
         or len(_DEFINITIONS.findall(text)) >= 2
-        or _known_heads(items, [n for n in [*names, main] if n]) >= 2
+        or known_heads(items, [n for n in [*names, main] if n]) >= 2
     )
     current: list[str] = []
     shared: list[str] = []
@@ -191,7 +190,7 @@ def read(
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
         if head and item.bullet and item.text.rstrip().endswith(":"):
             said_below = head
-        title = _titles_list(item, items[index + 1 : index + 2])
+        title = titles_list(item, items[index + 1 : index + 2])
         if not head and (item.heading or title) and _EVERY_PART.match(item.text.split("\n", 1)[0]):
             current, shared, titled = list(everyone), [], title  # "**both** need:"
             continue
@@ -234,7 +233,7 @@ def read(
             else:
                 reading.segments += _head_item(item, head, [*names, main])
             continue
-        parts_below = _lead_of_parts(item, items[index + 1 :], names, listing)
+        parts_below = lead_of_parts(item, items[index + 1 :], names, listing)
         if parts_below:
             # "**CronJobs**, both with image `curl`, `timeZone: Europe/Berlin`:" over
             # "- `close-surveys`, schedule ...": said of each part listed under it, read after
@@ -366,56 +365,8 @@ def _head_item(item: Item, head: str, names: list[str]) -> list[Segment]:
     return out
 
 
-def _lead_of_parts(item: Item, following: list[Item], names: list[str], listing: bool) -> list[str]:
-    """The parts headed by the list items under a lead line that ends with a colon."""
-    if item.bullet or item.heading or not item.text.rstrip().endswith(":"):
-        return []
-    if not re.search(r"`|\b(?:both|each|all|every)\b", item.text, re.I):
-        return []  # "On Kubernetes we want:" over the list says nothing of its own
-    if len(item.text) > 240 or re.search(r"[.!?]\s", item.text):
-        return []  # a paragraph that ends by announcing the list tells the story, not facts
-    heads = []
-    for other in following:
-        if not other.bullet and other.text[:1] in (" ", "\t"):
-            continue  # an item's indented continuation ("command:" over its code)
-        if not other.bullet:
-            break
-        head = head_component(other.text.split("\n", 1)[0], names, listing)
-        if head:
-            heads.append(head)
-    return heads if len(heads) >= 2 and len(set(heads)) == len(heads) else []
-
-
-def _titles_list(item: Item, following: list[Item]) -> bool:
-    """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title (a bold
-    "**cron**" arrives as a bare "cron" line, a title all the same)."""
-    line = item.text.strip()
-    return (
-        not item.bullet
-        and "\n" not in line
-        and (
-            line.endswith(":")
-            or (len(line) <= 30 and not re.search(r"[.!?,;`]", line))
-            or bool(TITLED_NAME.match(line))  # "Media cleanup (CronJob `clean-orphan-media`)"
-        )
-        and bool(following)
-        and following[0].bullet
-    )
-
-
-def _known_heads(items: list[Item], names: list[str]) -> int:
-    """How many list items are led by a workload's name ("- web: ...", "- smtp: ..."): a list
-    of the app's workloads, whose further items ("- migrate: a Job ...") are workloads too."""
-    return sum(
-        1
-        for item in items
-        if item.bullet and head_component(item.text.split("\n", 1)[0], names, False) in names
-    )
-
-
-# "**web-client**" or "**CronJob `visit-locate`**" alone on its line, over a list that gives an
-# image: the heading names a workload, whatever language the list is in.
 def _indent(line: str) -> int:
+    """How deep a list item sits: a deeper item continues the one that introduced a part."""
     return len(line) - len(line.lstrip(" \t"))
 
 

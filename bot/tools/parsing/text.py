@@ -164,6 +164,22 @@ def in_code_span(text: str, pos: int) -> bool:
     return text.count("`", line_start, pos) % 2 == 1
 
 
+def code_before(text: str, pos: int) -> str | None:
+    """The code span's text up to ``pos``, or None when ``pos`` is not inside one."""
+    if not in_code_span(text, pos):
+        return None
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[text.rfind("`", line_start, pos) + 1 : pos]
+
+
+def in_command_span(text: str, pos: int) -> bool:
+    """Say whether ``pos`` is an argument of a code span that reads as a command line ("`node
+    /home/app/socketio.js`", "`curl -X POST https://x/api`"): a path or URL there is what the
+    process reads or calls, not a fact of the chart."""
+    before = code_before(text, pos)
+    return before is not None and bool(re.match(r"[A-Za-z][\w.-]*\s", before))
+
+
 @dataclass
 class Span:
     start: int

@@ -330,3 +330,29 @@ def read_init_containers(doc: Doc, draft: Draft, images: list[Found], taken: set
         and not negated(text, migration.start())
     ):
         draft.note("database migrations requested: run them before the app starts")
+
+
+def main_is_no_job(draft: Draft) -> None:
+    """ "We want migrations as a separate hook Job" beside a server on port 8080: the Job is the
+    part introduced as one, not the app that serves traffic."""
+    main = draft.main
+    others = [c for c in draft.components.values() if c.workload == main.workload]
+    # a schedule or hook the main one shares with a part of that kind is the part's
+    theirs = {(c.schedule, c.hook) for c in others}
+    if (
+        main.workload not in ("Job", "CronJob")
+        or (main.hook or main.schedule)
+        and (
+            (main.schedule, main.hook) not in theirs
+            and not (main.schedule and main.schedule in {c.schedule for c in others})
+        )
+    ):
+        return
+    serves = bool(main.ports or draft.hosts or main.service_type)
+    another = bool(others)
+    # ("`rake db:setup` was a one-off on the VM" beside an app behind an Ingress)
+    if serves and (another or (main.ports and draft.hosts)):
+        main.workload = None
+        main.schedule, main.hook = "", ""
+        if main.app_type in ("job", "migration"):
+            main.app_type = ""
