@@ -220,3 +220,23 @@ def test_a_datastore_kept_outside_the_chart_is_not_bundled_but_reachable(
     )
     ports = [p["port"] for rule in policy["spec"]["egress"] for p in rule.get("ports", [])]
     assert 5432 in ports
+
+
+def test_a_long_app_name_gives_cronjob_names_kubernetes_accepts(
+    graph: tuple[Graph, Path],
+) -> None:
+    """A CronJob's Jobs add 11 characters to its name: its name stays within 52, and two parts
+    cut to that length stay apart."""
+    outcome = generate(
+        graph,
+        "long-cron-names",
+        "Chart for inventory-reconciliation-service-for-the-north-warehouse, image "
+        "`ghcr.io/acme/inventory:4.5`, port 8080.\n"
+        "- `reminders`: a CronJob with the same image that runs `inventory remind` at `0 6 * * *`\n"
+        "- `reconcile`: a CronJob with the same image that runs `inventory reconcile` at "
+        "`30 2 * * *`\n",
+    )
+    jobs = [o["metadata"]["name"] for o in rendered(outcome) if o["kind"] == "CronJob"]
+    assert len(jobs) == 2 and len(set(jobs)) == 2
+    assert all(len(name) <= 52 for name in jobs)
+    assert {name.rsplit("-", 1)[-1] for name in jobs} == {"reminders", "reconcile"}

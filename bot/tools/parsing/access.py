@@ -90,8 +90,11 @@ _CAPABILITY = re.compile(
 )
 _API_ACCESS = re.compile(
     r"\b(?:kubernetes|k8s|kube)[\s-]?(?:api|apiserver|api server|client|operator|controller)\b|"
-    r"\bapi[\s-]?server\b|\bin-cluster config\b|\bservice ?account token\b|\bclient-go\b|"
-    r"\bservice ?account with its token\b|"
+    # "the API server" alone is as likely the app's own ("`museum` - the API server")
+    r"\b(?:to|reach(?:es)?|access(?:es)?|calls?|quer(?:y|ies)|watch(?:es)?)\s+(?:the\s+)?"
+    r"api[\s-]?server\b|\bapiserver\b|\bin-cluster config\b|\bservice ?account token\b|"
+    r"\bclient-go\b|"
+    r"\bservice ?account with its token\b|\b(?-i:SA)\s+token\b|"
     r"\btalks? to (?:the )?(?:kubernetes|k8s|cluster)\b|\bleader election\b|"
     # "it runs `kubectl apply`"; "logs show up in kubectl logs" is the operator's kubectl
     r"\b(?:runs|uses|calls|invokes|execs|shells\s+out\s+to)\s+`?kubectl\b|"
@@ -99,7 +102,9 @@ _API_ACCESS = re.compile(
     r"\b(?:list|watch|get|read|create|update|patch|delete|manage|scale)s?(?:ing)? (?:the )?"
     r"(?:other )?(?:pods|configmaps|secrets|deployments|events|nodes|namespaces|jobs|services|"
     r"endpoints|leases|crds?|custom resources)\b(?! of\b)|\brbac\b|\boperator (?:for|that)\b|"
-    r"\breconcil\w+\b",
+    # "reconciles custom resources"; "`inventory reconcile`", "bank reconciliation" are the app's
+    r"\breconcil\w*\s+(?:loops?|the\s+cluster|kubernetes|k8s|(?:its\s+|the\s+)?(?:custom\s+)?"
+    r"resources|crds?|objects)\b",
     re.I,
 )
 _INJECTION = re.compile(

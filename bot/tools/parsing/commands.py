@@ -18,7 +18,7 @@ from bot.tools.parsing.text import Doc, in_code_span
 _RUNS = re.compile(
     r"\b(?:runs?\s+with|runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with"
     r"(?:\s+the\s+(?:arguments?|args?|flags?))?|"
-    r"executes?|entrypoint|"
+    r"executes?|entrypoint|the\s+main\s+(?:thing|process|command)\s+is|"
     r"process|arguments|args|arg)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
     re.I,
@@ -39,7 +39,10 @@ _THEN_COMMAND = re.compile(
     r"\s*,?\s*(?:and\s+)?then\s+(?:run\s+|start\s+)?`(?P<cmd>[^`\n]+)`",
     re.I,
 )
-_LEAD_COMMAND = re.compile(r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\()`(?P<cmd>[^`\n]+)`")
+# "- migrate - again same image, `kratos migrate sql -e`": the item's command after the image
+_LEAD_COMMAND = re.compile(
+    r"^[^`\n]{0,120}?(?:\s[-:]\s|:\s|\s\(|\bsame\s+image,\s)`(?P<cmd>[^`\n]+)`"
+)
 
 
 _GIVEN_ARGS = re.compile(r"\b(?:args|arguments)\s*[:=]?\s*`(?P<cmd>[^`\n]+)`", re.I)
@@ -100,6 +103,17 @@ def read_command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
             c.args = split_command(turned.group("cmd"))
         elif focused and (given := _GIVEN_ARGS.search(text)):
             c.args = split_command(given.group("cmd"))  # "with the same image and args `x`"
+        elif c.args and not c.command:
+            # "run `synapse_auto_compressor` ..." then "- command: `synapse_auto_compressor -p
+            # $(DB_URI)`": the whole command line, said later
+            said = " ".join(c.args)
+            fuller = [
+                m.group("cmd")
+                for m in _RUNS.finditer(text)
+                if m.group("cmd").startswith(said + " ") and not in_code_span(text, m.start())
+            ]
+            if fuller:
+                c.args = split_command(fuller[0])
         return
     pair = _ENTRY_AND_COMMAND.search(text)
     if pair:

@@ -70,7 +70,9 @@ _ATTEMPT = re.compile(
     r"^\W*context\s*:\s*(?:we|I)\b|"
     # "Before that it was a bare-metal GLPI with a system crontab", "once it was up, ..."
     r"\bbefore\s+that\s+it\s+(?:was|ran)\b|\bonce\s+it\s+was\s+up\b|"
-    r"\bfor\s+(?:\w+\s+){1,2}years?\s*,?\s+it\s+ran\b",
+    r"\bfor\s+(?:\w+\s+){1,2}years?\s*,?\s+it\s+ran\b|"
+    # "instead of the pile of kompose output I generated last night (it made a hostPath ...)"
+    r"\bkompose\s+(?:output|convert)\b|\b(?:I|we)\s+generated\s+(?:last|yesterday|earlier)\b",
     re.I,
 )
 # "First, I scaled everything to 2 replicas and now every sync job runs twice": what was done,

@@ -124,7 +124,8 @@ _KEY_THEN_EFFECT = re.compile(
 _EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
 # "tolerate all taints", "tolerates every taint (operator Exists)": one toleration, no key.
 _TOLERATE_ALL = re.compile(
-    r"\btolerat\w*\s+(?:all|every|any)\s+(?:the\s+)?taints?\b|\btolerations?\s*[:=]?\s*"
+    r"\btolerat\w*\s+(?:all|every|any)\s+(?:the\s+)?taints?\b|\btolerat\w*\s+everything\b|"
+    r"\btolerations?\s*[:=]?\s*"
     r"(?:\[\s*)?\{?\s*operator\s*[:=]\s*[`\"']?Exists[`\"']?\s*\}?\s*\]?(?!\s*,?\s*(?:key|effect))",
     re.I,
 )

@@ -64,6 +64,7 @@ class Draft:
     routes: dict[str, str] = field(default_factory=dict)
     host_routes: dict[str, str] = field(default_factory=dict)
     host_ports: dict[str, int] = field(default_factory=dict)  # "`api.x` → port 3100"
+    path_ports: dict[str, int] = field(default_factory=dict)  # "path `/ws` → port 3003"
     class_name: str = ""
     issuer: str = ""
     tls_secret: str = ""
@@ -178,6 +179,14 @@ class Draft:
         # "/console/api, /api, /v1 and /files to api": every path of the main workload after
         # its first is a route to it.
         routes += [Route(path=p, component=self.component) for p in main_paths[1:]]
+        # "path `/` → port 3000, path `/ws` → port 3003": the main workload's further paths,
+        # each to its Service port
+        first = self.path or main_path or "/"
+        routes += [
+            Route(path=p, component=self.component, port=port)
+            for p, port in self.path_ports.items()
+            if len(self.path_ports) > 1 and p != first and p not in self.routes
+        ]
         return Ingress(
             hosts=self.hosts,
             path=self.path or main_path or "/",

@@ -82,6 +82,12 @@ def service_numbers(sentence: str) -> set[int]:
     return {outer for outer, inner in _mapped(sentence) if outer != inner}
 
 
+_SAME_AS_CONTAINER = re.compile(
+    r"\bsame\s+port\s+as\s+(?:its|the|their)\s+containers?\b|\bon\s+(?:its|their)\s+container\s+ports?\b",
+    re.I,
+)
+
+
 def read_service_ports(doc: Doc, draft: Draft) -> None:
     """Give the Service the port numbers the request states with it."""
     ports = draft.target.ports
@@ -104,6 +110,10 @@ def read_service_ports(doc: Doc, draft: Draft) -> None:
             port = next((p for p in ports if p.port == number), ports[0])
             port.service_port = port.service_port or number
         if stated:
+            continue
+        if _SAME_AS_CONTAINER.search(sentence):
+            for port in ports:  # "a ClusterIP Service on the same port as its container"
+                port.service_port = port.service_port or port.port
             continue
         # "API on port 11434, ClusterIP service only": the app's ports, served as they are.
         for port in ports:

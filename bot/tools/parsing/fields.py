@@ -27,7 +27,9 @@ _NO = re.compile(r"^\s*(?:no|n|false|off|disabled?|none|not needed|not required|
 
 
 def _name(label: str, value: str, draft: Draft) -> None:
-    if len(value.split()) <= 4:
+    # "CryptPad (https://github.com/cryptpad/cryptpad)": the name, then where it comes from
+    value = re.split(r"\s*[(,;]|\s+https?://|\s[-\u2014\u2013]\s", value, maxsplit=1)[0].strip()
+    if value and len(value.split()) <= 4 and not re.search(r"[`/:]", value):
         draft.set_name(value, RANK_LABEL)
 
 
@@ -35,6 +37,8 @@ def _image(label: str, value: str, draft: Draft) -> None:
     token = value.split()[0] if value.split() else ""
     if re.search(r"<[^<>]*>|\{[^{}]*\}", token):
         return  # "`drakkan/sftpgo:<tag>`" from docs: a pattern, the request pins one elsewhere
+    if token[:1].isupper() and not re.search(r"[/:@]", token):
+        return  # "## Image reference" over a table of "Port 8080 | ...": a word, no image
     image = parse_image(token)
     if image is None:
         draft.invalid(f"image '{token}' is not a valid image reference")

@@ -27,7 +27,8 @@ _GIVES_IMAGE = re.compile(
 
 _MAIN_HEADINGS = frozenset(
     """app application main the-app container containers pod pods workload workloads
-    deployment setup details general overview configuration basics""".split()
+    deployment setup details general overview configuration basics components services parts
+    processes""".split()
 )
 
 
@@ -90,12 +91,14 @@ def titles_list(item: Item, following: list[Item]) -> bool:
     """Say whether ``item`` is a lone "Scheduler:" line over a list: the list's title (a bold
     "**cron**" arrives as a bare "cron" line, a title all the same)."""
     line = item.text.strip()
+    # "Configuration of museum (env vars instead of credentials.yaml)": the aside is no sentence
+    bare = re.sub(r"\s*\([^()\n]*\)", "", line)
     return (
         not item.bullet
         and "\n" not in line
         and (
             line.endswith(":")
-            or (len(line) <= 30 and not re.search(r"[.!?,;`]", line))
+            or (len(bare) <= 30 and not re.search(r"[.!?,;`]", bare))
             or bool(TITLED_NAME.match(line))  # "Media cleanup (CronJob `clean-orphan-media`)"
         )
         and bool(following)

@@ -122,6 +122,12 @@ _PATHS = re.compile(
     r"points?)\s+(?:to\s+)?(?P<rest>(?:(?!`/|\s/\w)[^.;\n]){0,60})",
     re.I,
 )
+# "path `/` -> port 3000, path `/cryptpad_websocket` -> port 3003": a path to a port of the app
+_PATH_PORT = re.compile(
+    r"\bpath\s+`?(?P<path>/[\w./-]*)`?\s*(?:→|->|=>|to|goes\s+to)\s*(?:the\s+)?(?:service\s+)?"
+    r"port\s+`?(?P<port>\d{2,5})\b",
+    re.I,
+)
 # "... and everything else to web": the catch-all path.
 _REST = re.compile(
     r"\b(?:everything|anything|all)\s+else\s+(?:\(`?/`?\)\s+)?(?:goes\s+|going\s+|is\s+routed\s+)?"
@@ -160,6 +166,10 @@ def read_routes(text: str, draft: Draft, names: dict[str, str]) -> None:
         for path in re.findall(r"`?(/[^`\s,]*)`?", match.group("paths") or match.group("sent")):
             path = re.sub(r"/?\*+$", "", path) or "/"
             draft.routes.setdefault(path, target)
+    for match in _PATH_PORT.finditer(text):
+        draft.path_ports.setdefault(
+            match.group("path").rstrip("/") or "/", int(match.group("port"))
+        )
     for match in _REST.finditer(text):
         target = _named_in(match.group("rest"), names)
         if target and draft.routes:

@@ -117,6 +117,12 @@ def _found_in(text: str) -> tuple[Found, ...]:
             continue  # host:port
         if not has_path and "." in repo:
             continue  # a host name, maybe with a port
+        if (registry or "").lower() in (
+            "github.com",
+            "gitlab.com",
+            "bitbucket.org",
+        ):
+            continue  # "(github.com/we-promise/sure)": a source repository, not a registry
         pinned = bool(tag or match.group("digest"))
         # "yourls:1.9.2-apache (port 80) + ...": a terse request that opens with its image
         opens = match.start() == len(text) - len(text.lstrip())
@@ -162,12 +168,21 @@ def pinned_in(text: str, image: Image) -> Image:
         return image
     path = re.escape(image.repository)
     for match in re.finditer(
-        rf"(?<![\w./-])(?:[\w.-]+(?::\d+)?/)?{path}:(?P<tag>[\w][\w.-]*)", text
+        rf"(?<![\w./-])(?P<registry>[\w.-]+(?::\d+)?/)?{path}:(?P<tag>[\w][\w.-]*)", text
     ):
         tag = match.group("tag").rstrip(".-")
         if not _floating(tag) and _TAG_LIKE.search(tag):
-            return image.model_copy(update={"tag": tag})
+            said = (match.group("registry") or "").rstrip("/")
+            registry = image.registry
+            if said and "." in said:
+                registry = said.lower()  # "`ghcr.io/acme/app:1.2`": where it is pulled from too
+            elif not said and _FROM_DOCKER_HUB.search(text):
+                registry = ""  # "pull straight from Docker Hub, not the scarf mirror"
+            return image.model_copy(update={"tag": tag, "registry": registry})
     return image
+
+
+_FROM_DOCKER_HUB = re.compile(r"\b(?:from|on|off)\s+(?:the\s+)?docker\s?hub\b", re.I)
 
 
 def _floating(tag: str) -> bool:

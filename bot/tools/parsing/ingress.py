@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.tools.parsing.draft import Draft
-from bot.tools.parsing.text import Doc, negated
+from bot.tools.parsing.text import Doc, negated, negated_in_list
 
 _INGRESS = re.compile(
     r"\bingress\b|\bexpose[ds]?\s+(?:it\s+)?(?:publicly|externally|to the internet|on the "
@@ -199,7 +199,9 @@ def read_ingress(doc: Doc, draft: Draft) -> None:
         (_CLASS_WORD, ("c", "d", "f", "g", "h", "e")),
         (_CLASS_LISTED, ("c",)),
     ):
-        named = _last_said(text, list(pattern.finditer(text)))
+        named = _last_said(
+            text, [m for m in pattern.finditer(text) if not negated_in_list(text, m.start())]
+        )
         if named and not draft.class_name:
             word = next(named.group(g) for g in group if named.group(g)).lower()
             draft.class_name = {

@@ -21,8 +21,9 @@ _INTRO = re.compile(
     r"\b(?:an?|the|one|plus|with|and|also)\s+(?:(?:separate|dedicated|small|nightly|daily|hourly|"
     r"weekly|periodic)\s+)*`?"
     r"(?P<role>(?:[\w-]+\s+|[a-z][\w]*-)?(?:workers?|beat|scheduler|consumer|migrations?|migrate|"
-    r"migration job|cron\s?job|clock))\b`?"
-    r"(?:\s+(?:named\s+|called\s+)?`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,100}?"
+    r"migration job|cron\s?job|clock))\b(?!-)`?"
+    # "The scheduler, `celery-beat`, runs `...`": its name, said beside the role
+    r"(?:(?:\s+(?:named\s+|called\s+)?|,\s*)`(?P<label>[a-z][\w-]{0,40})`)?[^.\n`]{0,100}?"
     # "a backup CronJob using `altinity/clickhouse-backup:2.6.3` that runs `...`": its image first
     r"(?:\b(?:using|with|from|on)\s+(?:the\s+)?(?:image\s+)?`[^`\s]+`[^.\n`]{0,30}?)?"
     r"`(?P<cmd>[^`\n]+)`",
@@ -66,9 +67,12 @@ _GIVEN_PART = re.compile(
 # "The first is the engine, which serves the API. The second is the celery worker, ...": parts
 # the request counts off, one sentence each.
 _ORDINAL_INTRO = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*the\s+(?:first|second|third|fourth|fifth|next|last)\s+"
-    r"(?:one\s+|part\s+|component\s+|workload\s+|process\s+)?is\s+(?:the|an?|our)\s+"
-    r"(?P<a>[a-z][\w-]{1,30})(?:\s+(?P<b>[a-z][\w-]{1,30}))?",
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*the\s+(?:first|second|third|fourth|fifth|next|last)"
+    r"(?:\s+(?:one\s+|part\s+|half\s+|component\s+|workload\s+|process\s+)?is\s+(?:the|an?|our)\s+"
+    r"(?P<a>[a-z][\w-]{1,30})(?:\s+(?P<b>[a-z][\w-]{1,30}))?|"
+    # "The first, which we call `platform`, is ...", "The second workload, `worker`, runs ..."
+    r"(?:\s+(?:one|part|half|component|workload|process|deployment))?\s*,\s*"
+    r"(?:which\s+we\s+call\s+|called\s+|named\s+)?`(?P<c>[a-z][\w-]{1,30})`\s*,)",
     re.I | re.M,
 )
 # Words before a role that say nothing about which part it is: "the database migration".
@@ -77,6 +81,8 @@ _GENERIC_LEAD = frozenset("database db background main app application web the a
 
 def _ordinal_name(match: re.Match[str]) -> str:
     """ "the engine" is engine; "the celery worker" celery; "the database migration" migrate."""
+    if match.group("c"):
+        return dns_name(match.group("c"), 30)
     first, second = match.group("a").lower(), (match.group("b") or "").lower()
     if second and role_name(second) and first in _GENERIC_LEAD:
         return role_name(second)
@@ -222,6 +228,13 @@ def _not_an_introduction(text: str, match: re.Match[str]) -> bool:
         re.I,
     ):
         return True  # "(`automatisch_storage` volume)": what is in code is a name
+    sentence = text[
+        max(text.rfind(". ", 0, match.start()) + 2, text.rfind("\n", 0, match.start()) + 1) :
+    ]
+    if re.match(
+        r"\W*(?:previously|before\s+(?:this|that|now)|until\s+now|in\s+the\s+old)\b", sentence, re.I
+    ):
+        return True  # "Previously this was the `kratos-migrate` service in compose": history
     command = match.group("cmd").strip()
     schedule = re.fullmatch(r"(?:[\d*/,-]+\s+){4}[\d*/,-]+", command)  # "at `0 4 * * *`"
     variable = re.fullmatch(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+(?:=.*)?", command)  # "via `REDIS_URL`"
@@ -270,12 +283,17 @@ def introductions(text: str, names: list[str], main: str, reading: Reading) -> N
             name = known[0]  # "The sync worker uses ..., runs `x`": the sync one, named before
         if not name or name == main or (_not_an_introduction(text, match) and not referred):
             continue
+        if name not in names and sum(role_name(n.replace("-", " ")) == name for n in names) >= 2:
+            continue  # "the four workers": worker-a to worker-d, named already
+        coded = bool(match.group("label")) or named  # "a `db-migrate` Job": its own name
         if any(
             seg.start <= match.start() < seg.end and seg.names[:1] == [n]
             for seg in reading.segments
-            for n in reading.kinds
+            for n in [*reading.kinds, *([] if coded else reading.listed)]
         ):
-            continue  # "a CronJob running the image with the `prune` argument": named already
+            # "a CronJob running the image with the `prune` argument", "- `reminders`: a
+            # CronJob ... that runs `x`": named already
+            continue
         if name not in names:
             names.append(name)
             reading.introduced.append(name)

@@ -212,7 +212,7 @@ DEPENDENCIES: tuple[Backing, ...] = (
             r"bundled|in\s+the\s+chart|inside|db\b|database|instance|server|cluster|version))"
         ),
         5432,
-        ("postgres", "postgresql", "postgis", "timescaledb", "pgvector"),
+        ("postgres", "postgresql", "postgis", "timescaledb", "pgvector", "pgautoupgrade"),
     ),
     Backing("mysql", _rx(r"\bmysql\b"), 3306, ("mysql", "percona-server")),
     Backing("mariadb", _rx(r"\bmariadb\b"), 3306, ("mariadb",)),

@@ -29,6 +29,17 @@ _ROLE_WORDS = {
 }
 
 
+# "the four workers", "each worker": every part of that role, when several have it
+_EVERY_ONE = {
+    name: re.compile(
+        rf"(?<![\w./:@`-])(?:{pattern})s(?![\w/@`-])|\b(?:each|every|all(?:\s+of)?(?:\s+the)?)\s+"
+        rf"(?:{pattern})s?(?![\w/@`-])",
+        re.I,
+    )
+    for name, pattern in ROLE_PATTERNS.items()
+}
+
+
 def role_name(text: str) -> str:
     """Return the component name a role phrase stands for ('a celery worker' -> worker): the
     role of its last role word ('a beat scheduler' -> scheduler); Celery's beat keeps its own
@@ -58,6 +69,8 @@ def aliases(name: str) -> list[str]:
         spelled += [f"{name[:i]} {name[i:]}" for i in range(3, len(name) - 2)]
     for i in range(1, len(parts)):
         tail = parts[i:]
+        if tail in (["service"], ["svc"]):
+            continue  # "app-service" beside "worker-service": "the services" names neither
         if len("".join(tail)) > 2:
             spelled += ["-".join(tail), " ".join(tail)]
         if len(tail) >= 2:
@@ -109,6 +122,8 @@ def mentions(line: str, names: list[str]) -> list[str]:
             spans[name] = at
         elif role and roles.count(role) == 1 and _ROLE_WORDS[role].search(line):
             found.append(name)
+        elif role and roles.count(role) >= 2 and _EVERY_ONE[role].search(line):
+            found.append(name)  # "the four workers", "each worker": worker-a to worker-d
     return [
         name
         for name in found
@@ -134,6 +149,14 @@ _COUNT = re.compile(
 
 def count_of(text: str, name: str) -> int | None:
     """Return N when a clause says "2 celery workers" / "exactly one beat" of a component."""
+    stays = re.match(
+        rf"\W*(?:the\s+)?`?(?:{alias_pattern(name)})`?\s+(?:must|should|has\s+to)\s+"
+        r"(?:stay|remain|be|run)\s+at\s+exactly\s+(?P<n>\d+|one|two|three)\b",
+        text,
+        re.I,
+    )
+    if stays:
+        return to_int(stays.group("n"))  # "celerybeat must stay at exactly 1"
     match = _COUNT.match(text)
     if not match:
         return None
@@ -153,12 +176,19 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
     # "the migration job" is the migrate one when no other workload has that role
     roles = [_role_group(role_name(n.replace("-", " "))) for n in names]
     said = [
-        alias_pattern(n) + (f"|{ROLE_PATTERNS[role]}" if role and roles.count(role) == 1 else "")
+        alias_pattern(n) + (f"|{ROLE_PATTERNS[role]}" if role and roles.count(role) >= 1 else "")
         for n, role in zip(names, roles, strict=True)
     ]
+    shared = {r for r in roles if r and roles.count(r) >= 2}
+    if any(_EVERY_ONE[r].search(line) for r in shared if roles.count(r) >= least):
+        return True  # "Each worker should request 500m CPU": said for every one of them
     alternatives = "|".join(said)
     more = "+" if least > 1 else "*"
-    one = rf"`?(?:{alternatives})s?`?(?:\s+(?:app|one|pod|process|container|job|worker)(?!\w))?"
+    one = (
+        # "the four workers" (a count after "the"; "1 worker" is a replica count)
+        rf"(?:(?<=the\s)(?:two|three|four|five|six|\d)\s+)?`?(?:{alternatives})s?`?"
+        r"(?:\s+(?:app|one|pod|process|container|job|worker)(?!\w))?"
+    )
     # "for the app and for the migration job": the preposition may come again
     listed = rf"{one}(?:\s*(?:,|and|&|\+|/)\s*(?:(?:for|in|to)\s+)?(?:the\s+)?{one}){more}"
     return bool(
@@ -169,7 +199,10 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
             re.I,
         )
         # "..., key `password` (web + worker)": said for those in brackets
-        or re.search(rf"\(\s*(?:for\s+)?{listed}\s*\)", line, re.I)
+        # "(app-service and worker-service both need all three)"
+        or re.search(
+            rf"\(\s*(?:for\s+)?{listed}(?:\s+(?:both|all)\s+need[^()\n]*)?\s*\)", line, re.I
+        )
         # "The webserver and the daemon both use our image"
         # "The web and taskworker pods share /data"
         # "Storage is the part I got wrong: the web app and sidekiq share ..."
@@ -197,7 +230,9 @@ _HEAD_NAME = re.compile(
     r"(?:[ \t]+(?:app|application|process|service|pod|container|workload)(?=[ \t]*(?::|\(|$)))?"
     r"(?:[ \t]*\((?P<note>[^)\n]{0,60})\)(?:\*\*|__)?)?[ \t]*(?P<sep>:|\s[-\u2014\u2013]\s|$|"
     # "- `close-surveys`, schedule `0 0 * * *`, command:": a name in code, its facts after a comma
-    r"(?<=`),)"
+    r"(?<=`),|"
+    # "- `worker` is the same image but with the command `x`", "- `web` runs `image`"
+    r"(?<=`)[ \t]+(?=(?:runs|is|uses|listens)\b))"
 )
 
 
@@ -370,6 +405,8 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         return name
     if raw.isupper() and "_" in raw:
         return ""
+    if re.match(r"\s*`?[\w.-]+`?\s*(?:→|->|=>)\s*`?[A-Z][A-Z0-9_]+", line[match.end() :]):
+        return ""  # "- `app-secrets`: `jwt-secret` → `JWT_SECRET`, ...": a Secret's keys
     decorated = bool(
         re.match(r"^[ \t]*(?:#{2,6}[ \t]+|(?:[-*+\u2022]|\d+[.)])[ \t]+)", line)
     ) or bool(re.match(r"^[ \t]*(?:\*\*|__|`)", line))
@@ -397,6 +434,9 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
         return name  # "**nodes** — DaemonSet, control-plane nodes only"
     if in_code and match.group("sep") == "," and workload_words:
         return name  # "- `close-surveys`, schedule `0 0 * * *`, command:"
+    bulleted = re.match(r"^[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+`", line)
+    if bulleted and match.group("sep").isspace() and workload_words:
+        return name  # "- `worker` is the same image but with the command `bundle exec x`"
     named = mentions(rest, known)
     if named and restricted(rest, named):
         return ""  # "- DAGs: the ConfigMap ... mounted in scheduler and worker": about those

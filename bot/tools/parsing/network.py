@@ -31,7 +31,8 @@ _TAIL = r"\b(?::\d{1,6}\b)?(?:/(?:tcp|udp|sctp))?(?:\s*\([^)]{1,30}\)|\s+for\s+[
 _FIRST = rf"`?:?\d{{1,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"
 _MORE = rf"`?:?\d{{2,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"  # "port 3000, 2-10 replicas": not 2
 _PORT_LIST = re.compile(
-    rf"\b(?:container\s+|http\s+|app\s+|service\s+|target\s+)?ports?\b(?:\s+numbers?)?\s*"
+    rf"\b(?:containerPort|(?:container\s+|http\s+|app\s+|service\s+|target\s+)?ports?)\b"
+    rf"(?:\s+numbers?)?\s*"
     rf"(?:is|are|=|:|of|on|at|#)?\s*\(?(?P<list>{_FIRST}(?:\s*(?:,|and|&|\+|/)?\s*{_MORE})*)",
     re.I,
 )

@@ -86,7 +86,11 @@ def plus_parts(text: str) -> list[str]:
             word = found.group("name")
             if word.lower() in _STACK:
                 break
-            if any(d.pattern.search(word) for d in DEPENDENCIES) or word.lower() in _STORES:
+            if (
+                any(d.pattern.search(word) for d in DEPENDENCIES)
+                or word.lower() in _STORES
+                or word.lower().rsplit("-", 1)[-1] in _STORES  # "ryot-db"
+            ):
                 continue  # "(web + db)": the datastore, bundled or not, is no workload
             names.append(dns_name(word, 30))
         else:
@@ -125,4 +129,22 @@ def argument_parts(text: str) -> dict[str, tuple[str, str]]:
         name = dns_name(word, 30)
         if name and name not in NOT_COMPONENTS:
             found.setdefault(name, (word, _KINDS[re.sub(r"\s+", " ", match.group("kind").lower())]))
+    return found if len(found) >= 2 else {}
+
+
+# "`worker-a` runs `run_worker worker_a`, `worker-b` runs `run_worker worker_b`": parts named in
+# code, each with the command it runs.
+_RUNS_PART = re.compile(
+    r"(?<![\w`-])`(?P<name>[a-z][\w-]{1,30})`\s+(?:runs|executes|should\s+run)\s+`(?P<cmd>[^`\n]+)`"
+)
+
+
+def running_parts(text: str) -> dict[str, tuple[str, str]]:
+    """Workloads named in code beside the command each runs, kind unsaid; none unless two or
+    more."""
+    found: dict[str, tuple[str, str]] = {}
+    for match in _RUNS_PART.finditer(text):
+        name = dns_name(match.group("name"), 30)
+        if name and name not in NOT_COMPONENTS:
+            found.setdefault(name, (match.group("cmd").strip(), ""))
     return found if len(found) >= 2 else {}

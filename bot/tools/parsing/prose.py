@@ -82,8 +82,14 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
     if chosen is None:
         chosen = next((f for f in candidates if f.keyword), None)
     app_image = chosen is not None and draft.target.image is None
-    if app_image and chosen is not None and datastore_kind(chosen.image.repository):
-        # the app *is* a datastore ("image bitnami/redis:7.2")
+    if (
+        app_image
+        and chosen is not None
+        and datastore_kind(chosen.image.repository)
+        and draft.target is draft.main
+    ):
+        # the app *is* a datastore ("image bitnami/redis:7.2"); a further part's datastore
+        # image is the client it runs ("a backup CronJob using `mariadb:10.11`")
         draft.not_dependencies.add(datastore_kind(chosen.image.repository))
     for found in candidates:
         kind = datastore_kind(found.image.repository)

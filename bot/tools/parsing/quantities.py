@@ -72,10 +72,11 @@ _MIN = re.compile(
 _FIXED = re.compile(
     # "all three pods share the volumes" counts the app's workloads, not one's replicas
     # "Two Ackee replicas": the app's name may stand between
-    rf"(?:(?<!all\s)(?<!los\s)(?<!las\s)\b(?P<n>{_NUM})\s*(?-i:[A-Z][\w-]+\s+)?{_REPL}\b"
+    # "we want more than one replica" sets no count
+    rf"(?:(?<!all\s)(?<!los\s)(?<!las\s)(?<!than\s)\b(?P<n>{_NUM})\s*(?-i:[A-Z][\w-]+\s+)?{_REPL}\b"
     r"(?!\s+(?:share|all|both|each|use\s+the\s+same|mount))|"
     rf"\b(?:replicas?|replica\s?count|replicaCount|instances|pods)\s*(?:[:=]|of|count|is|are)?"
-    rf"\s*(?P<m>\d+)\b(?!\s*(?:-|to)\s*\d)|\b(?P<one>single|one)\s+(?:replica|instance|pod)\b)"
+    rf"\s*(?P<m>\d+)\b(?!\s*(?:-|to)\s*\d)|(?<!than\s)\b(?P<one>single|one)\s+(?:replica|instance|pod)\b)"
     r"(?!\s+(?:per|on each|on every|on all)\s+(?:\w+\s+)?node)",
     re.I,
 )

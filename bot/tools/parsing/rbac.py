@@ -43,8 +43,14 @@ _RESOURCES_WITH = re.compile(
     rf"(?P<resources>{_RES}(?:\s*(?:,|and|plus|&|\+)\s*{_RES})*)\s+(?:with|:)\s+"
     r"(?P<verbs>" + _VERB + r"(?:\s*(?:,|/|and|&|\+|or)\s*" + _VERB + r")*)|"
     # "`pods` get/list/watch/create, `pods/exec` create/patch": verbs joined by slashes
-    rf"(?P<resources2>{_RES})\s+(?P<verbs2>" + _VERB + r"(?:\s*/\s*" + _VERB + r")+)",
-    re.I,
+    rf"(?P<resources2>{_RES})\s+(?P<verbs2>" + _VERB + r"(?:\s*/\s*" + _VERB + r")+)|"
+    # "ClusterRole: nodes get; nodes/status patch; events create, patch": rules in a row
+    rf"(?:(?<=[:;])|^)[ \t]*(?P<resources3>{_RES})\s+(?P<verbs3>"
+    + _VERB
+    + r"(?:\s*(?:,|and|&)\s*"
+    + _VERB
+    + r")*)[ \t.]*(?=;|$)",
+    re.I | re.M,
 )
 _CLUSTER = re.compile(
     r"\bcluster\s?role\b|\bcluster[\s-]wide\b|\ball namespaces\b|\bacross namespaces\b", re.I
@@ -77,6 +83,9 @@ _RESOURCES = frozenset(
         "pods/eviction",
         "pods/status",
         "nodes/proxy",
+        "nodes/status",
+        "deployments/scale",
+        "statefulsets/scale",
         "nodes/metrics",
         "nodes/stats",
         "persistentvolumes",
@@ -123,7 +132,10 @@ def read_rbac(doc: Doc, c: ComponentDraft) -> None:
             r.lower().strip("`")
             for r in re.split(
                 r"\s*(?:,|and|&|\+)\s*|\s+",
-                groups.get("resources") or groups.get("resources2") or "",
+                groups.get("resources")
+                or groups.get("resources2")
+                or groups.get("resources3")
+                or "",
             )
             if r.lower().strip("`") in _RESOURCES
         ]
@@ -131,7 +143,11 @@ def read_rbac(doc: Doc, c: ComponentDraft) -> None:
             continue
         verbs = [
             v.lower()
-            for v in re.findall(r"[a-z]+", groups.get("verbs") or groups.get("verbs2") or "", re.I)
+            for v in re.findall(
+                r"[a-z]+",
+                groups.get("verbs") or groups.get("verbs2") or groups.get("verbs3") or "",
+                re.I,
+            )
             if v.lower() in _VERBS
         ]
         groups = sorted({_API_GROUPS.get(r.split("/")[0], "") for r in resources})

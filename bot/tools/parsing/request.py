@@ -108,6 +108,14 @@ def _left_out(text: str, draft: Draft) -> None:
                 c.env.pop(name, None)
 
 
+def _a_job(name: str, segs: list[segments.Segment]) -> bool:
+    """Whether the part's own list item says it is a (Cron)Job."""
+    own = next((seg for seg in segs if seg.names == [name]), None)
+    return own is not None and bool(
+        re.match(r"[^.\n]{0,60}?\ban?\s+(?:[\w-]+\s+)?(?:cron\s?job|job)\b", own.text, re.I)
+    )
+
+
 def _section(label: str, value: str) -> str:
     """A form section as a labelled line; a section that is a list keeps its list items."""
     if not label:
@@ -121,6 +129,13 @@ _THE_APP = re.compile(
     re.I,
 )
 _LIST_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+# "The web frontend runs with the command `run_frontend`", beside workers named in code: the
+# main workload, called by its role
+_MAIN_ROLE = re.compile(
+    r"(?:^|(?<=[.!?]\s))[ \t]*The\s+(?:web\s+|main\s+|http\s+)?"
+    r"(?P<role>(?i:frontend|backend|api|web))\s+(?:runs|listens|serves|should\s+(?:run|listen|serve))\b",
+    re.M,
+)
 
 
 def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[str]) -> None:
@@ -136,16 +151,28 @@ def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[st
         for name, c in [(draft.component, draft.main), *draft.components.items()]
         if name and c.image is not None
     }
+    role = _MAIN_ROLE.search(text)
+    role_main = (
+        role.group("role").lower() if role and role.group("role").lower() not in known else ""
+    )
     reading = segments.read(text, known, draft.component or the_app, images)
+    if reading.introduced and role_main and not (draft.component or the_app or reading.main):
+        # "The web frontend runs `x`" beside workers named in code: the main one is the
+        # frontend, and the sentences that name it are its own
+        reading = segments.read(text, known, role_main, images)
     draft.component = draft.component or reading.main
     if the_app and (reading.introduced or any(the_app in seg.names for seg in reading.segments)):
         # "The app (the `sharelatex` service) ...", "the app container": the main workload,
         # whether or not others are introduced beside it
         draft.component = draft.component or the_app
-    if not draft.component and len(reading.listed) >= 2:
+    if not draft.component and reading.introduced and role_main:
+        draft.component = role_main
+    serving = [n for n in reading.listed if not _a_job(n, reading.segments)]
+    if not draft.component and len(reading.listed) >= 2 and serving:
         # A list of the app's processes: the first is the main one. One workload introduced
-        # on its own ("a CronJob called `state-compressor`:") is a further one.
-        draft.component = reading.listed[0]
+        # on its own ("a CronJob called `state-compressor`:") is a further one, and so is a
+        # listed one said to be a Job ("- `reminders`: a CronJob that runs ...").
+        draft.component = serving[0]
     # The request's first sentence describes the app, whichever workload it names.
     read_description(Doc(unwrap(text)), draft)
     general = list(text)
@@ -184,6 +211,7 @@ def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[st
             c.set_replicas(count, count)
     shared_facts.share(draft, said)
     shared_facts.only_theirs(draft, reading.segments)
+    shared_facts.same_as_another(draft, reading.segments)
     workloads.main_is_no_job(draft)
     if each is not None:
         for c in draft.components.values():
@@ -203,6 +231,8 @@ def _unnamed(text: str, names: list[str]) -> str:
 
     def blank(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 30) : match.start()]
+        if _ON_PORT.match(text, match.end()) and mentions.role_name(match.group(0).strip("`")):
+            return match.group(0)  # "the frontend on 80": the words that say whose port it is
         if _OBJECT_NAMED.search(before) or _RUN_VERB.search(before) or _VALUE_OF.search(before):
             # "the Secret `open-webui`" names a Secret, "runs `mailer`" a command: not the workload
             return match.group(0)
@@ -216,6 +246,7 @@ def _unnamed(text: str, names: list[str]) -> str:
     return re.sub(rf"(?<![\w/.-])`?(?:{pattern})`?(?![\w/-]|\.\w)", blank, text, flags=re.I)
 
 
+_ON_PORT = re.compile(r"\s+on\s+(?:port\s+)?\d{2,5}\b")
 _KIND_NAME = re.compile(r"(?:^|-)(?:cron|cronjob|jobs?|daemon)(?:-|$)")
 _VALUE_OF = re.compile(r"[=:]\s*['\"]?$")  # "LEAN_DB_DATABASE = 'leantime'": a value
 _RUN_VERB = re.compile(r"\b(?:runs?|running|command|cmd|executes?)\s*[:=]?\s*$", re.I)

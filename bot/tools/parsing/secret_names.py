@@ -116,6 +116,10 @@ _METADATA = frozenset(
         "access",
         "callback",
         "redirect",
+        "role",
+        "roles",
+        "level",
+        "realm",
     }
 )
 # Plural labels introduce a list of names ("Secrets: DB_PASSWORD, API_KEY"), not one value.

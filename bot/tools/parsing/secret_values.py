@@ -62,7 +62,19 @@ def not_a_value(value: str) -> bool:
         or bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", bare))  # words, not a key
         or plain_address(bare)
         or dotted_name(bare)
+        or names_a_method(bare)
     )
+
+
+def names_a_method(value: str) -> bool:
+    """ "`REGISTRY_AUTH=htpasswd`": the way something authenticates, named, is no secret."""
+    return value.strip("\"'`").lower() in _AUTH_METHODS
+
+
+_AUTH_METHODS = frozenset(
+    "htpasswd basic bearer token oidc oauth oauth2 ldap saml none silly jwt header proxy "
+    "internal local".split()
+)
 
 
 def dotted_name(value: str) -> bool:

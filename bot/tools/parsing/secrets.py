@@ -101,7 +101,7 @@ _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]*):(?P<v>
 _BARE_PASSWORD = re.compile(
     r"(?<![\w/:.@-])[A-Za-z_][\w.-]*:(?P<v>[^\s@/:'\"]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-_NAME = r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*?)"
+_NAME = r"(?<![\w./-])(?P<name>[A-Za-z_][\w.-]*?)"  # "acme/auth:1.0" is an image, not auth
 _LINE_ASSIGN = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+)?[\"']?)(?P<name>[A-Za-z_][\w.-]*(?:[ ][\w.-]+){0,3}?)"
     r"[\"']?[ \t]*(?P<op>:)[ \t]*(?:[&!][\w.-]+[ \t]+)*(?P<v>\"[^\"\n]*\"|'[^'\n]*'|\S.*?),?[ \t]*"

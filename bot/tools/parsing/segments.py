@@ -34,7 +34,12 @@ from bot.tools.parsing.mentions import (
     noted_kind,
     restricted,
 )
-from bot.tools.parsing.part_lists import argument_parts, counted_parts, plus_parts
+from bot.tools.parsing.part_lists import (
+    argument_parts,
+    counted_parts,
+    plus_parts,
+    running_parts,
+)
 from bot.tools.parsing.parts import Item, Reading, Segment, logical_lines
 from bot.tools.parsing.text import dns_name, to_int, without_asides
 
@@ -83,6 +88,40 @@ def _clauses(line: str, names: list[str]) -> list[tuple[int, str]]:
     return out
 
 
+_OBJECT_OF = re.compile(
+    r"\b(?:to|from|with|at|towards|via|behind|reach(?:es)?|than|of)\s+(?:the\s+|its\s+|our\s+)?`?$",
+    re.I,
+)
+
+
+def _subject(clause: str, mentioned: list[str]) -> list[str]:
+    """The part a clause opens with, when every other part it names is what that one talks to
+    ("The agents connect outward to the hub"); none otherwise."""
+    for name in mentioned:
+        said = re.match(
+            rf"\W*(?:the\s+|our\s+|each\s+|every\s+)?`?(?:{alias_pattern(name)})s?`?(?![\w-])",
+            clause,
+            re.I,
+        )
+        if not said:
+            continue
+        for other in mentioned:
+            if other == name:
+                continue
+            found = [
+                m.start()
+                for m in re.finditer(
+                    rf"(?<![\w-])`?(?:{alias_pattern(other)})s?`?(?![\w-])", clause, re.I
+                )
+            ]
+            if not found or not all(
+                _OBJECT_OF.search(clause[max(0, at - 40) : at]) for at in found
+            ):
+                return []
+        return [name]
+    return []
+
+
 _POINTING = re.compile(
     r"\s*(?:and\s+)?(?:pointing|points|connecting|connects|talking|talks)\s+(?:at|to)\b", re.I
 )
@@ -93,11 +132,14 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
     out = []
     topic: list[str] = []
     for at, clause in _clauses(line, names):
-        mentioned = mentions(clause, names)
+        mentioned = mentions(_COMPARED.sub(" ", clause), names)  # "the same `A` as the worker"
         if len(mentioned) > 1:
             # "The REST API proxy runs with `--server <chirpstack service>:8080`": a name
             # inside its command is what it talks to
             mentioned = mentions(re.sub(r"`[^`\n]*`", " ", clause), names) or mentioned
+        if len(mentioned) > 1:
+            # "The agents connect outward to the hub": the agents', the hub only what they reach
+            mentioned = _subject(clause, mentioned) or mentioned
         if topic and _POINTING.match(clause):
             mentioned = topic  # "..., pointing at the chirpstack Service": still the same one
         if len(mentioned) == 1:
@@ -134,7 +176,7 @@ def read(
     ``images`` the image each of them runs (a sentence may name them by it)."""
     names = list(known)
     reading = Reading()
-    by_argument = argument_parts(text)
+    by_argument = argument_parts(text) or running_parts(text)
     for name in (
         list(called_images(text))
         or kind_introductions(text, names, main)
@@ -149,7 +191,14 @@ def read(
         reading.introduced.append(name)
         reading.listed.append(name)
         if name in by_argument:
-            reading.commands[name], reading.kinds[name] = by_argument[name]
+            reading.commands[name], kind = by_argument[name]
+            if kind:
+                reading.kinds[name] = kind
+    # The parts a sentence introduces later ("The scheduler, `celery-beat`, runs ..."): known
+    # while routing, so a sentence that names one is not taken for the one before's
+    early = Reading()
+    introductions(text, list(names), main, early)
+    named_introductions(text, list(names), main, early)
     items = logical_lines(text)
     listing = (
         bool(_LISTING_WORDS.search(text))
@@ -184,7 +233,8 @@ def read(
                 current, over_list = [], False
         if not item.bullet:
             section = item.text.split("\n", 1)[0]
-        everyone = names + ([main] if main else [])
+        said_so_far = names + ([main] if main else [])
+        everyone = said_so_far + [n for n in early.introduced if n not in said_so_far]
         if item.bullet and _REPLICAS_SECTION.match(section):
             _listed_count(item.text, everyone, reading.counts)
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
@@ -199,6 +249,16 @@ def read(
             reading.main = reading.main or dns_name(own.group("name"), 30)
         if title and titled and not head:
             current, titled = [], False  # "Publishing:" after "Scheduler:": a new section
+        short = len(re.sub(r"\s*\([^()\n]*\)|[*_#:]", "", item.text.strip())) <= 40
+        about = (
+            []
+            if head or item.heading or not title or not short
+            else mentions(item.text, said_so_far)
+        )
+        if len(about) == 1:
+            # "**Configuration of web**" over a list: that part's, to the list's end
+            current, shared, titled, over_list = about, [], True, True
+            continue
         # "**nodes** — DaemonSet, control-plane nodes only" over its list: that part's heading
         over = not item.bullet and index + 1 < len(items) and items[index + 1].bullet
         if head and (index in headed or title or (over and "\n" not in item.text.strip())):
@@ -255,6 +315,9 @@ def read(
             reading.segments.append(intro)
             continue
         if item.heading:
+            # a title names the parts known by then: "... how do people run the state
+            # compressor?" over a story does not hand the story to a part introduced later
+            mentioned = mentions(item.text, said_so_far)
             # A title naming the app itself ("Superset on Kubernetes") is about the whole
             # request: what follows is routed sentence by sentence.
             about = [m for m in mentioned if m != main]
@@ -279,12 +342,19 @@ def read(
             reading.segments.append(Segment(list(targets), said, item.start, item.end))
             continue
         reading.segments += _by_sentence(
-            item, everyone, reading.counts, reading.kinds, images or {}
+            item,
+            everyone,
+            reading.counts,
+            reading.kinds,
+            images or {},
+            [seg for seg in early.segments if seg.names[0] not in said_so_far],
+            {n for n in early.introduced if n not in said_so_far},
         )
     reading.segments += leads
     before = len(reading.introduced)
     introductions(text, names, main, reading)
     named_introductions(text, names, main, reading)
+    _routed_early(reading, early, names)
     listed_cronjobs(text, names, main, reading)
     later_mentions(text, reading, reading.introduced[before:])
     _shared_later(reading, main, reading.introduced[before:])
@@ -293,6 +363,26 @@ def read(
     if not known and not main:
         _sole_named(text, reading)
     return reading
+
+
+def _routed_early(reading: Reading, early: Reading, names: list[str]) -> None:
+    """A part the early pass found, which sentences were routed to before its introduction
+    was read: introduced as that pass read it, with its introduction's own part (the later
+    pass skips a name already routed)."""
+    for name in dict.fromkeys([*early.introduced, *(seg.names[0] for seg in early.segments)]):
+        if not any(name in seg.names for seg in reading.segments):
+            continue
+        if name not in names:
+            names.append(name)
+            reading.introduced.append(name)
+        if name in early.commands:
+            reading.commands.setdefault(name, early.commands[name])
+        if name in early.kinds:
+            reading.kinds.setdefault(name, early.kinds[name])
+        had = {(seg.start, seg.end) for seg in reading.segments if name in seg.names}
+        reading.segments += [
+            seg for seg in early.segments if name in seg.names and (seg.start, seg.end) not in had
+        ]
 
 
 # "A **DaemonSet** called `fluentd`" in a request for one workload: the app's own name.
@@ -357,7 +447,8 @@ def _head_item(item: Item, head: str, names: list[str]) -> list[Segment]:
         said = subject.match(sentence) if at > 0 else None
         if said is None:
             continue
-        name = mentions(said.group(0), others)
+        # "The API signing secret ..." names a credential, not the api part
+        name = [n for n in mentions(said.group(0), others) if n in mentions(sentence, others)]
         if len(name) == 1:
             out[0].end = min(out[0].end, item.start + at)
             out[0].text = item.text[: out[0].end - item.start]
@@ -373,8 +464,9 @@ def _indent(line: str) -> int:
 _ALL_OF_THEM = re.compile(
     # a form's section label may lead: "Scheduling: Both on our app node pool: ..."
     r"\s*(?:[-*+\u2022]\s+)?(?:[A-Z][\w ]{0,30}:\s+)?"
-    r"(?:(?:all|both|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
-    r"(?:(?P<count>two|three|four|five|\d)\s+)?"
+    r"(?:(?:all|both|each(?=\s+of\s+them)|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
+    # "All three Budibase services expose `GET /health`": the app's name may stand between
+    r"(?:(?P<count>two|three|four|five|\d)\s+)?(?:(?-i:[A-Z])[\w-]*\s+)?"
     r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|parts|"
     r"of\s+them)\b|"
     # "both on LoadBalancer services, each with ..."
@@ -393,10 +485,29 @@ _FOR_ALL = re.compile(
     r"(?:two\s+|three\s+)?(?:components|workloads|processes|pods|containers|parts)\b",
     re.I,
 )
+# "... goes into the `DSN` env var - all three containers need it, the migrate job especially":
+# said of every one, whichever the sentence names besides
+_ALL_NEED = re.compile(
+    r"\b(?:all|both|each\s+of)\s+(?:the\s+)?(?:(?P<count>two|three|four|five|\d)\s+)?"
+    r"(?P<noun>workloads|components|containers|pods|deployments|processes|parts|of\s+them)\s+"
+    r"(?:need|get|use|read|want|take)s?\s+(?:it|this|that|them|those)\b",
+    re.I,
+)
 # "the `sites` directory has to be shared by all of the above": every workload listed so far
 _ABOVE = re.compile(r"\b(?:by|for|to|in|across)\s+all\s+(?P<noun>of\s+the\s+above)\b", re.I)
+_OVERVIEW = re.compile(r"\b(?:one|a|an|the)\s+[\w-]+\s+(?:instance|pod|container)\s+\+\s", re.I)
+_ALSO_ON = re.compile(
+    r"\s*(?:please\s+)?(?:put|add|give|set|mount)\s+(?:it|them|that|those|the\s+same)\s+"
+    r"(?:on|to|in|into|for)\s+",
+    re.I,
+)
 _PRONOUN = re.compile(r"\s*(?:it|its|it's|this\s+one)\b", re.I)
-_BACK_TO_IT = re.compile(r"\s*(?:please\s+)?[a-z]+\s+(?:it|them|that|those)\b", re.I)
+_BACK_TO_IT = re.compile(
+    r"\s*(?:please\s+)?[a-z]+\s+(?:it|them|that|those)\b|"
+    # "... in a ConfigMap called `c`. It should be mounted at `/etc/x` in all three"
+    r"\s*(?:it|they|these|those)\s+(?:should|must|needs?|has|have|is|are)\b",
+    re.I,
+)
 
 
 def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> list[str]:
@@ -412,9 +523,7 @@ def _all_of(match: re.Match[str], names: list[str], kinds: dict[str, str]) -> li
 
 
 # "a CronJob ... with the same env as web": the part compared with is not the one meant
-_COMPARED = re.compile(
-    r"\b(?:same|like)\b[^.;,`]{0,40}?\bas\s+(?:the\s+)?(?!an?\b)`?[\w-]+`?", re.I
-)
+_COMPARED = re.compile(r"\b(?:same|like)\b[^.;,]{0,60}?\bas\s+(?:the\s+)?(?!an?\b)`?[\w-]+`?", re.I)
 
 
 # "`SECRET_KEY` for the backend containers": the workloads whose image is the backend one
@@ -458,9 +567,15 @@ def _by_sentence(
     counts: dict[str, int],
     kinds: dict[str, str],
     images: dict[str, str],
+    introducing: list[Segment] | None = None,
+    passing: set[str] | None = None,
 ) -> list[Segment]:
     """Route each sentence of a logical line to the component it is about, if one; a sentence
-    that names none continues the one before it ("... On Kubernetes make that a CronJob")."""
+    that names none continues the one before it ("... On Kubernetes make that a CronJob"). A
+    sentence that introduces a part (``introducing``) is left to that introduction: what it
+    says before the part is named is the app's ("set `X=1` on the pods and run `y` in a Job
+    called `migrate`"). A part named before its introduction (``passing``) gets that one
+    sentence, not the ones after it."""
     out: list[Segment] = []
     pos = 0
     topic: list[str] = []
@@ -473,6 +588,19 @@ def _by_sentence(
         routed = previous is not None and bool(out) and out[-1].end > previous
         start = item.start + at
         mentioned = mentions(_COMPARED.sub(" ", without_asides(sentence)), names)
+        if any(
+            seg.names[0] in mentioned and seg.start < start + len(sentence) and start < seg.end
+            for seg in introducing or []
+        ):
+            topic = []
+            continue
+        if _OVERVIEW.search(sentence):
+            topic = []  # "one main instance + the separate worker image": the parts, listed
+            continue
+        if len(mentioned) == 1 and mentioned[0] in (passing or set()):
+            opens = re.match(rf"\W*(?:the\s+)?`?(?:{alias_pattern(mentioned[0])})", sentence, re.I)
+            if not opens:
+                mentioned = []  # "... - both replicas and the cleanup job mount it": the app's
         grouped = [] if mentioned else _of_image(sentence, images)
         if grouped:
             # "`SECRET_KEY` for the backend containers ... Also `WEB_URL` on those."
@@ -489,17 +617,29 @@ def _by_sentence(
                 start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
             continue
+        every = _ALL_NEED.search(sentence) if names else None
+        if every:
+            topic = _all_of(every, names, kinds)
+            out.append(Segment(topic, sentence, start, start + len(sentence)))
+            continue
         if topic and _PRONOUN.match(sentence):
             # "It serves HTTP on 8000 and gRPC for the agents": still the one before.
             mentioned = topic
         if len(mentioned) == 1:
             topic = [mentioned[0]]
+            if _ALSO_ON.match(sentence) and previous is not None:
+                # "... needs `X` from Secret `s`. Put it on kratos as well": that one's too
+                start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
+            if mentioned[0] in (passing or set()):
+                topic = []  # "..., which only the init step needs": said in passing
             number = count_of(sentence, mentioned[0])
             if number is not None:
                 counts.setdefault(mentioned[0], number)
         elif len(mentioned) >= 2 and for_each(sentence, mentioned):
             topic = mentioned
+            if _BACK_TO_IT.match(sentence) and previous is not None and not routed:
+                start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(mentioned, sentence, start, start + len(sentence)))
         elif len(mentioned) >= 2:
             topic = []

@@ -13,6 +13,7 @@ import re
 
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES
+from bot.tools.parsing.secret_values import names_a_method
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import ENV_VAR, Doc
 
@@ -50,13 +51,16 @@ _ENV_LINE = re.compile(
     r"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])="
     r"(?P<value>[^\n=`\"']*?,[ \t][^\n=`]*?)[ \t]*$|"
     # "KAFKA_HEAP_OPTS=-Xms1g -Xmx3g" among other such lines (an env file): flags with spaces
-    r"(?<=[A-Za-z0-9_\"']\n)(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value2>-[^\n=`\"']*)$",
+    # "AUTH_SUPPORTED_SCOPES=openid profile email groups" among them: words with spaces
+    r"(?<=[A-Za-z0-9_\"']\n)(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value2>-[^\n=`\"']*|"
+    r"[\w.-]+(?:[ \t]+[\w.-]+)+)$",
     re.M,
 )
 # "`MAIL_FROM=Wekan Notificaciones <noreply@ejemplo.es>`": one setting, to the closing backtick.
 # "set `DISABLE_HTTPS: "True"`": a compose-style setting in code, as the file would say it.
 _CODE_ENV = re.compile(
-    r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])=(?P<value>[^`\n]* [^`\n]*)`|"
+    # "`ENABLE=careportal rawbg iob`": a one-word name too, in code with its whole value
+    r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|[A-Z][A-Z0-9]{2,})=(?P<value>[^`\n]* [^`\n]*)`|"
     r"`(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]):\s+(?P<value2>\"[^\"`\n]*\"|'[^'`\n]*'|[^\s`][^`\n]*)`"
 )
 _COLON = re.compile(
@@ -110,13 +114,16 @@ _SECRET_SOURCE = re.compile(
     r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:already\s+|just\s+)?"
     r"(?:create|created|manage|keep|own)"
-    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself)?\s*[:,]\s*|named\s+|called\s+|"
+    r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself|\s+by\s+hand|\s+manually)?\s*[:,]\s*|"
+    r"named\s+|called\s+|"
     r"(?:that|which)\s+already\s+exists?,?\s+)?"
     r"[`\"']?(?P<a>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bexisting[\s-]"
     r"secret\s*(?:[:=]|named|called|is)?\s*[`\"']?(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])|\bsecret "
     r"(?:named|called)\s+[`\"']?(?P<c>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
     # "in the `shows-mail` Secret": the name said before the word
-    r"\bthe\s+`(?P<d>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+secret\b",
+    r"\bthe\s+`(?P<d>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+secret\b|"
+    # "RabbitMQ credentials from `opencti-rabbitmq` (`username` -> `RABBITMQ__USERNAME`)"
+    r"\bcredentials\s+(?:come\s+)?from\s+(?:the\s+)?`(?P<e>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
     re.I,
 )
 _NOT_SECRET_NAMES = frozenset(
@@ -148,6 +155,13 @@ def _clean(value: str) -> str:
     return value
 
 
+# A value that says where the value lives: "secret `s` / `k`", "from Secret s, key k"
+_SECRET_VALUE = re.compile(
+    r"(?:from\s+)?(?:the\s+)?(?:existing\s+)?(?i:secret)\s+`?(?P<secret>[a-z0-9][a-z0-9.-]*[a-z0-9])`?"
+    r"\s*(?:/|,?\s*(?i:key))\s*`?(?P<key>[\w.-]+)`?"
+)
+
+
 def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
     """Add env vars and Secret references; blank their spans so values are not read again."""
     text = doc.masked
@@ -164,7 +178,11 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
                 continue  # "# OLLAMA_BASE_PATH='...'" in a pasted .env.example: switched off
             quoted = line.lstrip().startswith(">") or bool(re.search(r"(?:-e|--env)[ =]`?$", line))
             value = match.group("value") or match.groupdict().get("value2") or ""
-            draft.target.add_env(name, _clean(value), pasted=quoted)
+            if held := _SECRET_VALUE.fullmatch(_clean(value)):
+                # "| OPENFGA_DATASTORE_URI | secret `openfga-datastore` / `uri` |": a reference
+                draft.target.add_secret(name, held.group("secret"), held.group("key"))
+            else:
+                draft.target.add_env(name, _clean(value), pasted=quoted)
             spans.append((match.start(), match.end()))
     if env_section:
         for match in re.finditer(
@@ -313,26 +331,36 @@ def _clause_around(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _source_name(match: re.Match[str]) -> str:
-    return next(g for g in match.group("a", "b", "c", "d") if g).lower()
+    return next(g for g in match.group("a", "b", "c", "d", "e") if g).lower()
 
 
-def _nearest(sources: list[re.Match[str]], pos: int) -> list[re.Match[str]]:
-    """Of the Secrets a sentence names away from a variable's clause, the one the variable's
-    list leads to ("..., and `A` and `B` are keys `a` and `b` in the Secret `t`"), else the last
-    one before it."""
+def _nearest(text: str, sources: list[re.Match[str]], pos: int) -> list[re.Match[str]]:
+    """Of the Secrets a sentence names away from a variable's clause, the one whose brackets
+    hold it ("the Secret `m` (`a` -> `A`)"), the one the variable's list leads to ("..., and `A`
+    and `B` are keys `a` and `b` in the Secret `t`"), else the last one before it."""
+    before = [s for s in sources if s.end() <= pos]
+    if before and text.count("(", before[-1].end(), pos) > text.count(")", before[-1].end(), pos):
+        return before[-1:]
     after = [s for s in sources if s.start() > pos]
-    return after[:1] or sources[-1:]
+    return after[:1] or before[-1:] or sources[-1:]
 
 
 def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
     text = doc.masked
-    sources = [m for m in _SECRET_SOURCE.finditer(text) if _source_name(m) not in _NOT_SECRET_NAMES]
+    sources = [
+        m
+        for m in _SECRET_SOURCE.finditer(text)
+        if _source_name(m) not in _NOT_SECRET_NAMES
+        and not re.search(r"tls|cert", _source_name(m))  # the ingress's certificate
+    ]
     for match in _UPPER_NAME.finditer(text):
         name = match.group(0)
         if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
             continue
-        if draft.target.env.get(name) and not is_secret_name(name):
-            continue  # "`QDB_PG_USER=ingest`": given a value, whatever a sentence says near it
+        if draft.target.env.get(name) and (
+            not is_secret_name(name) or names_a_method(draft.target.env[name])
+        ):
+            continue  # "`QDB_PG_USER=ingest`", "`REGISTRY_AUTH=htpasswd`": a value, given
         span = doc.sentence_at(match.start())
         sentence = text[span.start : span.end]
         start, end = _clause_around(sentence, match.start() - span.start)
@@ -344,8 +372,11 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
         if _CLAUSES.search(sentence) and len(own_words) > 2 and not _SECRET_WORDS.search(clause):
             secret_words = None  # "..., and `REDIS_URL` pointing at a Redis": not the Secret's
         if is_secret_name(name) or secret_words:
-            here = [s for s in sources if start <= s.start() < end] or _nearest(
-                [s for s in sources if span.start <= s.start() < span.end], match.start()
+            here = [s for s in sources if start <= s.start() < end]
+            if len(here) > 1:
+                here = _nearest(text, here, match.start())  # each pair with its own Secret
+            here = here or _nearest(
+                text, [s for s in sources if span.start <= s.start() < span.end], match.start()
             )
             if _THAT_ONE.search(clause) and not any(start <= s.start() < end for s in sources):
                 here = [None]  # "`A` from that secret": the one named before, paired later

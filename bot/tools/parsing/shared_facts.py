@@ -214,3 +214,34 @@ def take_from_main(draft: Draft, c: ComponentDraft, text: str) -> None:
         _copy_database_env(draft, c)
     if _SAME_CONFIG.search(text):
         c.config_mounts += [m for m in draft.main.config_mounts if m not in c.config_mounts]
+
+
+# "plus the same `OPENCTI_URL` and `OPENCTI_TOKEN` as the worker": those variables, as that
+# part has them
+_SAME_AS = re.compile(
+    r"\bsame\s+(?P<vars>`[A-Z][A-Z0-9_]*`(?:\s*(?:,|and|&)\s*`[A-Z][A-Z0-9_]*`)*)\s+as\s+"
+    r"(?:the\s+|in\s+the\s+|on\s+the\s+)?`?(?P<part>[a-z][\w-]*)`?"
+)
+
+
+def same_as_another(draft: Draft, segs: list[Segment]) -> None:
+    """Copy the variables a part is said to share with another part, as that part has them."""
+    parts = {draft.component: draft.main, **draft.components}
+    for segment in segs:
+        if len(segment.names) != 1 or segment.names[0] not in parts:
+            continue
+        c = parts[segment.names[0]]
+        for match in _SAME_AS.finditer(segment.text):
+            other = parts.get(match.group("part"))
+            if other is None or other is c:
+                continue
+            for variable in re.findall(r"`([A-Z][A-Z0-9_]*)`", match.group("vars")):
+                if variable in other.env and variable not in c.env:
+                    c.env[variable] = other.env[variable]
+                if variable in other.secrets:  # as the other reads it, whatever was guessed
+                    c.secrets[variable] = other.secrets[variable].model_copy()
+                c.connections += [
+                    x
+                    for x in other.connections
+                    if x.env == variable and all(y.env != variable for y in c.connections)
+                ]

@@ -255,6 +255,13 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             if _path_segment(doc.masked, match):
                 continue  # a path segment ("/var/lib/mysql") names a directory
             no_outside_one = False
+            # "we cut temporal-postgresql out": another stack's database, named after it
+            compound = doc.masked[max(0, match.start() - 1) : match.start()] == "-"
+            if compound and (
+                _DROPPED.search(doc.masked[doc.sentence_at(match.start()).start : match.start()])
+                or negated(doc.masked, match.start())
+            ):
+                continue
             if _DROPPED.search(doc.masked[doc.sentence_at(match.start()).start : match.start()]):
                 draft.not_dependencies.add(backing.kind)  # "we dropped ... the mysql profile"
                 break
@@ -288,6 +295,11 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
             said = doc.text[sentence.start : sentence.end]
             clause = doc.clause_at(match.start())
             words = doc.text[clause.start : clause.end]
+            listed = re.match(
+                r"\s*,", doc.text[clause.end : clause.end + 3]
+            ) or words.rstrip().endswith(",")
+            if listed and re.fullmatch(r"[^\w\n]*[\w-]+[^\w\n]*", words):
+                words = said  # "Elasticsearch, MinIO and RabbitMQ are shared services": a list
             # The clause speaks first ("Postgres stays where it is: ..., and a Redis the chart
             # runs"), then the sentence ("No more shared Postgres: part of the chart this time").
             if no_outside_one or _bundled(words) or not _external(words) and _bundled(said):

@@ -72,7 +72,11 @@ def _config_files(sentence: str, at: list[int]) -> bool:
     return any(abs(m.start() - pos) <= 60 for m in _CONFIG_FILES.finditer(prose) for pos in at)
 
 
-_BACK = re.compile(r"\b(?:those|these|they|them|both|all\s+(?:three|of\s+them))\b", re.I)
+_BACK = re.compile(
+    r"\b(?:those|these|they|them|both|all\s+(?:three|of\s+them))\b|"
+    r"\bit\s+(?:has\s+to|must|should|needs\s+to)\s+be\b",  # "it has to be ReadWriteMany"
+    re.I,
+)
 _VOLUME_AFTER = re.compile(r"\s+(?:on|in|as)\s+(?:an?\s+)?(?:emptydir|volume|pvc|tmpfs)\b", re.I)
 
 

@@ -38,16 +38,16 @@ _SENTENCE_END = re.compile(r"\n+|;\s+|(?<=[.!?])(?<!\bi\.e\.)(?<!\be\.g\.)\s+")
 # Clauses: commas and the joining words people use to chain facts in one sentence.
 _CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alongside)\s+", re.I)
 
-NEGATION = re.compile(
+_NEGATION_WORD = (
     r"(?<![\w-])(?:no|not|never|without|don'?t|doesn'?t|does not|do not|shouldn'?t|should not|"
     r"isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"mustn'?t|must not|cannot|can'?t|won'?t|avoid|nor|disable[ds]?|non|instead of|except|"
     r"nothing|skip|omit|exclude|excluding|"
     # the same word in the languages a request may come in: a glossary does not list them all
     r"nie|nicht|niet|inte|ikke|ej|ne|não|nao|nein|не|нет|değil|tidak|bukan)\b"
-    r"[\w\s/+`-]{0,24}$",
-    re.I,
 )
+NEGATION = re.compile(_NEGATION_WORD + r"[\w\s/+`-]{0,24}$", re.I)
+_NEGATIONS = re.compile(_NEGATION_WORD, re.I)
 
 _TROUBLE = re.compile(
     r"\b(?:reach|connect|talk|access|resolve|find|see|ping|log\s?in|login)\w*\b", re.I
@@ -153,8 +153,42 @@ def negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start]
     before = re.split(r"[,.;:\n()]", before)[-1]
     negation = NEGATION.search(before)
-    # "can't reach MariaDB after a restart" is trouble with it, not doing without it.
-    return bool(negation) and not _TROUBLE.search(before, negation.start())
+    # "can't reach MariaDB after a restart" is trouble with it, not doing without it; "I don't
+    # really care which Redis version" keeps it
+    return (
+        bool(negation)
+        and not _TROUBLE.search(before, negation.start())
+        and not re.search(r"\bcare\s+(?:which|what|about\s+the)\b", before[negation.start() :])
+    )
+
+
+# "We do not want Elasticsearch, Traefik or the mountindex service": each name the list goes on
+# with is still what is declined
+_DECLINED_LIST = re.compile(
+    r"(?:\s*[`\w.-]+(?:\s+[`\w.-]+)?\s*(?:,|\bor\b|\bnor\b|\band\b))*\s*(?:the\s+)?$", re.I
+)
+
+
+def negated_in_list(text: str, start: int) -> bool:
+    """Return True when ``start`` is negated, or is an item of a list a negation began."""
+    if negated(text, start):
+        return True
+    before = text[max(0, start - 120) : start]
+    before = re.split(r"[.;:\n()]", before)[-1]
+    negation = next(reversed(list(_NEGATIONS.finditer(before))), None)
+    if negation is None:
+        return False
+    verb = re.match(
+        r"\s*(?:(?:really|even|want|need|use|run|bundle|include)\s+)*", before[negation.end() :]
+    )
+    rest = before[negation.end() + (verb.end() if verb else 0) :]
+    if "," not in rest or not _DECLINED_LIST.fullmatch(rest):
+        return False
+    # the list goes on to it: "..., Traefik or the mountindex service", "..., or Traefik"
+    return bool(
+        re.search(r"\b(?:or|nor|and)\s+(?:the\s+)?$", rest, re.I)
+        or re.match(r"[`\w.-]+`?(?:\s+[\w.-]+)?\s*(?:,|\bor\b|\bnor\b)", text[start:], re.I)
+    )
 
 
 def in_code_span(text: str, pos: int) -> bool:

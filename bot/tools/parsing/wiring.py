@@ -19,7 +19,9 @@ _NAME = r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?"
 _PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
 _CONFIGMAP = re.compile(
     # "existing CM `telegraf-node-conf`, mount at `/etc/telegraf`": CM, as terse notes say it
-    r"\b(?:config\s?map|(?-i:CM))\s+(?:named\s+|called\s+)?"
+    # "a ConfigMap that already exists, called `kratos-config`"
+    r"\b(?:config\s?map|(?-i:CM))\s+(?:(?:that|which)\s+(?:already\s+)?exists,?\s+)?"
+    r"(?:named\s+|called\s+)?"
     + _NAME
     # "(key `LocalSettings.php`)": a dot inside a code span ends no sentence
     + r"(?:[^.\n`]|\.(?=\S)|`[^`\n]*`){0,120}?(?:\.\s+(?:please\s+|and\s+|then\s+)?)?"
@@ -48,7 +50,13 @@ _SECRET_MOUNT = re.compile(
     r"\bsecret\s+"
     + _NAME
     + r"[^.\n]{0,120}?\bmount(?:ed)?\s+(?:it\s+)?(?:at|in|under|to|on)\s+"
-    + _PATH,
+    + _PATH
+    # "既存 Secret `x` (...) を `/certs` に ... mount": the path said before the verb
+    + r"|\bsecret\s+"
+    + _NAME.replace("name", "name2")
+    + r"[^.\n`]{0,40}?(?:\([^()\n]*\)\s*)?を\s*"
+    + _PATH.replace("path", "path2")
+    + r"\s*に[^.\n]{0,30}?\bmount",
     re.I,
 )
 _CONNECT = re.compile(
@@ -84,12 +92,13 @@ def read_mounts(text: str, c: ComponentDraft) -> None:
         else:
             known.config_map = name  # a compose bind mount's guessed name yields to the one said
     for match in _SECRET_MOUNT.finditer(text):
-        path = match.group("path").rstrip(".,")
+        path = (match.group("path") or match.group("path2")).rstrip(".,")
+        name = match.group("name") or match.group("name2")
         known = next((m for m in c.secret_mounts if m.mount_path == path), None)
         if known is None:
-            c.secret_mounts.append(SecretMount(secret_name=match.group("name"), mount_path=path))
+            c.secret_mounts.append(SecretMount(secret_name=name, mount_path=path))
         elif not known.secret_name:
-            known.secret_name = match.group("name")
+            known.secret_name = name
 
 
 # "The `./configuration` directory becomes the ConfigMap `netbox-config`."
@@ -207,7 +216,12 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             # "`A` and `B` from the bundled postgres; `C` pointing at the bundled redis": each
             # clause names its own datastore.
             clause = _clause(sentence, match.start())
-            kind = store_for(env, clause, stores) or store_for(env, sentence, stores)
+            # "`MAYAN_CELERY_BROKER_URL` pointing at RabbitMQ": the store it is said to point at
+            kind = (
+                _pointed_at(sentence, match.end(), stores)
+                or store_for(env, clause, stores)
+                or store_for(env, sentence, stores)
+            )
             named = any(_mentions_store(sentence, k) for k in stores) or bool(
                 store_for(env, "", stores)
             )
@@ -240,6 +254,13 @@ _POINTS_AT = re.compile(
     r"(?:`?\s*(?:,|\band\b)\s*`?[A-Z][A-Z0-9_]+\b`?)*`?\s*(?:(?:must|should|need\s+to|have\s+to)\s+)?"
     r"(?:point(?:s|ing)?\s+(?:at|to)|connect(?:s|ing)?\s+to)\s+(?P<rest>[^.;,]{0,60})"
 )
+
+
+def _pointed_at(sentence: str, end: int, stores: list[str]) -> str:
+    """The one datastore a "pointing at ..." right after a variable names, if any."""
+    said = _POINTS_AT.match(sentence, end)
+    named = [k for k in stores if said and _mentions_store(said.group("rest"), k)]
+    return named[0] if len(named) == 1 else ""
 
 
 def _points_at(sentence: str, end: int, kind: str, env: str) -> bool:

@@ -30,7 +30,7 @@ from bot.tools.models import (
     WorkloadKind,
 )
 from bot.tools.parsing.lexicon import PORT_NAMES_BY_NUMBER, PROTOCOL_PORTS
-from bot.tools.parsing.secret_values import dotted_name, plain_address
+from bot.tools.parsing.secret_values import dotted_name, names_a_method, plain_address
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
 from bot.tools.parsing.text import kebab
 
@@ -156,6 +156,7 @@ class ComponentDraft:
                 and value.strip("\"'").lower() not in ("true", "false", "yes", "no", "on", "off")
                 and not plain_address(value)
                 and not dotted_name(value)  # CONNECT_KEY_CONVERTER=org.apache....StringConverter
+                and not names_a_method(value)  # "REGISTRY_AUTH=htpasswd"
             )
             or _HOLDS_CREDENTIAL.search(value)
         ):
@@ -195,6 +196,13 @@ class ComponentDraft:
                 known.key = key
             return
         self.secrets[name] = SecretRef(env=name, secret_name=secret_name, key=key or kebab(name))
+
+    def place_secret(self, name: str, secret_name: str, key: str) -> None:
+        """Set where ``name`` is read from, as a phrase that pairs all three states it ("`s` /
+        key `k` → `NAME`"): over a guess an earlier sentence made."""
+        self.add_secret(name, secret_name, key)
+        ref = self.secrets[name]
+        ref.secret_name, ref.key = secret_name or ref.secret_name, key or ref.key
 
     def add_volume(self, volume: Volume) -> None:
         """Add a volume; one already mounted at the same path (from a compose file) takes the

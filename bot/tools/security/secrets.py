@@ -15,6 +15,7 @@ from bot.tools import helm
 from bot.tools.helm import ChartContext, Document, Rendering
 from bot.tools.models import Finding, SecurityReport
 from bot.tools.parsing.secret_names import is_secret_name
+from bot.tools.parsing.secret_values import names_a_method
 from bot.tools.security.scan_files import Located, ScanTree, scan_tree
 from bot.tools.security.shared import _renderings, _report
 from bot.tools.security.tables import (
@@ -138,6 +139,8 @@ def _secret_env(
                 continue  # DB_PASSWORD_FILE, OIDC_TOKEN_URI: where a secret is, not what
             if _SWITCH.fullmatch(str(value).strip()) or _PATH.fullmatch(str(value).strip()):
                 continue  # MYSQL_RANDOM_ROOT_PASSWORD=yes: a switch, not a password
+            if names_a_method(str(value)):
+                continue  # REGISTRY_AUTH=htpasswd: how it authenticates, not a credential
             found.append(
                 finding(
                     context,

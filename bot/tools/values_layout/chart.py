@@ -100,7 +100,12 @@ def _ingress(plan: Plan, main_port: str, ports: dict[str, str]) -> Values:
     shared = [
         path(r.path, r.component)
         if r.component in ports
-        else {"path": r.path, "pathType": "Prefix", "servicePort": main_port}
+        # "path `/ws` → port 3003": the main Service's port the path was said to go to
+        else {
+            "path": r.path,
+            "pathType": "Prefix",
+            "servicePort": _port_name(plan, "", r.port) or main_port,
+        }
         for r in ingress.routes
         if not r.host and (r.component in ports or (r.component in main_names and main_port))
     ]

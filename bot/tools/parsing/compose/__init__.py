@@ -21,6 +21,7 @@ from bot.tools.parsing.compose import services as mapping
 from bot.tools.parsing.compose.comments import reader_comments
 from bot.tools.parsing.draft import RANK_IMAGE, ComponentDraft, Draft
 from bot.tools.parsing.images import find_images, parse_image
+from bot.tools.parsing.lexicon import datastore_kind
 from bot.tools.parsing.secrets import REDACTED
 from bot.tools.parsing.text import dns_name
 
@@ -335,6 +336,47 @@ _RENAMED = re.compile(
 )
 
 
+# "Call the three app workloads `frontend`, `backend` and `proxy`."
+_CALL_LIST = re.compile(
+    r"\b(?:call|name)\s+(?:the\s+)?(?:\w+\s+)?(?:app\s+)?(?:workloads|services|containers|"
+    r"components|deployments)\s+(?P<names>`[a-z][\w-]*`(?:\s*(?:,|and|&)\s*`[a-z][\w-]*`)+)",
+    re.I,
+)
+
+
+def _called_by_list(services: dict[str, Any], prose: str) -> dict[str, str]:
+    """The names a list gives the app's services, each matched to the service whose name (or
+    container name) holds it: "piped-frontend" is frontend, "piped" (container
+    "piped-backend") backend."""
+    said = _CALL_LIST.search(prose)
+    if not said:
+        return {}
+    wanted = re.findall(r"`([a-z][\w-]*)`", said.group("names"))
+    apps = [
+        name
+        for name, body in services.items()
+        if isinstance(body, dict)
+        and not datastore_kind(str(body.get("image") or ""))
+        and not datastore_kind(name)
+    ]
+    found: dict[str, str] = {}
+    for new in wanted:
+        holders = [
+            name
+            for name in apps
+            if name not in found
+            and new
+            in re.split(r"[-_.]", f"{name}-{(services[name] or {}).get('container_name', '')}")
+        ]
+        if len(holders) == 1:
+            found[holders[0]] = new
+    left = [n for n in apps if n not in found]
+    rest = [n for n in wanted if n not in found.values()]
+    if len(left) == 1 and len(rest) == 1:
+        found[left[0]] = rest[0]
+    return {old: new for old, new in found.items() if old != new and new not in services}
+
+
 def _renamed_services(doc: dict[str, Any], prose: str) -> dict[str, Any]:
     """The document with its services under the names the request gives them."""
     services = doc.get("services") or {}
@@ -343,6 +385,7 @@ def _renamed_services(doc: dict[str, Any], prose: str) -> dict[str, Any]:
         for m in _RENAMED.finditer(prose)
         if m.group("old") in services and m.group("new") not in services
     }
+    names.update(_called_by_list(services, prose))
     if not names:
         return doc
 
@@ -386,7 +429,7 @@ def dropped(prose: str, names: list[str]) -> set[str]:
     """The compose services the request's own words leave out of the chart."""
     gone = set()
     for name in names:
-        said = rf"[`\"']?{re.escape(name)}[`\"']?(?:\s+(?:container|service))?"
+        said = rf"[`\"']?{re.escape(name)}(?![\w-])[`\"']?(?:\s+(?:container|service))?"
         turned = re.search(
             rf"\b(?:drop|remove)\s+(?:the\s+)?{said}[^\n]{{0,20}}?[.;]\s*(?:and\s+)?(?:make|turn)\s+it\s+"
             r"(?:into\s+)?an?\s+(?:kubernetes\s+|k8s\s+)?(?:cron\s?job|job)\b",
@@ -397,6 +440,8 @@ def dropped(prose: str, names: list[str]) -> set[str]:
             continue  # "Drop the `cron` container. Make it a Kubernetes CronJob instead"
         if re.search(
             rf"(?<![\w-]){said}\s+(?:also\s+)?{_GOES}|\b(?:drop|remove|skip)\s+(?:the\s+)?{said}|"
+            # "**Don't** run `minio-service`. We already have MinIO in the cluster"
+            rf"\b(?:don'?t|do\s+not|no\s+need\s+to)[*_]*\s+(?:run|deploy|include|bundle)\s+(?:the\s+)?{said}|"
             # "Instead of the `mautic_cron` container running crond, I want real CronJobs"
             rf"\binstead\s+of\s+(?:the\s+)?[`\"']?{re.escape(name)}[`\"']?\s+(?:container|service)\b",
             prose,

@@ -28,7 +28,7 @@ from bot.tools.parsing.secret_keys.names import (
 )
 from bot.tools.parsing.secret_keys.pairs import inline_pairs
 from bot.tools.parsing.secrets import is_secret_name
-from bot.tools.parsing.text import Doc
+from bot.tools.parsing.text import Doc, kebab
 
 __all__ = ["named_secrets", "read_secret_keys"]
 
@@ -83,6 +83,31 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
                 for env, key in zip(envs, names, strict=True):
                     c.add_secret(env, secret, key)
                 break
+    _keys_by_name(doc, c)
+
+
+def _keys_by_name(doc: Doc, c: ComponentDraft) -> None:
+    """ "JWT secret and the initial admin password come from the Secret `s`: keys `jwt-secret`
+    and `initial-password`": each key is the one variable whose name ends in it."""
+    for span in doc.sentences:
+        sentence = doc.text[span.start : span.end]
+        where = secret_names(sentence)
+        for listed in key_lists(sentence):
+            for key in key_names(listed):
+                if not re.search(r"[-_.]", key):
+                    continue  # "key" or "password" alone ends too many names to say which
+                unplaced = [
+                    ref
+                    for ref in c.secrets.values()
+                    if ref.key == kebab(ref.env)
+                    and ref.key != key
+                    and ref.key.endswith("-" + key.lower())
+                    and (not ref.secret_name or ref.secret_name in where)
+                ]
+                if len(unplaced) == 1:
+                    unplaced[0].key = key
+                    if len(where) == 1 and not unplaced[0].secret_name:
+                        unplaced[0].secret_name = next(iter(where))
 
 
 # "all from that key"; "from the key `k`" names a key of its own

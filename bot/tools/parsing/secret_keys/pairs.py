@@ -27,8 +27,11 @@ _INLINE = re.compile(
     r"(?:(?!\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)[^.\n`=]){0,60}?\b(?i:secret)\b[^.\n`]{0,20}?"
     r"`(?P<secret6>[a-z0-9][a-z0-9.-]*)`\s*,?\s*(?:under\s+)?(?:the\s+)?(?i:key)\s+`(?P<key6>[\w.-]+)`|"
     # "`INFLUX_TOKEN` from `influxdb-auth`/`admin-token`"
-    r"`(?P<env4>[A-Z][A-Z0-9_]{2,})`\s+from\s+`(?P<secret4>[a-z0-9][a-z0-9.-]*)`?\s*/\s*`?"
-    r"(?P<key4>[\w.-]+)`",
+    r"`(?P<env4>[A-Z][A-Z0-9_]{2,})`\s+from\s+(?:the\s+same\s+)?`(?P<secret4>[a-z0-9][a-z0-9.-]*)`?\s*/\s*`?"
+    r"(?P<key4>[\w.-]+)`|"
+    # "the password from `openemr-db`/`root-password` in the variable `MYSQL_PWD`"
+    r"`(?P<secret7>[a-z0-9][a-z0-9.-]*)`\s*/\s*`(?P<key7>[\w.-]+)`\s+(?:in|into|as)\s+(?:the\s+)?"
+    r"(?:env(?:ironment)?\s+)?(?:variable|var)\s+`(?P<env7>[A-Z][A-Z0-9_]{2,})`",
 )
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
@@ -37,7 +40,7 @@ _ARROW = re.compile(
     # the other way round: "Keys: `secret-key-base` -> SECRET_KEY_BASE", "key `k` becomes `VAR`"
     # "`client-id` goes in GITHUB_CLIENT_ID and `client-secret` in GITHUB_CLIENT_SECRET"
     r"(?<![\w`])(?:key\s+)?`(?P<key2>[a-z0-9][\w.-]*)`\s*(?:→|->|=>|becomes|is\s+(?:exposed|passed)"
-    r"\s+as|as|goes\s+(?:in|into|to)|in|into)\s+`?(?P<env2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])`?"
+    r"\s+as|as|goes\s+(?:in|into|to)|in|into|for)\s+`?(?P<env2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])`?"
 )
 
 
@@ -45,7 +48,8 @@ _ARROW = re.compile(
 # lives, then the variables that read it.
 _ARROW_ENV = r"`?[A-Z][A-Z0-9_]{2,}`?"
 _SOURCE_ARROW = re.compile(
-    r"`(?P<secret>[a-z0-9][a-z0-9.-]*)`\s*(?:,\s*)?(?:(?:under\s+)?key\s+|/\s*)`?(?P<key>[\w.-]+)`?"
+    r"`(?P<secret>[a-z0-9][a-z0-9.-]*)`\s*(?:,\s*)?(?:(?:under\s+)?key\s+|/\s*(?:key\s+)?)"
+    r"`?(?P<key>[\w.-]+)`?"
     rf"\s*(?:→|->|=>)\s*(?P<envs>{_ARROW_ENV}(?:\s*(?:,|and|&)\s*{_ARROW_ENV})*)"
 )
 
@@ -92,6 +96,9 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
             name = ""  # a new paragraph, or a new item after one that named its own Secret
         end = span.end
         own = next(iter(secrets)) if len(secrets) == 1 else ""
+        led = re.match(r"\W*`(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s*:", sentence)
+        if not secrets and pairs and led:
+            own = led.group("name")  # "- `app-secrets`: `jwt-secret` → `JWT_SECRET`, ..."
         if own and not pairs:
             # "Existing secret `s`:" over a list of pairs, one per line; "... as secret `s`.
             # Keys: `a` -> A, `b` -> B" in the same item
@@ -100,28 +107,47 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
             name = ""
         # "- `TZ` → `Europe/Lisbon`" under a line that named a Secret for its own pairs: a value
         where = own or name
-        for pair in pairs if where else []:
+        named_at = _named_at(sentence)
+        for pair in pairs:
             env, key = (
                 pair.group("env") or pair.group("env2"),
                 pair.group("key") or pair.group("key2"),
             )
-            c.add_secret(env, where, key)
+            # "MinIO's from the Secret `m` (`a` -> `A`) and RabbitMQ's from `r` (`b` -> `B`)":
+            # each pair reads the Secret named last before it
+            before = [n for at, n in named_at if at < pair.start()]
+            if before or where:
+                c.add_secret(env, before[-1] if len(named_at) > 1 and before else where, key)
+
+
+# "the Secret `s`", "from `s` (": where a Secret is named in a sentence of several
+_NAMED_AT = re.compile(
+    r"\b(?i:secret)\s+(?:named\s+|called\s+)?`(?P<a>[a-z0-9][a-z0-9.-]*)`|"
+    r"\bfrom\s+(?:the\s+)?`(?P<b>[a-z0-9][a-z0-9.-]*)`\s*\("
+)
+
+
+def _named_at(sentence: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group("a") or m.group("b")) for m in _NAMED_AT.finditer(sentence)]
 
 
 def inline_pairs(doc: Doc, c: ComponentDraft) -> None:
     """Every pair the request writes in one phrase, each form in turn."""
     for match in _INLINE.finditer(doc.text):
-        groups = ("", "2", "3", "4", "5", "6")
+        groups = ("", "2", "3", "4", "5", "6", "7")
         env = next(match.group(f"env{i}") for i in groups if match.group(f"env{i}"))
         key = next(match.group(f"key{i}") for i in groups if match.group(f"key{i}"))
         secret = next(
             (match.group(f"secret{i}") for i in groups[1:] if match.group(f"secret{i}")), ""
         )
-        c.add_secret(env, secret, key.rstrip("."))
+        if secret:
+            c.place_secret(env, secret, key.rstrip("."))
+        else:
+            c.add_secret(env, secret, key.rstrip("."))
     _arrow_pairs(doc, c)
     for match in _SOURCE_ARROW.finditer(doc.text):
         for env in re.findall(r"[A-Z][A-Z0-9_]{2,}", match.group("envs")):
-            c.add_secret(env, match.group("secret"), match.group("key"))
+            c.place_secret(env, match.group("secret"), match.group("key"))
     _mapped_keys(doc, c)
     for match in _SLASHED.finditer(doc.text):
         for env, key in (("a", "ka"), ("b", "kb")):
