@@ -453,3 +453,15 @@ def test_docs_tables_names_and_keys_said_by_what_they_hold() -> None:
     assert _secrets(r)["LINGO_JWT_SECRET"] == ("lingo-secrets", "jwt-secret")
     assert _secrets(r)["ADMIN_PASSWORD"] == ("doccano-admin", "password")
     assert _env(r)["REGISTRY_AUTH"] == "htpasswd"
+
+
+def test_two_volumes_with_their_own_classes_and_terse_limits_said_first() -> None:
+    r = read(
+        "Image `acme/store:1.0`, port 3900. `/srv/store/meta` on a 10Gi volume from the "
+        "`fast-ssd` storage class, and `/srv/store/blobs` on a 500Gi volume from the "
+        "`standard-hdd` class.\n- limits mem 512Mi, req cpu 100m mem 256Mi\n"
+    )
+    classes = {v.mount_path: v.storage_class for v in r.volumes}
+    assert classes == {"/srv/store/meta": "fast-ssd", "/srv/store/blobs": "standard-hdd"}
+    assert r.resources is not None and (r.resources.cpu, r.resources.memory) == ("100m", "256Mi")
+    assert r.limits is not None and r.limits.memory == "512Mi"

@@ -38,7 +38,7 @@ _REQUEST = re.compile(
     r"\brequest(?:s|ed|ing)?\b|\breqs?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I
 )
 _CLAUSE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max)\w*\b)|;\s*|"
+    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max|reqs?|lim)\w*\b)|;\s*|"
     # "requests 250m CPU / 768Mi and limit memory 1536Mi"
     r"\s+and\s+(?=(?:an?\s+|the\s+)?(?:memory\s+|cpu\s+)?(?:limit|request|cap|max)\w*\b)|"
     r"(?<!\bi\.e)(?<!\be\.g)\.\s+|\s+[·•]\s+",

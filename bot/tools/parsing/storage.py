@@ -48,7 +48,9 @@ _STORAGE_CLASS = re.compile(
     # "a 20Gi volume on `hcloud-volumes`", "750Gi on `nfs-media`": the class a claim is made
     # on, named in code
     r"(?:\b(?:volumes?|pvcs?|claims?|disks?)|\d\s?[GT]i)\s+on\s+(?:the\s+)?"
-    r"`(?P<o>[a-z0-9][a-z0-9.-]*[a-z0-9])`",
+    r"`(?P<o>[a-z0-9][a-z0-9.-]*[a-z0-9])`|"
+    # "a 10Gi volume from the `fast-ssd` storage class": the name said before the words
+    r"`(?P<b>[a-z0-9][a-z0-9.-]*[a-z0-9])`\s+(?:storage[\s-]?)?class\b",
     re.I,
 )
 _CONFIG_FILES = re.compile(r"\bconfig\s?maps?\b|\bsecrets?\b|\bcertificates?\b", re.I)
@@ -419,20 +421,36 @@ def _add(draft: Draft, path: str, size: str, sentence: str, ephemeral: bool) -> 
             name=name,
             mount_path=path,
             size="" if ephemeral else size,
-            storage_class=_class_in(sentence),
+            storage_class=_class_of(sentence, path),
             access_mode=mode,
             persistent=not ephemeral,
         )
     )
 
 
+def _classes(text: str) -> list[tuple[int, str]]:
+    """The storage classes a text names, with where each is said."""
+    found = []
+    for match in _STORAGE_CLASS.finditer(text):
+        value = next(g for g in match.group("c", "k", "o", "b") if g).lower().rstrip(".")
+        if value not in _NOT_CLASSES:
+            found.append((match.start(), value))
+    return found
+
+
 def _class_in(text: str) -> str:
     """The storage class a text names ('' when none)."""
-    for match in _STORAGE_CLASS.finditer(text):
-        value = (match.group("c") or match.group("k") or match.group("o")).lower().rstrip(".")
-        if value not in _NOT_CLASSES:
-            return value
-    return ""
+    found = _classes(text)
+    return found[0][1] if found else ""
+
+
+def _class_of(sentence: str, path: str) -> str:
+    """The class said for ``path``: "`/a` on a 10Gi volume from the `fast` class, and `/b` on
+    a 500Gi volume from the `slow` class" gives each its own, the first after the path."""
+    found = _classes(sentence)
+    at = sentence.find(path)
+    after = [value for start, value in found if start > at >= 0]
+    return after[0] if after and len(found) > 1 else (found[0][1] if found else "")
 
 
 def _storage_class(doc: Doc, draft: Draft) -> None:
