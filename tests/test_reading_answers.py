@@ -10,12 +10,9 @@ rule that only fits its one request fails here.
 from __future__ import annotations
 
 from bot.tools.requirements import parse_requirements
+from tests.reading_helpers import env_of, part, secrets_of
 
 IMAGE = "Image `ghcr.io/acme/app:2.4.0`, port 8080."
-
-
-def _component(requirements, name: str):  # noqa: ANN001, ANN202 - Requirements, Component
-    return next(c for c in requirements.components if c.name == name)
 
 
 # --------------------------------------------------------------------------- pasted docs
@@ -46,10 +43,10 @@ Secret `lm-relay` (keys `user` and `pass`).
 
 def test_an_answer_per_docs_section_sets_that_sections_variables() -> None:
     requirements = parse_requirements(DOCS)
-    env = {e.name: e.value for e in requirements.env}
+    env = env_of(requirements)
     assert env["LM_SMTP_HOST"] == "relay.mail.acme.net"
     assert env["LM_SMTP_PORT"] == "465"
-    secrets = {s.env: (s.secret_name, s.key) for s in requirements.secrets}
+    secrets = secrets_of(requirements)
     assert secrets["LM_SMTP_LOGIN"] == ("lm-relay", "user")
     assert secrets["LM_SMTP_PASSWORD"] == ("lm-relay", "pass")
     assert [p.port for p in requirements.ports] == [5050]  # the docs' default, as asked
@@ -117,7 +114,7 @@ def test_a_name_is_its_own_and_not_a_longer_names_last_word() -> None:
         "Add the sync API (`ghcr.io/acme/notes-sync-api:1.1`, port 8000) as well. "
         "Resources for the api: request 250m and 512Mi."
     )
-    sync = _component(requirements, "sync-api")
+    sync = part(requirements, "sync-api")
     assert sync.resources is None or sync.resources.cpu != "250m"
     assert requirements.resources is not None and requirements.resources.cpu == "250m"
 
@@ -128,7 +125,7 @@ def test_a_further_image_named_by_its_app_in_the_sentence() -> None:
         "provided by Typesense, which should run in the chart from `typesense/typesense:27.1` on "
         "port 8108."
     )
-    search = _component(requirements, "typesense")
+    search = part(requirements, "typesense")
     assert search.image is not None and search.image.repository == "typesense/typesense"
 
 
@@ -140,7 +137,7 @@ def test_the_web_app_led_list_item_is_the_web_workload() -> None:
         "One replica each is enough."
     )
     assert requirements.component == "web"
-    jobs = _component(requirements, "jobs")
+    jobs = part(requirements, "jobs")
     assert jobs.replicas is not None and jobs.replicas.max == 1
 
 
@@ -161,7 +158,7 @@ services:
 The consumer should autoscale from 3 to 9 replicas at 60% CPU.
 """
     )
-    consumer = _component(requirements, "consumer")
+    consumer = part(requirements, "consumer")
     assert consumer.replicas is not None
     assert (consumer.replicas.min, consumer.replicas.max) == (3, 9)
 
@@ -189,7 +186,7 @@ def test_a_secret_key_pointed_at_several_variables() -> None:
     requirements = parse_requirements(
         f"{IMAGE}\n\n- `acme-db` key `pw` -> PRIMARY_DB_PASSWORD and REPLICA_DB_PASSWORD\n"
     )
-    secrets = {s.env: (s.secret_name, s.key) for s in requirements.secrets}
+    secrets = secrets_of(requirements)
     assert secrets["PRIMARY_DB_PASSWORD"] == ("acme-db", "pw")
     assert secrets["REPLICA_DB_PASSWORD"] == ("acme-db", "pw")
 
@@ -199,7 +196,7 @@ def test_a_secret_key_passed_as_a_variable() -> None:
         f"{IMAGE} The DSN sits in the Secret `acme-dsn` under the key `dsn`, to be passed as "
         "`SENTRY_DSN`."
     )
-    secrets = {s.env: (s.secret_name, s.key) for s in requirements.secrets}
+    secrets = secrets_of(requirements)
     assert secrets["SENTRY_DSN"] == ("acme-dsn", "dsn")
 
 
@@ -207,7 +204,7 @@ def test_set_a_variable_to_a_value_and_a_time_zone_after_its_name() -> None:
     requirements = parse_requirements(
         f"{IMAGE} Please set `PUBLIC_URL` to `https://app.acme.dev`; TZ America/Toronto."
     )
-    env = {e.name: e.value for e in requirements.env}
+    env = env_of(requirements)
     assert env["PUBLIC_URL"] == "https://app.acme.dev"
     assert env["TZ"] == "America/Toronto"
 
@@ -218,7 +215,7 @@ def test_a_bundled_mariadb_is_the_mysql_the_driver_names() -> None:
         "pointing at that MariaDB."
     )
     assert [d.kind for d in requirements.dependencies] == ["mariadb"]
-    assert {e.name: e.value for e in requirements.env}["DB_CONNECTION"] == "mysql"
+    assert env_of(requirements)["DB_CONNECTION"] == "mysql"
 
 
 # --------------------------------------------------------------------------- other languages
@@ -232,7 +229,7 @@ def test_japanese_section_headings_and_every_minute() -> None:
         "タイムゾーンは `Asia/Tokyo`。\n"
     )
     assert requirements.component == "web"
-    scheduler = _component(requirements, "scheduler")
+    scheduler = part(requirements, "scheduler")
     assert scheduler.schedule == "* * * * *"
     assert scheduler.args == ["lumen", "tick"] or scheduler.command == ["lumen", "tick"]
 
@@ -244,5 +241,5 @@ def test_german_a_cronjob_named_in_brackets_with_its_own_schedule() -> None:
         "täglich um 04:15 Uhr (`Europe/Vienna`), nie parallel."
     )
     assert requirements.replicas is not None and requirements.replicas.max == 1
-    export = _component(requirements, "export")
+    export = part(requirements, "export")
     assert export.schedule == "15 4 * * *"

@@ -8,12 +8,8 @@ rule that only fits one request fails.
 
 from __future__ import annotations
 
-from bot.tools.models import Requirements
 from bot.tools.requirements import parse_requirements
-
-
-def workloads(req: Requirements) -> dict[str, Requirements]:
-    return {req.component: req, **{c.name: c for c in req.components}}  # type: ignore[dict-item]
+from tests.reading_helpers import env_of, secrets_of, workloads
 
 
 def test_a_role_given_a_kind_in_its_own_paragraph_is_a_component() -> None:
@@ -150,7 +146,7 @@ def test_the_owners_setup_wins_over_the_docs_before_it() -> None:
         "Our setup:\n\n- Image pinned to `lscr.io/acme/controller:9.0.1`.\n"
         "- Env: `TZ=Europe/Amsterdam`, `MEM_LIMIT=2048`.\n"
     )
-    env = {e.name: e.value for e in req.env}
+    env = env_of(req)
     assert env["TZ"] == "Europe/Amsterdam" and env["MEM_LIMIT"] == "2048"
     assert req.image is not None and req.image.repository == "acme/controller"
 
@@ -302,7 +298,7 @@ def test_a_paragraph_led_by_a_role_and_a_colon_is_that_role() -> None:
     assert found["worker"].replicas is not None and found["worker"].replicas.min == 3
     assert found["migrate"].args == ["python", "manage.py", "migrate"]
     assert found["migrate"].hook.startswith("pre-upgrade")
-    main = found[req.component]
+    main = req
     assert main.workload != "Job" and [p.port for p in main.ports] == [9000]
 
 
@@ -326,7 +322,7 @@ def test_a_job_named_before_a_colon_and_what_later_sentences_say_of_it() -> None
     export = found["export"]
     assert export.workload == "CronJob" and export.schedule == "0 5 * * 0"
     assert [v.mount_path for v in export.volumes] == ["/exports"]
-    assert "/exports" not in [v.mount_path for v in found[req.component].volumes]
+    assert "/exports" not in [v.mount_path for v in req.volumes]
 
 
 def test_a_beat_scheduler_is_the_scheduler_and_celery_beat_is_beat() -> None:
@@ -369,7 +365,7 @@ def test_per_workload_form_sections_go_to_each_workload() -> None:
     assert editor.replicas is None or editor.replicas.max == 1
     assert runtime.replicas is not None and (runtime.replicas.min, runtime.replicas.max) == (3, 9)
     for w in (editor, runtime):
-        assert {s.env: (s.secret_name, s.key) for s in w.secrets} == {
+        assert secrets_of(w) == {
             "SIGNING_KEY": ("acme-secrets", "signing-key"),
             "DATABASE_URL": ("acme-secrets", "database-url"),
         }
@@ -384,4 +380,4 @@ def test_that_as_a_cronjob_is_the_role_the_sentence_before_named() -> None:
     found = workloads(req)
     assert found["scheduler"].workload == "CronJob"
     assert found["scheduler"].args == ["php", "artisan", "schedule:run"]
-    assert found[req.component].workload != "CronJob"
+    assert req.workload != "CronJob"

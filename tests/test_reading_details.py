@@ -10,6 +10,7 @@ import pytest
 
 from bot.tools.parsing.context import without_logs
 from bot.tools.requirements import parse_requirements
+from tests.reading_helpers import env_of
 
 APP = "Image ghcr.io/acme/relay:2.0.0, port 8080. "
 
@@ -454,7 +455,7 @@ def test_a_script_the_image_ships_is_its_command() -> None:
 
 def test_a_url_without_a_credential_is_plain_env_whatever_its_name() -> None:
     req = read("Set `EVENTS_DSN=tcp://*:7777` and `SENTRY_DSN=https://sentry.acme.dev/4`.")
-    env = {e.name: e.value for e in req.env}
+    env = env_of(req)
     assert env == {"EVENTS_DSN": "tcp://*:7777", "SENTRY_DSN": "https://sentry.acme.dev/4"}
     assert not req.secrets
 

@@ -7,25 +7,10 @@ scratch space beside a claim. Each request here is written for its test, unlike 
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.tools.models import Component, Requirements
 from bot.tools.parsing.images import parse_image
 from bot.tools.parsing.tables import tables_as_lines
 from bot.tools.requirements import parse_requirements, redact_secrets
-
-
-def component(req: Requirements, name: str) -> Component:
-    return next(c for c in req.components if c.name == name)
-
-
-def secrets(workload: Any) -> dict[str, tuple[str, str]]:
-    return {s.env: (s.secret_name, s.key) for s in workload.secrets}
-
-
-def workloads(req: Requirements) -> dict[str, Any]:
-    return {req.component or req.name: req, **{c.name: c for c in req.components}}
-
+from tests.reading_helpers import env_of, part, secrets_of, workloads
 
 # ----------------------------------------------------------------------------- layouts
 
@@ -79,7 +64,7 @@ def test_a_named_migration_job_is_its_own_hook_even_when_the_sentence_wraps() ->
         "Before each release add a `schema-migrate` Job that runs `shop db migrate` as a\n"
         "pre-install,pre-upgrade hook.\n"
     )
-    migrate = component(req, "schema-migrate")
+    migrate = part(req, "schema-migrate")
     assert migrate.workload == "Job" and migrate.hook == "pre-install,pre-upgrade"
     assert migrate.args == ["shop", "db", "migrate"]
     assert req.workload != "Job" and not req.hook and req.replicas.min == 2  # the app keeps its own
@@ -119,7 +104,7 @@ def test_each_clause_pairs_its_variables_with_its_secret_and_that_secret_looks_b
         "`SHOP_DATABASE_URL` from that secret, `SHOP_JWT_KEY` and `SHOP_HMAC_KEY` from the "
         "secret `shop-keys` (keys `jwt` and `hmac`), and `SHOP_LOG_FORMAT=json`."
     )
-    assert secrets(req) == {
+    assert secrets_of(req) == {
         "SHOP_DATABASE_URL": ("shop-db", "dsn"),
         "SHOP_JWT_KEY": ("shop-keys", "jwt"),
         "SHOP_HMAC_KEY": ("shop-keys", "hmac"),
@@ -133,7 +118,7 @@ def test_a_url_for_one_datastore_is_not_wired_to_another() -> None:
     )
     assert "postgresql" not in [d.kind for d in req.dependencies if not d.external]
     assert [(c.env, c.dependency) for c in req.connections] == [("SHOP_CACHE_URL", "redis")]
-    assert secrets(req)["SHOP_DATABASE_URL"] == ("shop-db", "url")
+    assert secrets_of(req)["SHOP_DATABASE_URL"] == ("shop-db", "url")
 
 
 def test_no_shared_instance_means_the_chart_runs_its_own() -> None:
@@ -200,7 +185,7 @@ def test_german_processes_and_a_japanese_mount() -> None:
         "- web: Port 8080.\n- jobs: der Worker, startet mit `bin/jobs --threads 4`.\n\n"
         "PostgreSQL soll das Chart selbst mitbringen, Version 15."
     )
-    assert component(german, "jobs").args == ["bin/jobs", "--threads", "4"]
+    assert part(german, "jobs").args == ["bin/jobs", "--threads", "4"]
     assert [(d.kind, d.version) for d in german.dependencies] == [("postgresql", "15")]
     japanese = parse_requirements(
         "イメージ: `ghcr.io/acme/dns:1.2.0`\n"
@@ -253,7 +238,7 @@ def test_variables_pointing_at_a_bundled_store_clause_by_clause() -> None:
     assert reached["DJANGO_DB_HOST"] == ("postgresql", "host")
     for env in ("DJANGO_CACHE_LOCATION", "CELERY_BROKER", "CELERY_BACKEND"):
         assert reached[env] == ("redis", "url")
-    assert "DJANGO_DB_HOST" not in secrets(req)
+    assert "DJANGO_DB_HOST" not in secrets_of(req)
 
 
 def test_a_named_cronjob_with_a_zone_said_twice_and_a_path_used_for_probes() -> None:
@@ -266,7 +251,7 @@ def test_a_named_cronjob_with_a_zone_said_twice_and_a_path_used_for_probes() -> 
     assert req.readiness is not None and req.readiness.path == "/api/v1/status"
     assert req.liveness is not None and req.liveness.path == "/api/v1/status"
     assert req.volumes == []  # what a machine has is no volume
-    index = component(req, "index")
+    index = part(req, "index")
     assert index.args == ["photoprism", "index", "--cleanup"]
     assert index.cron is not None and index.cron.time_zone == "Europe/Berlin"
 
@@ -322,9 +307,7 @@ def test_a_code_span_setting_keeps_its_spaces_and_verbs_in_code_read_as_rules() 
         "- A ClusterRole with `get`, `list`, `watch` on `nodes` and `pods`.\n"
         "- requests: 50m CPU, 64Mi memory · limits: 128Mi memory\n"
     )
-    assert {e.name: e.value for e in req.env}["MAIL_FROM"] == (
-        "Wekan Notificaciones <noreply@ejemplo.es>"
-    )
+    assert env_of(req)["MAIL_FROM"] == ("Wekan Notificaciones <noreply@ejemplo.es>")
     assert req.rbac is not None and req.rbac.rules[0].verbs == ["get", "list", "watch"]
     assert req.resources.memory == "64Mi" and req.limits.memory == "128Mi"
 
@@ -336,7 +319,7 @@ def test_portuguese_and_japanese_secrets_and_a_tls_secret_name() -> None:
         "- `NODE_RED_CREDENTIAL_SECRET` tem que vir do secret que já existe, "
         "`node-red-secrets`, chave `credential-secret`"
     )
-    assert secrets(portuguese)["NODE_RED_CREDENTIAL_SECRET"] == (
+    assert secrets_of(portuguese)["NODE_RED_CREDENTIAL_SECRET"] == (
         "node-red-secrets",
         "credential-secret",
     )
@@ -345,7 +328,7 @@ def test_portuguese_and_japanese_secrets_and_a_tls_secret_name() -> None:
         "`TYPESENSE_API_KEY` として渡してください\n"
         "- search.example.jp で Ingress(クラス `nginx`)、TLS Secret 名は `search-tls`。"
     )
-    assert secrets(japanese)["TYPESENSE_API_KEY"] == ("typesense-admin", "api-key")
+    assert secrets_of(japanese)["TYPESENSE_API_KEY"] == ("typesense-admin", "api-key")
     assert japanese.ingress is not None and japanese.ingress.tls_secret == "search-tls"
     assert japanese.ingress.class_name == "nginx"
 
@@ -358,7 +341,7 @@ def test_example_values_of_a_pasted_compose_file_are_no_secrets_to_rotate() -> N
     )
     assert count == 1 and "9fQ2xLr7TzWp4KvB8nHs" not in text
     req = parse_requirements(APP + "\n```yaml\n" + text + "```\n")
-    assert "POSTGRES_PASSWORD" in secrets(req)  # still read from a Secret in the chart
+    assert "POSTGRES_PASSWORD" in secrets_of(req)  # still read from a Secret in the chart
 
 
 def test_the_id_half_of_a_pasted_key_pair_goes_with_its_secret() -> None:
@@ -383,7 +366,7 @@ def test_a_proxy_request_is_the_proxy_itself_with_its_secrets_in_a_table() -> No
     assert req.image is not None and req.image.repository == "oauth2-proxy/oauth2-proxy"
     assert req.sidecars == [] and req.dependencies == []  # the Kafka UI is no Kafka
     assert [p.port for p in req.ports] == [4180, 44180]
-    assert secrets(req)["OAUTH2_PROXY_CLIENT_SECRET"] == ("oauth2-proxy-oidc", "client-secret")
+    assert secrets_of(req)["OAUTH2_PROXY_CLIENT_SECRET"] == ("oauth2-proxy-oidc", "client-secret")
 
 
 def test_headings_that_name_each_process_and_a_datastore_the_chart_runs_after_all() -> None:

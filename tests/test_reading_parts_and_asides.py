@@ -6,20 +6,9 @@ parser had not seen); the sentences here say the same things in other words.
 
 from __future__ import annotations
 
-from bot.tools.models import Requirements
 from bot.tools.parsing.gloss import gloss
-from bot.tools.requirements import parse_requirements, redact_secrets
-
-
-def read(text: str) -> Requirements:
-    return parse_requirements(text)
-
-
-def _part(requirements: Requirements, name: str):  # noqa: ANN202 - a Workload
-    if requirements.component == name:
-        return requirements
-    return next(c for c in requirements.components if c.name == name)
-
+from bot.tools.requirements import redact_secrets
+from tests.reading_helpers import env_of, part, read, secrets_of
 
 # --------------------------------------------------------------------------- names given in code
 
@@ -30,8 +19,8 @@ def test_workloads_named_in_code_each_with_its_image() -> None:
         "workload (`acme/shop-core:3.2`, gRPC on 9000). The engine needs 1Gi of memory."
     )
     assert {r.component, *(c.name for c in r.components)} == {"ui", "engine"}
-    assert _part(r, "ui").image.repository == "acme/shop-web"
-    engine = _part(r, "engine")
+    assert part(r, "ui").image.repository == "acme/shop-web"
+    engine = part(r, "engine")
     assert engine.image.repository == "acme/shop-core" and engine.resources.memory == "1Gi"
 
 
@@ -45,12 +34,12 @@ def test_components_introduced_as_the_name_in_code_then_component() -> None:
     assert r.component == "web"
     names = {c.name for c in r.components}
     assert {"clock", "jobs", "pdf"} <= names
-    assert _part(r, "pdf").image.repository == "gotenberg/gotenberg"
+    assert part(r, "pdf").image.repository == "gotenberg/gotenberg"
     # "All three" before the fourth is introduced: the image of the first three only, and a
     # component called `jobs` is no batch Job
-    jobs = _part(r, "jobs")
+    jobs = part(r, "jobs")
     assert jobs.image is None or jobs.image.repository == "acme/tracker"
-    assert jobs.app_type != "job" and _part(r, "clock").app_type != "job"
+    assert jobs.app_type != "job" and part(r, "clock").app_type != "job"
 
 
 def test_the_main_deployment_is_given_its_name() -> None:
@@ -63,7 +52,7 @@ def test_a_line_that_names_a_cronjob_in_code_is_that_cronjob_though_it_mentions_
         "### What to deploy\n\n- `app`: the web app, port 8080\n"
         "- `digest`: a CronJob that calls the app's digest URL every morning at 6\n"
     )
-    assert _part(r, "digest").workload == "CronJob"
+    assert part(r, "digest").workload == "CronJob"
 
 
 def test_a_runtime_stack_in_brackets_is_not_a_list_of_workloads() -> None:
@@ -82,7 +71,7 @@ def test_an_aside_about_another_workload_leaves_the_line_to_the_app() -> None:
         "- `MAIL_TOKEN` -> Secret `news-mail`, key `token` (the `mailer` job reads the same "
         "value as `TOKEN`)\n"
     )
-    web, mailer = _part(r, "web"), _part(r, "mailer")
+    web, mailer = part(r, "web"), part(r, "mailer")
     assert (web.secrets[0].env, web.secrets[0].secret_name, web.secrets[0].key) == (
         "MAIL_TOKEN",
         "news-mail",
@@ -115,7 +104,7 @@ def test_two_secrets_in_one_sentence_each_with_its_own_list() -> None:
         "`SIGNING_KEY`, `WEBHOOK_SECRET` and `API_TOKEN` are keys `sign`, `hook` and `api` in "
         "the Secret `billing-app`."
     )
-    found = {s.env: (s.secret_name, s.key) for s in r.secrets}
+    found = secrets_of(r)
     assert found == {
         "DB_PASS": ("billing-db", "pw"),
         "SIGNING_KEY": ("billing-app", "sign"),
@@ -158,10 +147,10 @@ def test_variables_a_pasted_docs_table_lists_for_one_image_go_to_its_workload() 
         "We want a `ui` workload (`acme/recipes-ui:2`, port 80) and an `api` workload "
         "(`acme/recipes-api:2`, port 5000).\n\n- `DB_NAME=recipes`, `MAIL_HOST=smtp.acme.dev`\n"
     )
-    api = _part(r, "api")
-    env = {e.name: e.value for e in api.env}
+    api = part(r, "api")
+    env = env_of(api)
     assert env == {"DB_NAME": "recipes", "MAIL_HOST": "smtp.acme.dev"}
-    assert not _part(r, "ui").env
+    assert not part(r, "ui").env
 
 
 def test_host_port_and_password_wired_to_the_bundled_database() -> None:
@@ -218,7 +207,7 @@ def test_a_table_value_with_spaces_stays_whole_and_logs_can_be_thrown_away() -> 
         "Image `acme/garden:4`.\n\n| Variable | Value |\n|---|---|\n| SITE_NAME | Green House HQ |"
         "\n\nLogs in `/app/logs` can be thrown away."
     )
-    assert {e.name: e.value for e in r.env}["SITE_NAME"] == "Green House HQ"
+    assert env_of(r)["SITE_NAME"] == "Green House HQ"
     logs = next(v for v in r.volumes if v.mount_path == "/app/logs")
     assert not logs.persistent
 
@@ -230,7 +219,7 @@ def test_a_schedulers_replicas_stay_at_one() -> None:
         "Image `acme/crm:5`. The web runs `crm web` on 8000 and the scheduler runs "
         "`crm schedule:work`."
     )
-    scheduler = _part(r, "scheduler")
+    scheduler = part(r, "scheduler")
     assert not analyze_application_requirements(scheduler).horizontally_scalable
 
 
@@ -256,8 +245,7 @@ def test_parts_counted_off_one_sentence_each() -> None:
     )
     assert r.component == "portal" and {c.name for c in r.components} == {"mail", "migrate"}
     assert all(
-        {e.name: e.value for e in w.env}.get("DESK_DB_NAME") == "desk"
-        for w in (r, _part(r, "mail"), _part(r, "migrate"))
+        env_of(w).get("DESK_DB_NAME") == "desk" for w in (r, part(r, "mail"), part(r, "migrate"))
     )
 
 
@@ -267,7 +255,7 @@ def test_a_setting_named_in_words_then_that_directory_on_a_volume() -> None:
         "`/srv/flows`. Put that directory on a 5Gi volume. Please also set `FLOWS_WORKERS` to 2 "
         "and `FLOWS_LOG` to `debug`."
     )
-    assert {e.name: e.value for e in r.env} == {
+    assert env_of(r) == {
         "FLOWS_HOME": "/srv/flows",
         "FLOWS_WORKERS": "2",
         "FLOWS_LOG": "debug",
@@ -284,7 +272,7 @@ def test_keys_said_before_the_word_and_a_value_that_ends_up_in_a_variable() -> N
         "Tokens live in the existing Secret `shows-api`: TVDB_TOKEN is key `tvdb`, TMDB_TOKEN is "
         "key `tmdb`."
     )
-    found = {s.env: (s.secret_name, s.key) for s in r.secrets}
+    found = secrets_of(r)
     assert found["SHOWS_DB_URL"] == ("shows-pg", "dsn")
     assert found["MAIL_PASS"] == ("shows-mail", "pw")
     assert found["TVDB_TOKEN"] == ("shows-api", "tvdb")
@@ -313,7 +301,7 @@ def test_a_commented_out_setting_in_a_pasted_env_file_is_off() -> None:
         "# LLM_BASE='http://host.docker.internal:11434'\n```\n\nSet `LLM_BASE` to "
         "`http://llm.ai.svc:8080`."
     )
-    assert {e.name: e.value for e in r.env}["LLM_BASE"] == "http://llm.ai.svc:8080"
+    assert env_of(r)["LLM_BASE"] == "http://llm.ai.svc:8080"
 
 
 def test_configmap_files_mounted_in_the_next_sentence_and_scratch_that_need_not_survive() -> None:

@@ -8,35 +8,9 @@ seen. The sentences here say the same things in other words and for other apps.
 
 from __future__ import annotations
 
-from bot.tools.models import Requirements
 from bot.tools.parsing.secrets import redact_secrets
 from bot.tools.parsing.text import negated_in_list
-from bot.tools.requirements import parse_requirements
-
-
-def read(text: str) -> Requirements:
-    return parse_requirements(text)
-
-
-def _part(requirements: Requirements, name: str):  # noqa: ANN202 - a Workload
-    return next(c for c in requirements.components if c.name == name)
-
-
-def _names(requirements: Requirements) -> list[str]:
-    return [c.name for c in requirements.components]
-
-
-def _env(workload) -> dict[str, str]:  # noqa: ANN001 - Requirements or a Workload
-    return {e.name: e.value for e in workload.env}
-
-
-def _secrets(workload) -> dict[str, tuple[str, str]]:  # noqa: ANN001
-    return {s.env: (s.secret_name, s.key) for s in workload.secrets}
-
-
-def _wired(workload) -> dict[str, str]:  # noqa: ANN001
-    return {x.env: x.dependency for x in workload.connections}
-
+from tests.reading_helpers import env_of, names_of, part, read, secrets_of, wired_of
 
 # ------------------------------------------------------------------ parts named in passing
 
@@ -49,10 +23,10 @@ def test_parts_named_in_code_beside_their_commands() -> None:
         "--queue slow`. Each queue worker needs 250m CPU."
     )
     assert r.component == "frontend" and r.args == ["serve-web"]
-    fast, slow = _part(r, "queue-fast"), _part(r, "queue-slow")
+    fast, slow = part(r, "queue-fast"), part(r, "queue-slow")
     assert fast.args == ["ledgerly", "work", "--queue", "fast"]
     assert slow.args == ["ledgerly", "work", "--queue", "slow"]
-    assert "worker" not in _names(r)
+    assert "worker" not in names_of(r)
 
 
 def test_every_part_of_a_role_is_meant_by_the_plural_and_by_each() -> None:
@@ -63,9 +37,9 @@ def test_every_part_of_a_role_is_meant_by_the_plural_and_by_each() -> None:
         "20Gi ReadWriteMany claim."
     )
     for name in ("worker-x", "worker-y"):
-        part = _part(r, name)
-        assert part.resources is not None and part.resources.cpu == "300m"
-        assert any(v.mount_path == "/var/spool/pipe" for v in part.volumes)
+        each = part(r, name)
+        assert each.resources is not None and each.resources.cpu == "300m"
+        assert any(v.mount_path == "/var/spool/pipe" for v in each.volumes)
 
 
 def test_a_role_named_in_code_beside_it_is_that_parts_name() -> None:
@@ -73,7 +47,7 @@ def test_a_role_named_in_code_beside_it_is_that_parts_name() -> None:
         "Rails app, image `acme/shop:7.1`, port 3000. The scheduler, `clockwork`, runs "
         "`bundle exec clockwork config/clock.rb` and must only ever have one replica."
     )
-    clock = _part(r, "clockwork")
+    clock = part(r, "clockwork")
     assert clock.args[:3] == ["bundle", "exec", "clockwork"]
     assert clock.replicas is not None and clock.replicas.max == 1
 
@@ -84,13 +58,13 @@ def test_ordinal_parts_with_a_name_in_code_or_a_half() -> None:
         "`acme/pulse-hub:0.9`, on port 8090. The second half is the probe, "
         "`acme/pulse-probe:0.9`, which runs on every node as a DaemonSet."
     )
-    assert {"hub", "probe"} <= {r.component, *_names(r)}
+    assert {"hub", "probe"} <= {r.component, *names_of(r)}
     r = read(
         "Three workloads. The first, which we call `api`, is `acme/cti:6.1` on port 8080. "
         "The second workload, `worker`, runs `acme/cti-worker:6.1` with two replicas. The third, "
         "`export`, runs `acme/cti-export:6.1` as a single replica."
     )
-    export = _part(r, "export")
+    export = part(r, "export")
     assert export.image is not None and export.image.repository == "acme/cti-export"
 
 
@@ -101,9 +75,9 @@ def test_a_sentence_is_about_its_subject_not_what_it_talks_to() -> None:
         "so set `RELAY_URL` to `relay.example.net:9000` and `RELAY_TOKEN` from the Secret "
         "`relay-agent`, key `token`."
     )
-    agent = _part(r, "agent")
-    assert _env(agent)["RELAY_URL"] == "relay.example.net:9000"
-    assert "RELAY_URL" not in _env(r)
+    agent = part(r, "agent")
+    assert env_of(agent)["RELAY_URL"] == "relay.example.net:9000"
+    assert "RELAY_URL" not in env_of(r)
 
 
 def test_a_compose_service_of_the_old_setup_is_no_part() -> None:
@@ -112,7 +86,7 @@ def test_a_compose_service_of_the_old_setup_is_no_part() -> None:
         "`kestrel migrate up`. Previously this was the `kestrel-migrate` service in compose with "
         "`restart: on-failure`, which was not great."
     )
-    assert "kestrel-migrate" not in _names(r)
+    assert "kestrel-migrate" not in names_of(r)
 
 
 def test_a_plus_list_of_a_compose_file_names_no_datastore_part() -> None:
@@ -120,7 +94,7 @@ def test_a_plus_list_of_a_compose_file_names_no_datastore_part() -> None:
         "I took their compose (notes-db + notes) as a start. Image `acme/notes:3`, port 8000, one "
         "replica. Postgres 16 inside the chart."
     )
-    assert _names(r) == [] and r.replicas is not None and r.replicas.max == 1
+    assert names_of(r) == [] and r.replicas is not None and r.replicas.max == 1
 
 
 # ----------------------------------------------------------- facts said once for several
@@ -132,8 +106,8 @@ def test_it_after_a_configmap_sentence_is_that_configmap() -> None:
         "runs `auth mailer watch`\n\nThe config lives in a ConfigMap that already exists, "
         "called `auth-config`. It should be mounted at `/etc/auth` in both (api, mailer)."
     )
-    for part in (r, _part(r, "mailer")):
-        assert [(m.config_map, m.mount_path) for m in part.config_mounts] == [
+    for each in (r, part(r, "mailer")):
+        assert [(m.config_map, m.mount_path) for m in each.config_mounts] == [
             ("auth-config", "/etc/auth")
         ]
 
@@ -146,10 +120,10 @@ def test_all_containers_need_it_and_put_it_on_another_too() -> None:
         "containers need it. SMTP: the mailer needs `SMTP_URI` from Secret `auth-smtp`, key "
         "`uri`. Put it on api as well."
     )
-    for part in (r, _part(r, "mailer"), _part(r, "migrate")):
-        assert _secrets(part)["DSN"] == ("auth-dsn", "dsn")
-    assert _secrets(r)["SMTP_URI"] == ("auth-smtp", "uri")
-    assert _part(r, "migrate").args == ["auth", "migrate", "up"]
+    for each in (r, part(r, "mailer"), part(r, "migrate")):
+        assert secrets_of(each)["DSN"] == ("auth-dsn", "dsn")
+    assert secrets_of(r)["SMTP_URI"] == ("auth-smtp", "uri")
+    assert part(r, "migrate").args == ["auth", "migrate", "up"]
 
 
 def test_the_same_variables_as_another_part() -> None:
@@ -159,7 +133,7 @@ def test_the_same_variables_as_another_part() -> None:
         "same `cti-secrets`/`token` key. The third, `export`, runs `acme/cti-export:6.1`, plus "
         "the same `CTI_TOKEN` as the worker."
     )
-    assert _secrets(_part(r, "export"))["CTI_TOKEN"] == ("cti-secrets", "token")
+    assert secrets_of(part(r, "export"))["CTI_TOKEN"] == ("cti-secrets", "token")
 
 
 def test_more_than_one_replica_is_no_count_and_a_stay_at_is() -> None:
@@ -172,7 +146,7 @@ def test_more_than_one_replica_is_no_count_and_a_stay_at_is() -> None:
         "- web: image `acme/tube:2`, port 80\n- beat: same image, runs `celery beat`\n\n"
         "- 2 replicas of web. beat must stay at exactly 1."
     )
-    beat = _part(r, "beat")
+    beat = part(r, "beat")
     assert beat.replicas is not None and beat.replicas.max == 1
 
 
@@ -185,7 +159,7 @@ def test_each_variable_points_at_the_datastore_it_names() -> None:
         "like compose does: `DOCS_BROKER_URL` pointing at RabbitMQ, `DOCS_RESULT_BACKEND` "
         "pointing at Redis database 1, `DOCS_DATABASE_URL` pointing at PostgreSQL."
     )
-    assert _wired(r) == {
+    assert wired_of(r) == {
         "DOCS_BROKER_URL": "rabbitmq",
         "DOCS_RESULT_BACKEND": "redis",
         "DOCS_DATABASE_URL": "postgresql",
@@ -230,7 +204,7 @@ def test_keys_for_variables_and_arrows_under_two_secrets_in_one_sentence() -> No
         "credentials come from the Secret `cti-s3` (`ak` → `S3_ACCESS_KEY`) and MQ credentials "
         "from `cti-mq` (`user` → `MQ_USERNAME`, `pass` → `MQ_PASSWORD`)."
     )
-    assert _secrets(r) == {
+    assert secrets_of(r) == {
         "ADMIN_PASSWORD": ("cti-admin", "pw"),
         "ADMIN_TOKEN": ("cti-admin", "tok"),
         "S3_ACCESS_KEY": ("cti-s3", "ak"),
@@ -245,13 +219,13 @@ def test_a_secret_made_by_hand_and_a_tls_secret_that_is_no_source() -> None:
         "hand: `cgm-api`, key `api-secret`.\n- ingress `cgm.example.org`, TLS in the secret "
         "`cgm-tls`"
     )
-    assert _secrets(r)["API_SECRET"] == ("cgm-api", "api-secret")
+    assert secrets_of(r)["API_SECRET"] == ("cgm-api", "api-secret")
     r = read(
         "Image `acme/track:10`, port 8000.\n- Secrets (I made `track-secrets` myself):\n"
         "  - `ADMIN_TOKEN` → key `admin-token`\n- Ingress `track.example.org`, TLS in the "
         "secret `track-tls`."
     )
-    assert _secrets(r)["ADMIN_TOKEN"][0] != "track-tls"
+    assert secrets_of(r)["ADMIN_TOKEN"][0] != "track-tls"
 
 
 def test_a_secret_and_key_given_as_a_tables_value_or_for_a_variable() -> None:
@@ -259,20 +233,20 @@ def test_a_secret_and_key_given_as_a_tables_value_or_for_a_variable() -> None:
         "Image `acme/fga:1.9`, port 8080.\n\n| Name | Value |\n|---|---|\n| FGA_LOG | json |\n"
         "| FGA_DATASTORE_URI | secret `fga-db` / `uri` |\n"
     )
-    assert _secrets(r)["FGA_DATASTORE_URI"] == ("fga-db", "uri")
-    assert "FGA_DATASTORE_URI" not in _env(r)
+    assert secrets_of(r)["FGA_DATASTORE_URI"] == ("fga-db", "uri")
+    assert "FGA_DATASTORE_URI" not in env_of(r)
     r = read(
         "Image `acme/job:1`, a CronJob at `0 2 * * *`, with the password from "
         "`job-db`/`root-password` in the variable `MYSQL_PWD`."
     )
-    assert _secrets(r)["MYSQL_PWD"] == ("job-db", "root-password")
+    assert secrets_of(r)["MYSQL_PWD"] == ("job-db", "root-password")
 
 
 def test_settings_that_name_a_role_or_list_words_are_values() -> None:
     text = "- `AUTH_DEFAULT_ROLES=denied`\n- `ENABLE=careportal rawbg iob`"
     assert redact_secrets(text)[1] == 0
     r = read(f"Image `acme/cgm:15`, port 1337.\n{text}")
-    assert _env(r) == {"AUTH_DEFAULT_ROLES": "denied", "ENABLE": "careportal rawbg iob"}
+    assert env_of(r) == {"AUTH_DEFAULT_ROLES": "denied", "ENABLE": "careportal rawbg iob"}
 
 
 # ------------------------------------------------------------------- nodes and the API
@@ -335,9 +309,9 @@ def test_german_headings_and_a_need_said_last() -> None:
         "**Konfiguration von api (über Umgebungsvariablen)**\n\n- `API_MODE=full`\n\n"
         "**Konfiguration von web**\n\n- `WEB_ORIGIN=https://fotos.example.de`\n"
     )
-    assert "komponenten" not in {r.component, *_names(r)} and not r.needs_service_account_token
-    assert _env(_part(r, "web"))["WEB_ORIGIN"] == "https://fotos.example.de"
-    assert "WEB_ORIGIN" not in _env(r)
+    assert "komponenten" not in {r.component, *names_of(r)} and not r.needs_service_account_token
+    assert env_of(part(r, "web"))["WEB_ORIGIN"] == "https://fotos.example.de"
+    assert "WEB_ORIGIN" not in env_of(r)
     assert "minio" not in {d.kind for d in r.dependencies}
 
 
@@ -352,8 +326,8 @@ def test_italian_official_image_labels_and_history() -> None:
     )
     assert r.name != "ufficiale" and r.image is not None and r.image.repository == "acme/emr"
     assert r.node_selector == {"workload": "sanita"}
-    assert "DB_HOST" in _wired(r)
-    backup = _part(r, "backup")
+    assert "DB_HOST" in wired_of(r)
+    backup = part(r, "backup")
     assert (backup.cron.successful_jobs_history_limit, backup.cron.failed_jobs_history_limit) == (
         7,
         3,
@@ -402,7 +376,7 @@ def test_a_compose_migration_with_pins_a_declined_service_and_secret_lists() -> 
     shop = parts["shop-service"]
     assert shop.image is not None and (shop.image.registry, shop.image.tag) == ("", "3.4.1")
     for name in ("shop-service", "jobs-service"):
-        assert _secrets(parts[name])["JWT_SECRET"] == ("shop-secrets", "jwt-secret")
+        assert secrets_of(parts[name])["JWT_SECRET"] == ("shop-secrets", "jwt-secret")
 
 
 def test_call_the_compose_services_by_the_names_a_list_gives() -> None:
@@ -428,7 +402,7 @@ def test_list_items_led_by_a_name_in_code_and_a_verb() -> None:
         "- Postgres 16 and Redis, both inside the chart. I don't really care which Redis version.\n"
     )
     assert r.component == "web" and r.image is not None and r.image.registry == "ghcr.io"
-    assert _part(r, "worker").args == ["bundle", "exec", "sidekiq"]
+    assert part(r, "worker").args == ["bundle", "exec", "sidekiq"]
     assert {d.kind for d in r.dependencies} == {"postgresql", "redis"}
 
 
@@ -450,9 +424,9 @@ def test_docs_tables_names_and_keys_said_by_what_they_hold() -> None:
         "- `doccano-admin` / key `password` → `ADMIN_PASSWORD`\n"
     )
     assert r.image is not None and r.image.repository == "acme/lingo"
-    assert _secrets(r)["LINGO_JWT_SECRET"] == ("lingo-secrets", "jwt-secret")
-    assert _secrets(r)["ADMIN_PASSWORD"] == ("doccano-admin", "password")
-    assert _env(r)["REGISTRY_AUTH"] == "htpasswd"
+    assert secrets_of(r)["LINGO_JWT_SECRET"] == ("lingo-secrets", "jwt-secret")
+    assert secrets_of(r)["ADMIN_PASSWORD"] == ("doccano-admin", "password")
+    assert env_of(r)["REGISTRY_AUTH"] == "htpasswd"
 
 
 def test_two_volumes_with_their_own_classes_and_terse_limits_said_first() -> None:

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tools.requirements import parse_requirements, redact_secrets
-
-
-def read(text: str):  # noqa: ANN201 - Requirements; kept short for the table of cases
-    return parse_requirements(text)
-
+from bot.tools.requirements import redact_secrets
+from tests.reading_helpers import env_of, read, secrets_of
 
 # --------------------------------------------------------------------------- ingress and TLS
 
@@ -196,7 +192,7 @@ def test_arrow_pairs_read_each_variable_from_its_key() -> None:
         "API, image ghcr.io/acme/api:1.0.0, port 8080. From the existing Secret `api-keys`: "
         "`JWT_SECRET` → key `jwt`, `WEBHOOK_TOKEN` -> `webhook`."
     )
-    refs = {s.env: (s.secret_name, s.key) for s in requirements.secrets}
+    refs = secrets_of(requirements)
     assert refs["JWT_SECRET"] == ("api-keys", "jwt")
     assert refs["WEBHOOK_TOKEN"] == ("api-keys", "webhook")
 
@@ -207,7 +203,7 @@ def test_short_variable_names_and_a_secret_named_before() -> None:
         "`api-crypto` (keys `key` and `salt`). `ROOT_PASSWORD` comes from `api-crypto` as "
         "well, key `root`."
     )
-    refs = {s.env: (s.secret_name, s.key) for s in requirements.secrets}
+    refs = secrets_of(requirements)
     assert refs["KEY"] == ("api-crypto", "key")
     assert refs["SALT"] == ("api-crypto", "salt")
     assert refs["ROOT_PASSWORD"] == ("api-crypto", "root")
@@ -245,7 +241,7 @@ MAIL_FROM=stats@acme.dev
 def test_compose_pass_through_variables_take_the_pasted_env_files_values() -> None:
     requirements = read(COMPOSE)
     assert requirements.component == "stats"  # the unbundled data service is not the app
-    env = {e.name: e.value for e in requirements.env}
+    env = env_of(requirements)
     assert env["MAIL_FROM"] == "stats@acme.dev" and env["LISTEN_PORT"] == "8000"
     assert [p.port for p in requirements.ports] == [8000]
     assert env["SITE_URL"] == "https://stats.acme.dev"  # what the request says wins
@@ -296,7 +292,7 @@ def test_spanish_mount_and_existing_secret() -> None:
         "existe `erp-db`, clave `password`. Nuestro `erp.conf` está en el ConfigMap existente "
         "`erp-conf`; montarlo en `/etc/erp`."
     )
-    assert {s.env: (s.secret_name, s.key) for s in requirements.secrets}["PASSWORD"] == (
+    assert secrets_of(requirements)["PASSWORD"] == (
         "erp-db",
         "password",
     )

@@ -8,31 +8,19 @@ requests, these tests pin each rule down so that a change that breaks one says w
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 import pytest
 
 from bot.tools.datastores import DATASTORES
-from bot.tools.models import Component, Dependency, Requirements, Volume
+from bot.tools.models import Dependency, Volume
 from bot.tools.parsing.context import without_attempts, without_logs
 from bot.tools.parsing.gloss import gloss, language
 from bot.tools.planning.dependencies import pick_tag
 from bot.tools.requirements import parse_requirements, redact_secrets
 from bot.tools.values_layout.claims import share_claims
+from tests.reading_helpers import env_of, part, secrets_of
 
 APP = "Deploy ghcr.io/acme/shop:2.3.1 on port 8080. "
-
-
-def component(req: Requirements, name: str) -> Component:
-    return next(c for c in req.components if c.name == name)
-
-
-def secrets(workload: Any) -> dict[str, tuple[str, str]]:
-    return {s.env: (s.secret_name, s.key) for s in workload.secrets}
-
-
-def env(workload: Any) -> dict[str, str]:
-    return {e.name: e.value for e in workload.env}
 
 
 # ----------------------------------------------------------------------------- other languages
@@ -74,7 +62,7 @@ def test_european_requests_name_replicas_databases_and_existing_secrets() -> Non
     assert req.image is not None and req.image.tag == "3.1.0"
     assert req.replicas is not None and req.replicas.max == 1
     assert req.dependencies and all(d.external for d in req.dependencies)
-    assert secrets(req)["DB_PASSWORD"] == ("tienda-db", "password")
+    assert secrets_of(req)["DB_PASSWORD"] == ("tienda-db", "password")
 
 
 def test_italian_dutch_and_swedish_requests_are_told_and_read_as_english() -> None:
@@ -105,7 +93,7 @@ def test_italian_dutch_and_swedish_requests_are_told_and_read_as_english() -> No
         assert req.image is not None and req.image.tag == "3.1.0"
         assert [p.port for p in req.ports] == [8000]
         assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
-        assert secrets(req)["DB_PASSWORD"] == ("negozio-db", "password")
+        assert secrets_of(req)["DB_PASSWORD"] == ("negozio-db", "password")
     # A sentence still starts with a capital; a stressed word stays stressed.
     assert gloss(requests["it"]).startswith("Hi, the image is `acme/negozio:3.1.0`")
     assert "We do NOT use" in gloss("Hej! Vi använder INTE den inbyggda databasen, tack.")
@@ -172,7 +160,7 @@ def test_polish_russian_norwegian_danish_and_turkish_requests_are_told_and_read(
         assert req.image is not None and req.image.reference == "acme/orders:4.2.0"
         assert [p.port for p in req.ports] == [8080]
         assert req.replicas is not None and req.replicas.min == req.replicas.max == 3
-        assert secrets(req)["DB_PASSWORD"] == ("orders-db", "password")
+        assert secrets_of(req)["DB_PASSWORD"] == ("orders-db", "password")
         assert [(v.mount_path, v.size) for v in req.volumes] == [("/var/lib/orders", "20Gi")]
         assert req.dependencies and all(d.external for d in req.dependencies)
         assert req.ingress is not None and req.ingress.tls_secret == "orders-tls"
@@ -204,9 +192,9 @@ def test_indonesian_requests_are_told_and_read() -> None:
     assert req.workload == "Deployment" and req.service_type == "ClusterIP"
     assert [p.port for p in req.ports] == [8080]
     assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
-    assert env(req) == {"LOG_LEVEL": "info", "TZ": "Asia/Jakarta"}
+    assert env_of(req) == {"LOG_LEVEL": "info", "TZ": "Asia/Jakarta"}
     # "dengan key `a` dan `b`, tolong isi `A` dan `B` dari situ": each variable its key, in order.
-    assert secrets(req) == {
+    assert secrets_of(req) == {
         "DB_USER": ("invoice-db", "username"),
         "DB_PASSWORD": ("invoice-db", "password"),
     }
@@ -243,7 +231,7 @@ def test_indonesian_requests_are_told_and_read() -> None:
     assert req.args == ["sh", "/scripts/cleanup.sh"]
     assert req.cron is not None and req.cron.time_zone == "Asia/Jakarta"
     assert req.cron.concurrency_policy == "Forbid"
-    assert secrets(req) == {"API_TOKEN": ("cleanup-api", "token")}
+    assert secrets_of(req) == {"API_TOKEN": ("cleanup-api", "token")}
     assert req.node_selector == {"kubernetes.io/hostname": "worker-02"}
 
 
@@ -274,11 +262,11 @@ def test_vietnamese_requests_are_told_and_read() -> None:
         assert req.workload == "Deployment" and req.service_type == "ClusterIP"
         assert [p.port for p in req.ports] == [8000]
         assert req.replicas is not None and req.replicas.min == req.replicas.max == 2
-        assert secrets(req) == {
+        assert secrets_of(req) == {
             "DB_PASSWORD": ("booking-secrets", "db-password"),
             "JWT_SECRET": ("booking-secrets", "jwt-secret"),
         }
-        assert env(req) == {"APP_ENV": "production", "TZ": "Asia/Ho_Chi_Minh"}
+        assert env_of(req) == {"APP_ENV": "production", "TZ": "Asia/Ho_Chi_Minh"}
         assert [(v.mount_path, v.size, v.storage_class) for v in req.volumes] == [
             ("/app/uploads", "10Gi", "standard")
         ]
@@ -312,7 +300,7 @@ def test_vietnamese_requests_are_told_and_read() -> None:
     assert req.args == ["cleanup", "--older-than", "30d"]
     assert req.cron is not None and req.cron.time_zone == "Asia/Ho_Chi_Minh"
     assert req.cron.concurrency_policy == "Forbid"
-    assert secrets(req) == {"API_TOKEN": ("cleanup-api", "token")}
+    assert secrets_of(req) == {"API_TOKEN": ("cleanup-api", "token")}
     assert req.node_selector == {"kubernetes.io/hostname": "worker-02"}
     # Their function words do not make a request in another language one of theirs.
     for text in (
@@ -485,7 +473,7 @@ def test_one_variable_one_secret_one_key_in_a_sentence_pair_up() -> None:
         APP + "The signing key (`JWT_SIGNING_KEY`) is kept in our Secret "
         "`auth-keys`, under key `signing`."
     )
-    assert secrets(req)["JWT_SIGNING_KEY"] == ("auth-keys", "signing")
+    assert secrets_of(req)["JWT_SIGNING_KEY"] == ("auth-keys", "signing")
 
 
 def test_values_described_in_words_pair_with_variables_that_say_the_same() -> None:
@@ -497,8 +485,8 @@ def test_values_described_in_words_pair_with_variables_that_say_the_same() -> No
         "The session secret and the database password are in the Secret `notes`, keys "
         "`session` and `db`.\n\n```yaml\n" + compose + "```\n"
     )
-    assert secrets(req)["NOTES_SESSION_SECRET"] == ("notes", "session")
-    assert secrets(req)["NOTES_DATABASE_PASSWORD"] == ("notes", "db")
+    assert secrets_of(req)["NOTES_SESSION_SECRET"] == ("notes", "session")
+    assert secrets_of(req)["NOTES_DATABASE_PASSWORD"] == ("notes", "db")
 
 
 def test_counted_passwords_take_the_listed_keys_in_order() -> None:
@@ -510,8 +498,8 @@ def test_counted_passwords_take_the_listed_keys_in_order() -> None:
         "Both passwords come from the Secret `desk-pw` (keys `viewer` and `editor`).\n\n"
         "```yaml\n" + compose + "```\n"
     )
-    assert secrets(req)["DESK_VIEWER_PASSWORD"] == ("desk-pw", "viewer")
-    assert secrets(req)["DESK_EDITOR_PASSWORD"] == ("desk-pw", "editor")
+    assert secrets_of(req)["DESK_VIEWER_PASSWORD"] == ("desk-pw", "viewer")
+    assert secrets_of(req)["DESK_EDITOR_PASSWORD"] == ("desk-pw", "editor")
 
 
 def test_a_sentence_pointing_back_at_the_variables_gives_their_keys() -> None:
@@ -519,8 +507,8 @@ def test_a_sentence_pointing_back_at_the_variables_gives_their_keys() -> None:
         APP + "- The tokens are `READ_TOKEN` and `WRITE_TOKEN`. Take them from the Secret "
         "`tokens` (keys `r` and `w`)."
     )
-    assert secrets(req)["READ_TOKEN"] == ("tokens", "r")
-    assert secrets(req)["WRITE_TOKEN"] == ("tokens", "w")
+    assert secrets_of(req)["READ_TOKEN"] == ("tokens", "r")
+    assert secrets_of(req)["WRITE_TOKEN"] == ("tokens", "w")
 
 
 def test_a_compose_variable_kept_in_a_secret_is_read_by_every_setting_built_from_it() -> None:
@@ -533,7 +521,7 @@ def test_a_compose_variable_kept_in_a_secret_is_read_by_every_setting_built_from
         "`DB_PASS` is in the Secret `api-secrets` (key `DB_PASS`).\n\n```yaml\n" + compose + "```\n"
     )
     workloads = [req, *req.components]
-    found = {name: ref for w in workloads for name, ref in secrets(w).items()}
+    found = {name: ref for w in workloads for name, ref in secrets_of(w).items()}
     assert found["API_DB_PASSWORD"] == ("api-secrets", "DB_PASS")
     assert found["WORKER_DB_PASSWORD"] == ("api-secrets", "DB_PASS")
     assert "DB_PASS" not in found
@@ -547,7 +535,7 @@ def test_where_a_variable_lives_holds_for_every_workload_that_reads_it() -> None
     req = parse_requirements(
         "`HOOK_TOKEN` is in the Secret `hooks` (same key name).\n\n```yaml\n" + compose + "```\n"
     )
-    assert secrets(component(req, "ticker"))["HOOK_TOKEN"][0] == "hooks"
+    assert secrets_of(part(req, "ticker"))["HOOK_TOKEN"][0] == "hooks"
 
 
 def test_the_database_password_names_the_only_bundled_database() -> None:
@@ -577,8 +565,8 @@ def test_a_secret_named_like_a_component_stays_a_secret_name() -> None:
         + compose
         + "```\n"
     )
-    workload = req if req.component == "search-ui" else component(req, "search-ui")
-    assert secrets(workload)["UI_KEY"] == ("search-ui", "k")
+    workload = req if req.component == "search-ui" else part(req, "search-ui")
+    assert secrets_of(workload)["UI_KEY"] == ("search-ui", "k")
 
 
 # ----------------------------------------------------------------------------- compose
@@ -592,9 +580,9 @@ def test_an_env_block_named_after_its_file_belongs_to_the_services_loading_it() 
         "`sync.env`:\n\n```\nREGION=eu-west\n```\n"
     )
     req = parse_requirements(text)
-    sync = component(req, "sync")
-    assert env(sync) == {"REGION": "eu-west"}
-    assert "REGION" not in env(req)
+    sync = part(req, "sync")
+    assert env_of(sync) == {"REGION": "eu-west"}
+    assert "REGION" not in env_of(req)
 
 
 def test_a_datastore_address_is_wired_with_its_port() -> None:
@@ -796,7 +784,7 @@ def test_a_clause_without_a_name_continues_the_components_clause() -> None:
         "    command: work\n```\n"
     )
     req = parse_requirements(text)
-    worker = component(req, "worker")
+    worker = part(req, "worker")
     assert worker.limits is not None and worker.limits.memory == "3Gi"
 
 
@@ -807,7 +795,7 @@ def test_a_title_naming_the_app_does_not_capture_the_list() -> None:
         "  shopfront-worker:\n    image: acme/shopfront:1.0\n    command: worker\n```\n"
     )
     req = parse_requirements(text)
-    assert component(req, "shopfront-worker").replicas.max == 3  # type: ignore[union-attr]
+    assert part(req, "shopfront-worker").replicas.max == 3  # type: ignore[union-attr]
 
 
 def test_a_components_role_word_names_it() -> None:
@@ -817,7 +805,7 @@ def test_a_components_role_word_names_it() -> None:
         "    command: migrate\n```\n"
     )
     req = parse_requirements(text)
-    migrate = component(req, "app-migrate")
+    migrate = part(req, "app-migrate")
     assert migrate.workload == "Job" and "pre-install" in migrate.hook
 
 
@@ -827,7 +815,7 @@ def test_counts_skip_the_words_before_the_components_name() -> None:
         "    ports: ['80:8000']\n  api-worker:\n    image: acme/api:1.0\n    command: worker\n```\n"
     )
     req = parse_requirements(text)
-    assert component(req, "api-worker").replicas.max == 2  # type: ignore[union-attr]
+    assert part(req, "api-worker").replicas.max == 2  # type: ignore[union-attr]
 
 
 def test_a_bullet_sharing_facts_ends_at_its_sibling() -> None:
@@ -838,8 +826,8 @@ def test_a_bullet_sharing_facts_ends_at_its_sibling() -> None:
         "    volumes: ['files:/srv/files']\n```\n"
     )
     req = parse_requirements(text)
-    assert "API_KEY" not in secrets(component(req, "jobs"))
-    assert [v.access_mode for v in component(req, "jobs").volumes] == ["ReadWriteMany"]
+    assert "API_KEY" not in secrets_of(part(req, "jobs"))
+    assert [v.access_mode for v in part(req, "jobs").volumes] == ["ReadWriteMany"]
 
 
 # ----------------------------------------------------------------------------- images and names
@@ -872,7 +860,7 @@ def test_lowercase_settings_in_a_list_of_variables_are_env() -> None:
     req = parse_requirements(
         APP + "Environment variables: `site_url=https://a.example.com`, `cache__ttl=60`."
     )
-    assert env(req) == {"site_url": "https://a.example.com", "cache__ttl": "60"}
+    assert env_of(req) == {"site_url": "https://a.example.com", "cache__ttl": "60"}
 
 
 # ----------------------------------------------------------------------------- planning

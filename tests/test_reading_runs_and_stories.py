@@ -6,15 +6,8 @@ and docs the parser had not seen); the requests here say the same things in othe
 
 from __future__ import annotations
 
-from bot.tools.models import Requirements
 from bot.tools.requirements import parse_requirements
-
-
-def _part(requirements: Requirements, name: str):  # noqa: ANN202 - a Workload
-    if requirements.component == name:
-        return requirements
-    return next(c for c in requirements.components if c.name == name)
-
+from tests.reading_helpers import env_of, part, secrets_of, wired_of
 
 # --------------------------------------------------------------------------------- docker run
 
@@ -31,7 +24,7 @@ def test_a_docker_run_line_is_read_as_the_service_it_starts() -> None:
     assert r.image is not None and r.image.reference == "acme/ledger-server:3.1.0"
     assert r.component == "ledger" and r.components == []  # the app's name, not the container's
     assert [p.port for p in r.ports] == [9443]
-    assert {e.name: e.value for e in r.env} == {"LEDGER_HEAP": "2g", "LEDGER_MODE": "single"}
+    assert env_of(r) == {"LEDGER_HEAP": "2g", "LEDGER_MODE": "single"}
     assert r.args == ["--verbose"]
     volumes = {v.mount_path: (v.persistent, v.size, v.storage_class) for v in r.volumes}
     assert volumes == {
@@ -79,10 +72,10 @@ def test_parts_introduced_as_the_name_then_their_kind() -> None:
     assert [c.command for c in r.init_containers] == [
         ["python", "manage.py", "collectstatic", "--no-input"]
     ]
-    assert _part(r, "scheduler").args == ["python", "manage.py", "qcluster"]
-    migrate = _part(r, "migrate")
+    assert part(r, "scheduler").args == ["python", "manage.py", "qcluster"]
+    migrate = part(r, "migrate")
     assert migrate.workload == "Job" and migrate.hook == "pre-install,pre-upgrade"
-    secrets = {s.env: (s.secret_name, s.key) for s in r.secrets}
+    secrets = secrets_of(r)
     assert secrets["SECRET_KEY"] == ("onboard-secrets", "secret-key")
     assert secrets["DATABASE_URL"] == ("onboard-secrets", "database-url")
 
@@ -96,8 +89,8 @@ def test_a_compose_service_named_cron_is_no_cronjob_for_the_main_workload() -> N
         "called `scheduler` that runs `php artisan schedule:run` every minute (`* * * * *`).\n"
     )
     assert r.component == "web" and r.workload != "CronJob" and not r.schedule
-    assert _part(r, "scheduler").schedule == "* * * * *"
-    assert _part(r, "queue").args == ["queue.sh"]
+    assert part(r, "scheduler").schedule == "* * * * *"
+    assert part(r, "queue").args == ["queue.sh"]
 
 
 def test_a_part_named_by_its_role_keeps_the_request_word_for_it() -> None:
@@ -111,10 +104,10 @@ def test_a_part_named_by_its_role_keeps_the_request_word_for_it() -> None:
         "`POSTGRES_URL_NON_POOLING` must point to it, for the app and for the migration job\n"
     )
     assert r.component == "app" and r.image is not None and r.image.tag == "1.22.0"
-    migration = _part(r, "migration")
+    migration = part(r, "migration")
     assert migration.workload == "Job" and migration.hook == "post-install,pre-upgrade"
-    for part in (r, migration):
-        wired = {x.env: x.dependency for x in part.connections}
+    for each in (r, migration):
+        wired = wired_of(each)
         assert wired == {
             "POSTGRES_PRISMA_URL": "postgresql",
             "POSTGRES_URL_NON_POOLING": "postgresql",
@@ -129,7 +122,7 @@ def test_the_part_a_sentence_compares_with_is_not_the_one_it_is_about() -> None:
         "(`DATABASE_URL`) that runs `sink-manage prune --days 90` at 04:15. Never twice at once.\n"
     )
     assert r.workload != "CronJob" and r.replicas.min == 1
-    cleanup = _part(r, "cleanup")
+    cleanup = part(r, "cleanup")
     assert cleanup.workload == "CronJob" and cleanup.args[:2] == ["sink-manage", "prune"]
     assert [x.env for x in cleanup.connections] == ["DATABASE_URL"]
 
@@ -176,14 +169,14 @@ def test_an_env_file_reads_the_project_variables_and_a_list_of_commands_are_cron
     )
     names = {c.name for c in r.components}
     assert names == {"queue-flush", "stats-update"}  # the cron container gave way to them
-    flush = _part(r, "queue-flush")
+    flush = part(r, "queue-flush")
     assert flush.schedule == "*/15 * * * *" and flush.cron.time_zone == "Europe/Amsterdam"
     assert flush.args == ["php", "bin/console", "mail:queue:flush"]
     assert [(v.mount_path, v.access_mode) for v in flush.volumes] == [
         ("/var/www/html/config", "ReadWriteMany")
     ]
     assert r.workload != "CronJob"
-    env = {e.name: e.value for e in r.env}
+    env = env_of(r)
     assert env.get("APP_DB_NAME") == "mail"  # "${MYSQL_DATABASE}" filled from `.env`
 
 
@@ -248,13 +241,13 @@ def test_a_list_of_variables_with_arrows_gives_values_and_one_item_its_secret() 
         "`tube-auth`, keys `username` and `password`\n"
         "- `EXPOSE_FEED_ENDPOINTS` → `true`\n- `WORKER_CONCURRENCY` → `1`\n"
     )
-    env = {e.name: e.value for e in r.env}
+    env = env_of(r)
     assert env == {
         "TZ": "Europe/Lisbon",
         "EXPOSE_FEED_ENDPOINTS": "true",
         "WORKER_CONCURRENCY": "1",
     }
-    assert {s.env: (s.secret_name, s.key) for s in r.secrets} == {
+    assert secrets_of(r) == {
         "BASIC_AUTH_USERNAME": ("tube-auth", "username"),
         "BASIC_AUTH_PASSWORD": ("tube-auth", "password"),
     }
@@ -265,7 +258,7 @@ def test_keys_listed_in_the_sentence_after_the_secret() -> None:
         "Image `acme/bill:1.0`, port 3000. The secrets already exist as secret `bill-secrets`. "
         "Keys: `secret-key-base` -> SECRET_KEY_BASE, `rsa-private-key` -> RSA_PRIVATE_KEY.\n"
     )
-    assert {s.env: (s.secret_name, s.key) for s in r.secrets} == {
+    assert secrets_of(r) == {
         "SECRET_KEY_BASE": ("bill-secrets", "secret-key-base"),
         "RSA_PRIVATE_KEY": ("bill-secrets", "rsa-private-key"),
     }
@@ -293,7 +286,7 @@ def test_a_value_used_instead_of_an_example_drops_no_compose_service() -> None:
         "- a generated password instead of `feeds` (user and database stay `feeds`)\n"
     )
     assert r.image is not None and r.image.tag == "5.4.0-postgresql"
-    assert {e.name: e.value for e in r.env}.get("FEEDS_DB_USER") == "feeds"
+    assert env_of(r).get("FEEDS_DB_USER") == "feeds"
 
 
 def test_compose_services_take_the_names_the_request_gives_them() -> None:
@@ -338,7 +331,7 @@ def test_a_terse_line_with_a_volume_and_a_setting_s_scratch_directory() -> None:
     )
     volumes = {v.mount_path: (v.persistent, v.size) for v in r.volumes}
     assert volumes == {"/downloads": (True, "200Gi"), "/tmp/tube": (False, "")}
-    assert {e.name: e.value for e in r.env}["TEMP_DIR"] == "/tmp/tube"
+    assert env_of(r)["TEMP_DIR"] == "/tmp/tube"
 
 
 def test_a_host_pointed_at_a_part_routes_everything_there() -> None:

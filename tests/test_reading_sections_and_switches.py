@@ -12,27 +12,10 @@ import pytest
 import yaml
 
 from bot.tools import template
-from bot.tools.models import Requirements
 from bot.tools.parsing.gloss import gloss, language
 from bot.tools.planning import build_plan
-from bot.tools.requirements import apply_assumptions, parse_requirements, redact_secrets
-
-
-def read(text: str) -> Requirements:
-    return parse_requirements(text)
-
-
-def _part(requirements: Requirements, name: str):  # noqa: ANN202 - a Workload
-    return next(c for c in requirements.components if c.name == name)
-
-
-def _env(workload) -> dict[str, str]:  # noqa: ANN001 - Requirements or a Workload
-    return {e.name: e.value for e in workload.env}
-
-
-def _secrets(workload) -> dict[str, tuple[str, str]]:  # noqa: ANN001
-    return {s.env: (s.secret_name, s.key) for s in workload.secrets}
-
+from bot.tools.requirements import apply_assumptions, redact_secrets
+from tests.reading_helpers import env_of, part, read, secrets_of
 
 # ------------------------------------------------------------------------ parts and sections
 
@@ -44,9 +27,9 @@ def test_bare_headings_over_lists_name_the_parts_beside_one_read_already() -> No
         "**database**: bundle PostgreSQL 16.\n"
     )
     assert r.component == "api" and r.ports[0].port == 9000
-    worker = _part(r, "worker")
+    worker = part(r, "worker")
     assert worker.image is not None and worker.image.repository == "acme/ledger-worker"
-    assert "LEDGER_MODE" not in _env(worker)
+    assert "LEDGER_MODE" not in env_of(worker)
     assert [d.kind for d in r.dependencies] == ["postgresql"]
 
 
@@ -56,7 +39,7 @@ def test_a_lone_heading_beside_a_cronjob_heading_is_the_app() -> None:
         "**Rollup (CronJob)**\n- Same image, command `php console rollup`, schedule `5 * * * *`.\n"
     )
     assert r.image is not None and r.image.repository == "acme/stats"
-    assert _part(r, "rollup").workload == "CronJob"
+    assert part(r, "rollup").workload == "CronJob"
 
 
 def test_a_counted_list_names_its_parts_in_code() -> None:
@@ -68,10 +51,10 @@ def test_a_counted_list_names_its_parts_in_code() -> None:
         "listens on 8090.\n"
     )
     assert {c.name for c in r.components} == {"relay", "admin-api"}
-    admin = _part(r, "admin-api")
+    admin = part(r, "admin-api")
     assert admin.args == ["--upstream", "hub:8080", "--listen", "0.0.0.0:8090"]
     assert [p.port for p in admin.ports] == [8090]
-    assert _part(r, "relay").args == []
+    assert part(r, "relay").args == []
 
 
 def test_counts_listed_under_a_replicas_section() -> None:
@@ -82,7 +65,7 @@ def test_counts_listed_under_a_replicas_section() -> None:
         "- indexer: exactly 1 (two would index everything twice)\n"
     )
     assert (r.replicas.min, r.replicas.max) == (3, 3)
-    indexer = _part(r, "indexer").replicas
+    indexer = part(r, "indexer").replicas
     assert (indexer.min, indexer.max) == (1, 1)
 
 
@@ -93,9 +76,9 @@ def test_a_setting_for_one_part_only_stays_with_it() -> None:
         "### Environment variables (main and worker)\n\n```\nAPP_ENV=production\n```\n\n"
         "On `main` only: `PORT=3000`. On `worker` only: `WORKER=true`.\n"
     )
-    assert "WORKER" not in _env(r) and _env(r)["APP_ENV"] == "production"
-    assert _env(_part(r, "worker"))["WORKER"] == "true"
-    assert "PORT" not in _env(_part(r, "worker"))
+    assert "WORKER" not in env_of(r) and env_of(r)["APP_ENV"] == "production"
+    assert env_of(part(r, "worker"))["WORKER"] == "true"
+    assert "PORT" not in env_of(part(r, "worker"))
 
 
 def test_a_daemonset_called_by_name_is_the_app_itself() -> None:
@@ -116,7 +99,7 @@ def test_a_compose_service_turned_into_a_cronjob_runs_what_the_request_says() ->
         "Turn `janitor` into a CronJob that runs `/usr/local/bin/cleanup` (the script the image "
         "ships) every day at 04:00.\n"
     )
-    janitor = _part(r, "janitor")
+    janitor = part(r, "janitor")
     assert janitor.workload == "CronJob" and janitor.args == ["/usr/local/bin/cleanup"]
     assert {c.name for c in r.components} == {"janitor"}
 
@@ -135,7 +118,7 @@ def test_a_heading_with_the_part_in_code_names_it() -> None:
         "**Limpeza (CronJob `purge-media`)**\n- mesma imagem, roda `/bin/agenda_ctl purge` \n"
         "- `0 4 * * 0`\n"
     )
-    purge = _part(r, "purge-media")
+    purge = part(r, "purge-media")
     assert purge.workload == "CronJob" and purge.schedule == "0 4 * * 0"
     assert r.workload in (None, "Deployment")
 
@@ -161,12 +144,12 @@ def test_a_datastore_image_said_in_the_apps_part_keeps_the_datastore() -> None:
     ],
 )
 def test_a_value_said_beside_its_variable(text: str) -> None:
-    assert _env(read(f"Image `acme/iot:4.0.0`. {text}"))["BROKER_HOST"] == "mq.internal.example"
+    assert env_of(read(f"Image `acme/iot:4.0.0`. {text}"))["BROKER_HOST"] == "mq.internal.example"
 
 
 def test_a_switch_is_never_a_secret() -> None:
     r = read("Image `acme/tex:5.5.1`. Set `APP_SECURE_COOKIE` = `true` behind the ingress.")
-    assert _env(r)["APP_SECURE_COOKIE"] == "true" and not r.secrets
+    assert env_of(r)["APP_SECURE_COOKIE"] == "true" and not r.secrets
 
 
 def test_variables_left_out_are_left_out() -> None:
@@ -175,7 +158,7 @@ def test_variables_left_out_are_left_out() -> None:
         "Image `acme/inv:1.0.0`. Leave out `COMPOSE_PROJECT_NAME` and `APP_TAG`, they only "
         "matter to compose.\n"
     )
-    assert set(_env(r)) == {"APP_URL"}
+    assert set(env_of(r)) == {"APP_URL"}
 
 
 def test_a_value_given_beats_a_guess_from_a_docs_row() -> None:
@@ -183,7 +166,7 @@ def test_a_value_given_beats_a_guess_from_a_docs_row() -> None:
         "> | PAD_PUBLIC | When false, a login is required. Secret links still work. | true |\n\n"
         "Image `acme/pad:2.0.1`, port 5100, `PAD_PUBLIC=false`.\n"
     )
-    assert _env(r)["PAD_PUBLIC"] == "false" and "PAD_PUBLIC" not in _secrets(r)
+    assert env_of(r)["PAD_PUBLIC"] == "false" and "PAD_PUBLIC" not in secrets_of(r)
 
 
 def test_everything_on_one_replica_holds_for_every_part() -> None:
@@ -192,7 +175,7 @@ def test_everything_on_one_replica_holds_for_every_part() -> None:
         "Everything runs as a single replica for now.\n"
     )
     assert (r.replicas.min, r.replicas.max) == (1, 1)
-    sync = _part(r, "sync").replicas
+    sync = part(r, "sync").replicas
     assert (sync.min, sync.max) == (1, 1)
 
 
@@ -209,7 +192,7 @@ def test_a_password_said_beside_its_user_variable() -> None:
         "Image `acme/flow:3.0.8`. External DB: `DB_HOST=pg.internal`, `DB_USER=flow`, password "
         "from the existing secret `flow-db`, key `pw`.\n"
     )
-    assert _secrets(r)["DB_PASSWORD"] == ("flow-db", "pw")
+    assert secrets_of(r)["DB_PASSWORD"] == ("flow-db", "pw")
 
 
 def test_the_same_secret_is_the_one_the_sentence_named() -> None:
@@ -217,7 +200,7 @@ def test_the_same_secret_is_the_one_the_sentence_named() -> None:
         "Image `acme/ab:4.1.0`. `TOKEN_SECRET` from Secret `ab-keys` key `token`, `CIPHER_KEY` "
         "from the same Secret, key `cipher`. `MAIL_PASSWORD` from Secret `ab-mail` key `pw`.\n"
     )
-    assert _secrets(r)["CIPHER_KEY"] == ("ab-keys", "cipher")
+    assert secrets_of(r)["CIPHER_KEY"] == ("ab-keys", "cipher")
 
 
 def test_a_table_of_keys_under_a_named_secret() -> None:
@@ -226,8 +209,8 @@ def test_a_table_of_keys_under_a_named_secret() -> None:
         "| env | secret key |\n|---|---|\n| `CRYPT_KEY` | `crypt-key` |\n"
         "| `HOOK_KEY` | `hook-key` |\n"
     )
-    assert _secrets(r)["CRYPT_KEY"] == ("flows-keys", "crypt-key")
-    assert _secrets(r)["HOOK_KEY"] == ("flows-keys", "hook-key")
+    assert secrets_of(r)["CRYPT_KEY"] == ("flows-keys", "crypt-key")
+    assert secrets_of(r)["HOOK_KEY"] == ("flows-keys", "hook-key")
 
 
 def test_a_table_of_keys_and_the_variables_that_read_them() -> None:
@@ -237,8 +220,8 @@ def test_a_table_of_keys_and_the_variables_that_read_them() -> None:
         "| `db-password` | `POSTGRES_PASSWORD` on the database, `SECRETS_db_password` on chat |\n"
         "| `mail-password` | `SECRETS_mail_password` on chat |\n"
     )
-    assert _secrets(r)["SECRETS_mail_password"] == ("chat-secrets", "mail-password")
-    assert "POSTGRES_PASSWORD" not in _secrets(r) and r.name != "chat-secrets"
+    assert secrets_of(r)["SECRETS_mail_password"] == ("chat-secrets", "mail-password")
+    assert "POSTGRES_PASSWORD" not in secrets_of(r) and r.name != "chat-secrets"
 
 
 def test_a_variable_written_as_its_reference() -> None:
@@ -246,7 +229,7 @@ def test_a_variable_written_as_its_reference() -> None:
         "Image `acme/lora:4`. The signing secret in the TOML is `$LORA_API_SECRET`, and that "
         "value comes from the existing Secret `lora-api`, key `secret`.\n"
     )
-    assert _secrets(r)["LORA_API_SECRET"] == ("lora-api", "secret")
+    assert secrets_of(r)["LORA_API_SECRET"] == ("lora-api", "secret")
 
 
 def test_it_goes_into_a_variable_after_a_capital() -> None:
@@ -254,7 +237,7 @@ def test_it_goes_into_a_variable_after_a_capital() -> None:
         "Image `acme/tex:5.5.1`. The mail team put the SMTP password in a Secret called "
         "`tex-smtp`, key `password`. It should go into `TEX_SMTP_PASS`.\n"
     )
-    assert _secrets(r)["TEX_SMTP_PASS"] == ("tex-smtp", "password")
+    assert secrets_of(r)["TEX_SMTP_PASS"] == ("tex-smtp", "password")
 
 
 @pytest.mark.parametrize(
@@ -368,7 +351,7 @@ def test_ukrainian_is_told_from_russian_and_read() -> None:
     )
     assert language(text) == "uk" and "from the Secret" in gloss(text)
     r = read(text)
-    assert _secrets(r)["SECRET"] == ("track-secret", "secret")
+    assert secrets_of(r)["SECRET"] == ("track-secret", "secret")
     assert {d.kind: d.version for d in r.dependencies} == {"postgresql": "16"}
     assert r.ingress is not None and r.ingress.class_name == "nginx"
 
@@ -410,7 +393,7 @@ def test_a_docs_table_of_descriptions_sets_nothing() -> None:
         "> | Variable | Description |\n> |---|---|\n> | APP_THEME | Set theme mode (light, dark) |"
         "\n\nImage `acme/search:1.2.4`, port 5000.\n- `APP_THEME=dark`\n"
     )
-    assert _env(r) == {"APP_THEME": "dark"}
+    assert env_of(r) == {"APP_THEME": "dark"}
 
 
 def test_two_variables_and_their_keys_slashed() -> None:
@@ -418,7 +401,7 @@ def test_two_variables_and_their_keys_slashed() -> None:
         "Image `acme/search:1.2.4`.\n- `APP_USER` / `APP_PASS` → Secret `search-auth`, keys "
         "`username` / `password`\n"
     )
-    assert _secrets(r) == {
+    assert secrets_of(r) == {
         "APP_USER": ("search-auth", "username"),
         "APP_PASS": ("search-auth", "password"),
     }
@@ -441,7 +424,7 @@ def test_a_job_called_by_a_plain_word_is_its_own_part() -> None:
         "letsencrypt-prod cluster issuer and the secret name blog-example-dev-tls.\n"
     )
     assert r.workload in (None, "Deployment") and r.ports[0].port == 8080
-    migrate = _part(r, "migrate")
+    migrate = part(r, "migrate")
     assert migrate.workload == "Job" and migrate.hook == "pre-install,pre-upgrade"
     assert r.ingress is not None and r.ingress.tls_secret == "blog-example-dev-tls"
 
@@ -455,7 +438,7 @@ def test_command_and_args_said_apart() -> None:
         "We want migrations as a separate hook Job. Ingress: host `fleet.example.com`.\n"
     )
     assert (r.command, r.args) == (["/usr/bin/fleet"], ["serve"])
-    assert r.workload in (None, "Deployment") and _part(r, "migrate").workload == "Job"
+    assert r.workload in (None, "Deployment") and part(r, "migrate").workload == "Job"
 
 
 # ------------------------------------------------------------- round 19: nodes and powers
@@ -541,8 +524,8 @@ def test_two_parts_named_over_one_fact() -> None:
         "**relay / collab**: both listen on 5000, each with a ClusterIP Service on 5000.\n"
     )
     assert r.component == "web" and [p.port for p in r.ports] == [3000]
-    assert [p.port for p in _part(r, "relay").ports] == [5000]
-    assert [p.port for p in _part(r, "collab").ports] == [5000]
+    assert [p.port for p in part(r, "relay").ports] == [5000]
+    assert [p.port for p in part(r, "collab").ports] == [5000]
 
 
 # ------------------------------------------------------------- round 19: jobs said in prose
@@ -560,11 +543,11 @@ def test_a_lead_line_over_named_jobs_is_said_of_each() -> None:
     )
     assert r.workload in (None, "Deployment") and r.schedule == ""
     assert r.ingress is not None and r.ingress.path == "/"
-    close = _part(r, "close-surveys")
+    close = part(r, "close-surveys")
     assert close.workload == "CronJob" and close.schedule == "0 0 * * *"
     assert close.image is not None and close.image.repository == "curlimages/curl"
     assert close.args[:2] == ["curl", "-fsS"]
-    assert _part(r, "weekly-summary").schedule == "0 8 * * 1"
+    assert part(r, "weekly-summary").schedule == "0 8 * * 1"
 
 
 def test_a_cronjob_asked_for_in_prose_is_named_by_its_item() -> None:
@@ -574,7 +557,7 @@ def test_a_cronjob_asked_for_in_prose_is_named_by_its_item() -> None:
         "every night at 03:30 Amsterdam time, using the `postgres:18` image, with the command "
         "`pg_dump -U car -f /backup/car.bck car`.\n"
     )
-    backup = _part(r, "backup")
+    backup = part(r, "backup")
     assert backup.workload == "CronJob" and backup.args[0] == "pg_dump"
     assert r.args == [] and r.workload in (None, "Deployment")
     assert [(d.kind, d.external) for d in r.dependencies] == [("postgresql", False)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bot.tools.requirements import parse_requirements, redact_secrets
+from tests.reading_helpers import env_of, secrets_of
 
 COMPOSE = """Migrating this to Kubernetes:
 
@@ -34,10 +35,6 @@ services:
       - NOTES_LOG_LEVEL=info
 ```
 """
-
-
-def env_of(req) -> dict[str, str]:  # noqa: ANN001 - Requirements or a component
-    return {e.name: e.value for e in req.env}
 
 
 def test_unset_compose_variables_take_the_values_the_prose_describes() -> None:
@@ -186,7 +183,7 @@ def test_keys_of_the_one_secret_the_request_names() -> None:
         "namespace.\n\nThe app should read `PM_SESSION_KEY` from key `session` and `PM_MAIL_PASS` "
         "from key `mail`."
     )
-    refs = {s.env: (s.secret_name, s.key) for s in req.secrets}
+    refs = secrets_of(req)
     assert refs["PM_SESSION_KEY"] == ("pm-secrets", "session")
     assert refs["PM_MAIL_PASS"] == ("pm-secrets", "mail")
 
@@ -249,7 +246,7 @@ def test_settings_said_in_words_fill_the_variables_pasted_docs_list() -> None:
         "What we want: image `ghcr.io/acme/queue:3.2`, port 5000; setup with admin `ops`, "
         "tenant `platform` and ttl `7d`."
     )
-    env = {e.name: e.value for e in req.env}
+    env = env_of(req)
     assert env == {
         "QUEUE_INIT_ADMIN": "ops",
         "QUEUE_INIT_TENANT": "platform",
@@ -262,7 +259,7 @@ def test_a_secret_and_its_key_written_with_a_slash() -> None:
         "Image `ghcr.io/acme/api:1.0`, port 8080, with `API_TOKEN` from `api-auth`/`token` and "
         "`API_BASE` pointing at the gateway."
     )
-    secrets = {s.env: (s.secret_name, s.key) for s in req.secrets}
+    secrets = secrets_of(req)
     assert secrets == {"API_TOKEN": ("api-auth", "token")}
 
 
@@ -271,7 +268,7 @@ def test_variables_in_the_apps_own_case_under_an_env_heading() -> None:
         "### Image\n\nghcr.io/acme/checker:6.5\n\n### Environment variables\n\n"
         "```\nJava_Xmx=2g\nchecker_model=/models\n```\n"
     )
-    assert {e.name: e.value for e in req.env} == {"Java_Xmx": "2g", "checker_model": "/models"}
+    assert env_of(req) == {"Java_Xmx": "2g", "checker_model": "/models"}
 
 
 def test_a_table_of_variable_names_and_values() -> None:
@@ -280,7 +277,7 @@ def test_a_table_of_variable_names_and_values() -> None:
         "| name | value |\n|---|---|\n| LOG_LEVEL | warn |\n"
         "| PUBLIC_URL | https://flags.acme.dev |\n"
     )
-    assert {e.name: e.value for e in req.env} == {
+    assert env_of(req) == {
         "LOG_LEVEL": "warn",
         "PUBLIC_URL": "https://flags.acme.dev",
     }
