@@ -368,13 +368,17 @@ def _check_component(key: str, facts: Obj, w: Obj, objects: list[Obj]) -> Iterat
 
 
 def _reaches(env: Obj, datastore: str, objects: list[Obj]) -> bool:
-    """An env var reaches a bundled datastore: it names its Service host, or its Secret."""
+    """An env var reaches a bundled datastore: it names its Service host, or its Secret; or
+    another workload of the chart (``datastore`` is then that component): its Service."""
     stores = [
         o
         for o in objects
         if o.get("kind") == "Service"
-        and o["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "datastore"
-        and datastore in o["metadata"].get("labels", {}).get("app.kubernetes.io/name", "")
+        and (
+            o["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "datastore"
+            and datastore in o["metadata"].get("labels", {}).get("app.kubernetes.io/name", "")
+            or o["metadata"].get("labels", {}).get("app.kubernetes.io/component") == datastore
+        )
     ]
     hosts = {s["metadata"]["name"] for s in stores}
     if "value" in env:

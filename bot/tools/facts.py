@@ -93,6 +93,9 @@ def _workload_facts(w: Workload, prefix: Path_) -> Iterator[tuple[str, Any, Path
     for volume in w.volumes:
         if volume.persistent and volume.size:
             yield f"volume at {volume.mount_path}", volume.size, (*prefix, "@volume", volume)
+        elif volume.existing_claim:
+            said = f"existing claim at {volume.mount_path}"
+            yield said, volume.existing_claim, (*prefix, "@volume", volume)
     if w.service_type:
         yield "Service type", w.service_type, (*prefix, "service", "type")
     if w.command:
@@ -215,13 +218,15 @@ def _resolve(values: Any, path: Path_) -> tuple[list[str | int], Any] | None:
 
 
 def _volume(values: dict[str, Any], prefix: Path_, volume: Any) -> Path_:
-    """Return where a stated volume's size is: the main persistence, or one of extraVolumes."""
+    """Return where a stated volume's size (or existing claim) is: the main persistence, or
+    one of extraVolumes."""
     here = _resolve(values, prefix)
     block = here[1] if here else {}
     persistence = block.get("persistence") or {}
+    key = "size" if volume.size else "existingClaim"
     if persistence.get("mountPath") == volume.mount_path:
-        return (*prefix, "persistence", "size")
-    return (*prefix, "extraVolumes", ("mountPath", volume.mount_path), "size")
+        return (*prefix, "persistence", key)
+    return (*prefix, "extraVolumes", ("mountPath", volume.mount_path), key)
 
 
 def _key(concrete: list[str | int]) -> str:

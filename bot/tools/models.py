@@ -79,6 +79,13 @@ class Volume(Model):
         "ReadWriteOnce"
     )
     persistent: bool = True
+    # An existing PersistentVolumeClaim to mount; the chart creates none for this path.
+    existing_claim: str = ""
+
+    @property
+    def claimed(self) -> bool:
+        """Mounted from a claim: one the chart creates for its size, or one that exists."""
+        return self.persistent and bool(self.size or self.existing_claim)
 
 
 class Route(Model):
@@ -146,6 +153,20 @@ class Connection(Model):
     with_port: bool = Field(
         False, description="A host variable written host:port (MEMCACHE_SERVERS=memcached:11211)"
     )
+
+
+class PeerLink(Model):
+    """An environment variable through which a workload reaches another workload of the chart
+    (ETCD_ENDPOINTS=<the chart's etcd>:2379)."""
+
+    env: str
+    component: str = Field(..., description="The workload it points at; '' = the main one")
+    form: Literal["host", "address", "url", "port"] = Field(
+        "address", description="host, host:port, scheme://host:port/path, or the port alone"
+    )
+    port: int = Field(0, description="The Service port; 0 = that workload's first")
+    scheme: str = ""
+    path: str = ""
 
 
 class ExtraContainer(Model):
@@ -298,6 +319,7 @@ class Workload(Model):
     env: list[EnvVar] = Field(default_factory=list)
     secrets: list[SecretRef] = Field(default_factory=list)
     connections: list[Connection] = Field(default_factory=list)
+    peers: list[PeerLink] = Field(default_factory=list)
     config_mounts: list[ConfigMount] = Field(default_factory=list)
     secret_mounts: list[SecretMount] = Field(default_factory=list)
     volumes: list[Volume] = Field(default_factory=list)

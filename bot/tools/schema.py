@@ -56,7 +56,8 @@ SPECIAL: dict[str, Schema] = {
     "podDisruptionBudget.minAvailable": {"type": ["integer", "string"]},
     "podDisruptionBudget.maxUnavailable": {"type": ["integer", "string"]},
     "service.type": {"type": "string", "enum": ["ClusterIP", "NodePort", "LoadBalancer"]},
-    "persistence.size": QUANTITY,
+    # empty beside an existingClaim: the claim is mounted as it is, nothing is sized
+    "persistence.size": {**QUANTITY, "pattern": r"^(?:[0-9.]+[a-zA-Z]*)?$"},
     "fullnameOverride": {"type": "string", "maxLength": 63},
     "nameOverride": {"type": "string", "maxLength": 63},
     "containerPorts": {

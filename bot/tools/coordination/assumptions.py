@@ -126,11 +126,11 @@ def _defaults(req: Requirements) -> list[tuple[str, dict[str, object]]]:
     if req.replicas and req.workload in ("DaemonSet", "CronJob", "Job"):
         out.append((f"replica count does not apply to a {req.workload}: ignored", {}))
     sized = [
-        v.model_copy(update={"size": "10Gi"}) if v.persistent and not v.size else v
+        v.model_copy(update={"size": "10Gi"}) if v.persistent and not v.claimed else v
         for v in req.volumes
     ]
     for volume in req.volumes:
-        if volume.persistent and not volume.size:
+        if volume.persistent and not volume.claimed:
             out.append((f"volume {volume.name} has no size: 10Gi assumed", {"volumes": sized}))
     if req.ingress and not req.ingress.hosts:
         out.append(

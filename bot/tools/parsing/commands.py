@@ -17,11 +17,14 @@ from bot.tools.parsing.text import Doc, in_code_span
 
 _RUNS = re.compile(
     r"\b(?:runs?\s+with|runs?|running|command|cmd|start(?:s|ed)?\s+(?:it\s+|them\s+|the\s+[\w-]+\s+)?with"
-    r"(?:\s+the\s+(?:arguments?|args?|flags?))?|"
+    r"(?:\s+the(?:\s+(?:arguments?|args?|flags?))?)?|"
     r"executes?|entrypoint|the\s+main\s+(?:thing|process|command)\s+is|"
     r"process|arguments|args|arg)\b\s*"
     r"[:=]?\s*`(?P<cmd>[^`\n]+)`",
     re.I,
+)
+_IMAGE_WITH = re.compile(
+    r"\bruns?\s+`(?P<image>[\w.-]+(?::\d+)?/[\w./-]+:[\w.-]+)`\s+with\s+`(?P<cmd>[^`\n]+)`", re.I
 )
 # "run the image ... every 30 minutes with `/bin/descheduler --v 3`": an executable and its flags.
 _WITH_EXECUTABLE = re.compile(r"\bwith\s+`(?P<cmd>\.?/[\w./-]+\s+-[^`\n]*)`")
@@ -87,9 +90,21 @@ _ENTRY_AND_COMMAND = re.compile(
 )
 
 
+# "so the args should be `--host=0.0.0.0 --port=42110`": the arguments the chart must pass,
+# over whatever the old setup ran
+_ARGS_SHOULD_BE = re.compile(
+    r"\b(?:args|arguments)\s+(?:should|must|need\s+to|have\s+to)\s+be\s*:?\s*`(?P<cmd>[^`\n]+)`|"
+    r"\bchange\s+the\s+(?:args|arguments)\s+to\s*`(?P<cmd2>[^`\n]+)`",
+    re.I,
+)
+
+
 def read_command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
     """The command a workload runs: "runs `celery -A shop worker`", or a list item's lead."""
     text = doc.text
+    if wanted := _ARGS_SHOULD_BE.search(text):
+        c.args = split_command(wanted.group("cmd") or wanted.group("cmd2"))
+        return
     if c.command or c.args:
         # "Turn `backups` into a CronJob that runs `/etc/periodic/weekly/backup`": what the
         # request asks the new workload to run replaces what the compose service ran.
@@ -121,6 +136,11 @@ def read_command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         cmd = pair.group("cmd") or pair.group("cmd2")
         c.command, c.args = split_command(entry), split_command(cmd)
         return
+    # "MinIO runs `minio/minio:RELEASE.2024-05-28` with `minio server /data`": image, then command
+    with_image = _IMAGE_WITH.search(text)
+    if with_image and _looks_like_command(with_image.group("cmd")):
+        c.args = split_command(with_image.group("cmd"))
+        return
     match = _RUNS.search(text)
     while match is not None and (in_code_span(text, match.start()) or _of_a_datastore(doc, match)):
         # the keyword was a name in a code span, or the command is a datastore's
@@ -140,7 +160,14 @@ def read_command(doc: Doc, c: ComponentDraft, focused: bool) -> None:
         match = _LEAD_COMMAND.search(text)
     then = _THEN_COMMAND.match(text, match.end()) if match else None
     match = then or match  # "run `collectstatic` before starting, then `gunicorn ...`"
-    given = bool(match) and bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
+    given = (
+        bool(match)
+        and (
+            bool(re.match(r"(?:arguments|args|arg)\b", match.group(0), re.I))
+            # "started with the `run` argument": the word after the code says what it is
+            or bool(re.match(r"\s+(?:argument|arg|subcommand)\b", text[match.end() :], re.I))
+        )
+    )
     if match and (_looks_like_command(match.group("cmd")) or _executable(match) or given):
         c.args = split_command(match.group("cmd"))
     elif match and focused and _subcommand(match, c):

@@ -27,7 +27,8 @@ _PROBE = re.compile(
     r"\b(?P<kinds>(?:(?:readiness|liveness|(?<!at\s)(?<!on\s)(?<!during\s)startup)(?:\s+probes?)?"
     r"(?:\s*(?:,|and|&|/|\+)\s*)?)+)"
     r"(?:\s+probes?)?\s*(?:check\s*)?(?:(?:is|are|on|at|via|to|hits?|uses?|=|:|->|against)\s+)*"
-    r"(?:(?:an?\s+)?(?:http\s+)?(?:get\s+)?)?(?:https?://[\w.-]+(?::\d+)?)?"
+    # "readiness `GET /health/readyz`": the method may open the code span
+    r"(?:(?:an?\s+)?(?:http\s+)?(?:`?get\s+)?)?(?:https?://[\w.-]+(?::\d+)?)?"
     r"(?![`\"']?/(?:readiness|liveness|startup)\b)"  # "readiness/liveness" is two kinds
     + _PATH
     + r"(?:[^.\n;]{0,30}?\bport\s+(?P<port>\d{2,5}))?",
@@ -47,7 +48,10 @@ _PROBE_BEFORE = re.compile(
     # "Use `/health/ready` for readiness and `/health/live` for liveness", "use `/metrics` on
     # 24231 as the liveness probe"
     r"(?<![\w./-])`(?P<path3>/[\w./-]*)`(?:\s+on\s+(?:port\s+)?\d{2,5})?\s+(?:for|as)\s+(?:the\s+)?"
-    r"(?P<kinds3>readiness|liveness|startup)\b",
+    r"(?P<kinds3>readiness|liveness|startup)\b|"
+    # "ready+live: GET /api/v1/status": a terse note's short words for them
+    r"\b(?P<kinds4>(?:ready|live|startup)(?:\s*[+/&,]\s*(?:ready|live|startup))*)\s*:\s*"
+    r"(?:`?GET\s+)?`?(?P<path5>/[\w./-]*)",
     re.I,
 )
 _TARGET = re.compile(
@@ -91,7 +95,11 @@ _SELECTOR = re.compile(
     r"`(?P<k4>[\w./-]+)\s*[:=]\s*[\"']?(?P<v4>[\w.-]+)[\"']?`(?:\s+nodes?\b|"
     r"(?=[^.\n]{0,40}?\bnode\s?selector))|"
     # "our tools node pool (`pool: tools`)"
-    r"\bnode\s?(?:pool|group)s?\s*\(\s*`(?P<k5>[\w./-]+)\s*[:=]\s*[\"']?(?P<v5>[\w.-]+)[\"']?`\s*\)",
+    r"\bnode\s?(?:pool|group)s?\s*\(\s*`(?P<k5>[\w./-]+)\s*[:=]\s*[\"']?(?P<v5>[\w.-]+)[\"']?`\s*\)|"
+    # "They're labelled `gpu=nvidia` and tainted ..., so it needs the matching nodeSelector"
+    # "our GPU box, which has the label `workload: ai`. So a nodeSelector."
+    r"\b(?:labell?ed|(?:has|have|with|carr(?:y|ies))\s+(?:the\s+)?label)\s+(?:with\s+)?`(?P<k6>[\w./-]+)\s*[:=]\s*[\"']?(?P<v6>[\w.-]+)[\"']?`"
+    r"(?=(?:[^.\n]|\.(?=\S)){0,120}?\bnode\s?selector|[^\n]{0,40}?\bnode\s?selector)",
     re.I,
 )
 _TAINT = re.compile(
@@ -131,7 +139,7 @@ _TOLERATE_ALL = re.compile(
 )
 _GPU = re.compile(
     r"\b(?P<n>\d+|one|two|three|four|a|an|single)\s+(?:nvidia\s+)?(?:gpus?|graphics cards?)\b|"
-    r"nvidia\.com/gpu\s*[:=]?\s*(?P<m>\d+)|\b(?:needs?|with|requires?|gets?)\s+(?:an?\s+)?"
+    r"nvidia\.com/gpu`?\s*[:=]?\s*`?(?P<m>\d+)\b|\b(?:needs?|with|requires?|gets?)\s+(?:an?\s+)?"
     r"(?:nvidia\s+)?gpu\b",
     re.I,
 )
@@ -206,7 +214,7 @@ def _probes(text: str, c: ComponentDraft) -> None:
         path = next(
             (
                 match.groupdict().get(g)
-                for g in ("path", "path2", "path3", "path4")
+                for g in ("path", "path2", "path3", "path4", "path5")
                 if match.groupdict().get(g)
             ),
             "",
@@ -215,11 +223,12 @@ def _probes(text: str, c: ComponentDraft) -> None:
         kinds = next(
             (
                 match.groupdict().get(g)
-                for g in ("kinds", "kinds2", "kinds3")
+                for g in ("kinds", "kinds2", "kinds3", "kinds4")
                 if match.groupdict().get(g)
             ),
             "",
         ).lower()
+        kinds = re.sub(r"\bready\b", "readiness", re.sub(r"\blive\b", "liveness", kinds))
         for kind in ("readiness", "liveness", "startup"):
             if kind in kinds and getattr(c, kind) is None:
                 setattr(c, kind, probe.model_copy())
@@ -282,8 +291,8 @@ def _grace(text: str, c: ComponentDraft) -> None:
 
 def _placement(text: str, c: ComponentDraft) -> None:
     for match in _SELECTOR.finditer(text):
-        key = next(match.group(g) for g in ("k", "k2", "k3", "k4", "k5") if match.group(g))
-        value = next(match.group(g) for g in ("v", "v2", "v3", "v4", "v5") if match.group(g))
+        key = next(match.group(g) for g in ("k", "k2", "k3", "k4", "k5", "k6") if match.group(g))
+        value = next(match.group(g) for g in ("v", "v2", "v3", "v4", "v5", "v6") if match.group(g))
         value = value.rstrip(".")
         taint = re.match(r"\s*:\s*(?:NoSchedule|PreferNoSchedule|NoExecute)", text[match.end() :])
         if value not in _EFFECTS and not taint:  # "control-plane:NoSchedule": a taint's

@@ -83,7 +83,12 @@ def service_numbers(sentence: str) -> set[int]:
 
 
 _SAME_AS_CONTAINER = re.compile(
-    r"\bsame\s+port\s+as\s+(?:its|the|their)\s+containers?\b|\bon\s+(?:its|their)\s+container\s+ports?\b",
+    r"\bsame\s+port\s+as\s+(?:its|the|their)\s+containers?\b|\bon\s+(?:its|their)\s+container\s+ports?\b|"
+    # "a ClusterIP Service with both ports", "ClusterIP Services on their own ports"
+    r"\b(?:with|on|exposing|for)\s+(?:both|all(?:\s+(?:two|three|four))?|these|those|its\s+own|"
+    r"their\s+own)\s+ports\b|"
+    # "- 3000: web client / - 5003: API / Both on one ClusterIP Service."
+    r"\b(?:both|all(?:\s+(?:two|three|four))?)\s+on\s+(?:one|the\s+same|a\s+single)\s+(?:\w+\s+)?service\b",
     re.I,
 )
 
@@ -117,5 +122,7 @@ def read_service_ports(doc: Doc, draft: Draft) -> None:
             continue
         # "API on port 11434, ClusterIP service only": the app's ports, served as they are.
         for port in ports:
-            if re.search(rf"(?<![\w./-])(?<!\w:){port.port}(?![\w.:/-])", sentence):
+            if re.search(
+                rf"(?<![\w./-])(?<!\w:){port.port}(?![\w.:-])(?!/(?!tcp\b|udp\b))", sentence, re.I
+            ):
                 port.service_port = port.service_port or port.port

@@ -47,14 +47,19 @@ def _image(label: str, value: str, draft: Draft) -> None:
 
 
 _PORT_LINE = re.compile(
-    r"^\s*(?:[-*+]|\d+[.)])\s*(\d{1,5}(?:/(?:tcp|udp))?)\b\s*[-:]?\s*([^(\n]*)", re.I | re.M
+    # the list's marks may be gone already ("Ports:" over "- 3000: web", read as its value)
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s*(\d{1,5}(?:/(?:tcp|udp))?)\b\s*[-:]?|(\d{1,5}(?:/(?:tcp|udp))?)\s*[-:])"
+    r"\s*([^(\n]*)",
+    re.I | re.M,
 )
 
 
 def _ports(label: str, value: str, draft: Draft) -> None:
     # "- 1883 - MQTT" per line: the list the port reader knows ("1883 (MQTT), 9001 (...)").
     listed = [
-        f"{m.group(1)} ({m.group(2).strip()[:30]})" if m.group(2).strip() else m.group(1)
+        f"{m.group(1) or m.group(2)} ({m.group(3).strip()[:30]})"
+        if m.group(3).strip()
+        else m.group(1) or m.group(2)
         for m in _PORT_LINE.finditer(value)
     ]
     network.read_ports(Doc(f"ports {', '.join(listed) if listed else value}"), draft)

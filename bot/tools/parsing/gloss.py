@@ -1,8 +1,8 @@
 """Requests written in another language, read by the English readers.
 
 A platform engineer who reads German, French, Spanish, Portuguese, Italian, Dutch, Swedish,
-Polish, Norwegian, Danish, Turkish, Indonesian, Vietnamese, Russian, Chinese or Japanese reads
-"eine Replik", "une réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the
+Polish, Norwegian, Danish, Turkish, Indonesian, Vietnamese, Russian, Chinese, Japanese or Korean
+reads "eine Replik", "une réplique", "1 个副本" and "レプリカ 1" as "one replica": the facts are the
 same, only the words around them change. The readers of this package key on English words
 ("port", "replica", "existing Secret", "limit"), so a request in one of those languages gets its
 technical vocabulary glossed into English first: names, values and code spans stay as written.
@@ -26,6 +26,7 @@ from bot.tools.parsing.gloss_words import (
     INDONESIAN,
     ITALIAN,
     JAPANESE,
+    KOREAN,
     MARKERS,
     NORWEGIAN,
     POLISH,
@@ -65,6 +66,8 @@ _FULLWIDTH = str.maketrans(
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_THEN_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9`/$])")
 _LATIN_THEN_CJK = re.compile(rf"(?<=[A-Za-z0-9`%)])(?=[{_CJK}])")
+_LATIN_THEN_HANGUL = re.compile(r"(?<=[A-Za-z0-9`%)])(?=[\uac00-\ud7a3])")
+_HANGUL_THEN_LATIN = re.compile(r"(?<=[\uac00-\ud7a3])(?=[A-Za-z0-9`/$(])")
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 
 # Their nouns are written in lower case, so a capital starts a sentence, or stresses a word, and
@@ -92,7 +95,7 @@ _LEXICONS = {
 
 def language(text: str) -> str:
     """Return the language of a request: en, de, fr, es, pt, it, nl, sv, pl, no (Norwegian or
-    Danish), tr, id (Indonesian or Malay), vi, ru, uk, zh or ja."""
+    Danish), tr, id (Indonesian or Malay), vi, ru, uk, zh, ja or ko."""
     prose = _CODE.sub(" ", text)
     latin = len(re.findall(r"[A-Za-z]", prose))
     kana = len(re.findall(r"[\u3040-\u30ff]", prose))
@@ -102,6 +105,9 @@ def language(text: str) -> str:
         return "ja"
     if han >= 4 and han >= 0.15 * (han + latin):
         return "zh"
+    hangul = len(re.findall(r"[\uac00-\ud7a3]", prose))
+    if hangul >= 8 and hangul >= 0.15 * (hangul + latin):
+        return "ko"
     # Russian is told by its script too: its words are Cyrillic, its names and values Latin.
     cyrillic = len(re.findall(r"[\u0400-\u04ff]", prose))
     if cyrillic >= 12 and cyrillic >= 0.3 * (cyrillic + latin):
@@ -144,7 +150,7 @@ def gloss(text: str) -> str:
     lang = language(text)
     if lang == "en":
         return text
-    lexicon = {"zh": CHINESE, "ja": JAPANESE}.get(lang) or _LEXICONS[lang]
+    lexicon = {"zh": CHINESE, "ja": JAPANESE, "ko": KOREAN}.get(lang) or _LEXICONS[lang]
     # Code spans are kept as written: each stands in the prose as a numbered `\0n\0` token,
     # so the words around it still see its backticks.
     codes: list[str] = []
@@ -157,6 +163,8 @@ def gloss(text: str) -> str:
     glossed = re.sub(r"`\0(\d+)\0`", lambda m: codes[int(m.group(1))], glossed)
     if lang in ("zh", "ja"):
         glossed = _LATIN_THEN_CJK.sub(" ", _CJK_THEN_LATIN.sub(" ", glossed))
+    elif lang == "ko":
+        glossed = re.sub(r"[ \t]{2,}", " ", glossed)
     return glossed
 
 
@@ -170,6 +178,10 @@ def _prose(prose: str, lexicon: Lexicon, lang: str) -> str:
         prose = re.sub(r"(?<=\S)\(", " (", prose)
         prose = _replace(prose, lexicon, words=False)
         return re.sub(r"[ \t]{2,}", " ", prose)
+    if lang == "ko":
+        # Its particles are written onto the word before: "StatefulSet으로", "`/data` 에".
+        prose = _HANGUL_THEN_LATIN.sub(" ", _LATIN_THEN_HANGUL.sub(" ", prose))
+        return _replace(prose, lexicon, words=False)
     if lang == "vi":
         # A Vietnamese tone mark may be typed as a combining character; the entries are composed.
         prose = unicodedata.normalize("NFC", prose)

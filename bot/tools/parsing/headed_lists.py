@@ -19,6 +19,7 @@ _HEADED = re.compile(
     r"(?P<name>[A-Za-z][\w.-]{1,40})`?(?:\s*\([^()\n]{1,30}\))?[ \t*_]*:?[ \t]*$",
     re.I,
 )
+NUMBERED = re.compile(r"^[ \t]*\d+[.)][ \t]+")
 _GIVES_IMAGE = re.compile(
     r"\b(?:image|imagen|imagem|immagine|bild|obraz)\b|\b[\w.-]+/[\w.-]+:[\w.-]+|misma\s+image",
     re.I,
@@ -39,7 +40,20 @@ def headed_lists(items: list[Item], names: list[str], listing: bool) -> dict[int
     found: dict[int, str] = {}
     read = set()  # the headings read as a workload's already ("**worker**" beside "**web**")
     for index, item in enumerate(items):
-        lone = not item.bullet and "\n" not in item.text.strip() and len(item.text.strip()) <= 50
+        # "1. ingest" over "- image ...": a numbered line over a list of its own
+        below = items[index + 1] if index + 1 < len(items) else None
+        numbered = bool(
+            item.bullet
+            and NUMBERED.match(item.text)
+            and below is not None
+            and below.bullet
+            and not NUMBERED.match(below.text)
+        )
+        lone = (
+            (not item.bullet or numbered)
+            and "\n" not in item.text.strip()
+            and len(item.text.strip()) <= 50
+        )
         first = item.text.split("\n", 1)[0]
         if head := head_component(first, names, listing):
             if not noted_kind(first):  # "**Archiver (CronJob)**" beside "**Web**": a further one
@@ -53,7 +67,7 @@ def headed_lists(items: list[Item], names: list[str], listing: bool) -> dict[int
 
 
 def _headed_list(item: Item, following: list[Item]) -> str:
-    match = _HEADED.match(item.text.split("\n", 1)[0])
+    match = _HEADED.match(NUMBERED.sub("", item.text.split("\n", 1)[0]))
     if not match:
         return ""
     name = dns_name(match.group("name"), 30)
@@ -61,7 +75,7 @@ def _headed_list(item: Item, following: list[Item]) -> str:
         return ""  # "**App**", "## Container" over the main workload's list: the app itself
     listed = []
     for other in following:
-        if other.heading or not other.bullet:
+        if other.heading or not other.bullet or NUMBERED.match(other.text):
             break
         listed.append(other.text)
     return name if listed and _GIVES_IMAGE.search("\n".join(listed)) else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.models import HostMount
+from bot.tools.models import HostMount, Volume
 from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.text import Doc, code_before, in_command_span, negated
 
@@ -22,8 +22,8 @@ _REJECTED = re.compile(
     re.I,
 )
 _HOST_CONTEXT = re.compile(
-    r"\bhost[\s_-]?paths?\b|\bhost'?s\b|\b(?:from|on|of) the (?:host|node)s?\b|\b(?:host|node)"
-    r"(?:'s)? (?:directory|directories|filesystem|file system|path|dir|disk)\b|\bnode'?s\b|"
+    r"\bhost[\s_-]?paths?\b|\bhost's\b|\b(?:from|on|of) the (?:host|node)s?\b|\b(?:host|node)"
+    r"(?:'s)? (?:directory|directories|filesystem|file system|path|dir|disk)\b|\bnode's\b|"
     r"\bon (?:each|every) node\b|\bfrom (?:each|every) node\b|\b(?:host|node)\s+[`\"']?(?=/)",
     re.I,
 )
@@ -216,3 +216,42 @@ def _host_path(doc: Doc, draft: Draft, start: int, end: int, path: str, at: str)
             if path in draft.elevated.host_path:
                 draft.elevated.host_path.remove(path)
     doc.mask(start, end)
+
+
+# "replace the hostPath `/data` with a PVC: 1Gi", "a PVC instead of the hostPath /data"
+_REPLACED = re.compile(
+    r"\b(?:replace|swap|change|turn)\s+(?:the\s+)?host\s?path\s+(?:volume\s+)?`?(?P<path>/[\w./-]*)"
+    r"`?\s+(?:with|for|into|to)\s+(?:an?\s+)?(?:pvc|persistent\s*volume(?:\s*claim)?|volume|claim)|"
+    r"\b(?:pvc|persistent\s*volume(?:\s*claim)?)\s+instead\s+of\s+(?:the\s+)?host\s?path\s+"
+    r"`?(?P<path2>/[\w./-]*)`?",
+    re.I,
+)
+
+
+def replaced_host_paths(text: str, draft: Draft) -> None:
+    """A host path the request swaps for a claim is a persistent volume at that path, sized and
+    classed as the same sentence says, and no longer a power to review."""
+    for match in _REPLACED.finditer(text):
+        path = (match.group("path") or match.group("path2")).rstrip("/") or "/"
+        end = text.find("\n", match.end())
+        rest = text[match.start() : end if end >= 0 else len(text)]
+        size = re.search(r"\b(\d+(?:\.\d+)?\s*[KMGT]i)\b", rest)
+        klass = re.search(r"\bstorage\s?class(?:Name)?\s*[:=]?\s*`?([a-z0-9][\w.-]*)`?", rest, re.I)
+        draft.elevated.host_path = [p for p in draft.elevated.host_path if p.rstrip("/") != path]
+        for c in [draft.main, *draft.components.values()]:
+            mounted = [
+                h for h in c.host_mounts if (h.mount_path or h.host_path).rstrip("/") == path
+            ]
+            if not mounted and c is not draft.main:
+                continue
+            c.host_mounts = [h for h in c.host_mounts if h not in mounted]
+            c.volumes = [v for v in c.volumes if v.mount_path != path]
+            name = path.rsplit("/", 1)[-1] or "data"
+            c.add_volume(
+                Volume(
+                    name=name,
+                    mount_path=path,
+                    size=size.group(1).replace(" ", "") if size else "",
+                    storage_class=klass.group(1) if klass else "",
+                )
+            )

@@ -81,6 +81,8 @@ def _name(words: list[str], image: str, prefix: str) -> str:
         return own
     if len(words) >= 2 and f"-{'-'.join(words)}-" in f"-{own}-":
         return "-".join(words)  # "the RAG API", librechat-rag-api-dev-lite: rag-api
+    if own.endswith(f"-{words[-1].lower()}"):
+        return dns_name(words[-1], 30)  # "- `ui`: image `acme/ingest-ui`": the word it is called
     return role_name(words[-1]) or dns_name(words[-1], 30)
 
 

@@ -57,6 +57,14 @@ above below mentioned listed instead rather itself themselves
 starts launches boots contains includes comes spawns bump bumps change changes
 """.split()
 )
+# Hosts that serve images, as opposed to the domains of labels, taints and resources
+# ("node-role.kubernetes.io/control-plane", "nvidia.com/gpu").
+_REGISTRY_HOST = re.compile(
+    r"(?:[\w-]+\.)*(?:ghcr\.io|quay\.io|docker\.io|gcr\.io|pkg\.dev|ecr\.aws|amazonaws\.com|"
+    r"mcr\.microsoft\.com|azurecr\.io|lscr\.io|nvcr\.io|codeberg\.org|docker\.elastic\.co|"
+    r"registry\.[\w.-]+|cr\.[\w.-]+|[\w.-]*registry[\w.-]*\.[a-z]+)(?::\d+)?",
+    re.I,
+)
 _BASE_WORD = re.compile(r"(?:\bFROM\s+|\bbase image\s*(?:is|:|of)?\s*|\bbased on\s+)$", re.I)
 
 
@@ -109,7 +117,15 @@ def _found_in(text: str) -> tuple[Found, ...]:
             continue
         tag, repo, registry = match.group("tag"), match.group("repo"), match.group("registry")
         has_path = "/" in repo or bool(registry)
-        keyword = bool(_IMAGE_WORD.search(before))
+        # "the `postgres:16-alpine` image": the word may follow a pinned reference ("the
+        # separate `acme/app-worker` image" only names the other part's image in passing)
+        keyword = bool(_IMAGE_WORD.search(before)) or bool(
+            (match.group("tag") or match.group("digest"))
+            and re.match(
+                r"[`\"']?\s+(?:container\s+|docker\s+)?image\b",
+                text[match.end() : match.end() + 20],
+            )
+        )
         base = bool(_BASE_WORD.search(before))
         if not re.search(r"[a-z]", repo, re.I):
             continue
@@ -123,6 +139,8 @@ def _found_in(text: str) -> tuple[Found, ...]:
             "bitbucket.org",
         ):
             continue  # "(github.com/we-promise/sure)": a source repository, not a registry
+        if tag in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            continue  # "tainted `nvidia.com/gpu:NoSchedule`": a taint's key and effect
         pinned = bool(tag or match.group("digest"))
         # "yourls:1.9.2-apache (port 80) + ...": a terse request that opens with its image
         opens = match.start() == len(text) - len(text.lstrip())
@@ -134,10 +152,21 @@ def _found_in(text: str) -> tuple[Found, ...]:
         named = has_path and bool(
             re.search(rf"\b{re.escape(repo.rsplit('/', 1)[-1])}\b[^()\n]{{0,30}}\($", before, re.I)
         )  # "linkding 1.39.1 (sissbruecker/linkding)": the app's repository, in brackets
-        if not pinned and not (_BARE_WORD.search(before) or (has_path and keyword) or named):
+        # "`ghcr.io/haveagitgat/tdarr` is the server": a registry's host names an image
+        registered = (
+            bool(registry)
+            and bool(_REGISTRY_HOST.fullmatch(registry.rstrip("/")))
+            and before.endswith("`")
+            and text[match.end() : match.end() + 1] == "`"
+        )
+        if not pinned and not (
+            _BARE_WORD.search(before) or (has_path and keyword) or named or registered
+        ):
             continue
         if not pinned and not has_path and (repo.lower() in _NOT_IMAGES or len(repo) < 3):
             continue  # "the image's own HEALTHCHECK": no image called "s"
+        if not pinned and not has_path and repo[:1].isupper() and not before.endswith(("`", '"')):
+            continue  # "la imagen Docker": a product's name; image names are lower case
         image = parse_image(match.group("ref"))
         if image:
             found.append(Found(image, match.start(), match.end(), keyword, base))
@@ -160,11 +189,11 @@ def with_stated_version(text: str, image: Image, names: list[str] | None = None)
     return image.model_copy(update={"tag": version.group(1)}) if version else image
 
 
-def pinned_in(text: str, image: Image) -> Image:
+def pinned_in(text: str, image: Image, pasted: bool = False) -> Image:
     """An image the request names with a version elsewhere ("pin changedetection to
     `ghcr.io/dgtlmoon/changedetection.io:0.47.03`") takes that version over a pasted file's
-    untagged or latest one."""
-    if image.digest or not _floating(image.tag):
+    untagged or latest one, and over any version of a ``pasted`` manifest's."""
+    if image.digest or not (_floating(image.tag) or pasted):
         return image
     path = re.escape(image.repository)
     for match in re.finditer(
@@ -179,9 +208,23 @@ def pinned_in(text: str, image: Image) -> Image:
             elif not said and _FROM_DOCKER_HUB.search(text):
                 registry = ""  # "pull straight from Docker Hub, not the scarf mirror"
             return image.model_copy(update={"tag": tag, "registry": registry})
-    return image
+    every = _EVERY_PINNED.search(text)
+    if every is None:
+        return image
+    return image.model_copy(update={"tag": every.group("tag") or every.group("tag2")})
 
 
+# "I want both pinned to 2.62.01", "all three images are tagged v1.4.0": one version for each
+_EVERY_PINNED = re.compile(
+    r"\b(?:both|all(?:\s+(?:two|three|four|of\s+them))?|each(?:\s+one)?|every\s+image|"
+    r"the\s+images|them|they)\s+(?:images\s+)?(?:(?:are|should\s+be|must\s+be|be)\s+)?"
+    r"(?:pinned|tagged|locked|fixed|set)\s+(?:to|at|on)\s+(?:version\s+)?[`*\"']*"
+    r"(?P<tag>v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?)\b|"
+    # "Pin them both to 3.1.4", "pin all images at v2.0"
+    r"\bpin\s+(?:them|both|all|each|every\s+image|the\s+images)(?:\s+(?:both|all))?"
+    r"(?:\s+images)?\s+(?:to|at)\s+(?:version\s+)?[`*\"']*(?P<tag2>v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?)\b",
+    re.I,
+)
 _FROM_DOCKER_HUB = re.compile(r"\b(?:from|on|off)\s+(?:the\s+)?docker\s?hub\b", re.I)
 
 

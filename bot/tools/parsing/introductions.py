@@ -131,19 +131,6 @@ _CALL = re.compile(
 )
 
 
-def _rename(reading: Reading, old: str, name: str) -> None:
-    reading.introduced = [name if n == old else n for n in reading.introduced]
-    reading.listed = [name if n == old else n for n in reading.listed]
-    for seg in reading.segments:
-        seg.names = [name if n == old else n for n in seg.names]
-    if old in reading.commands:
-        reading.commands[name] = reading.commands.pop(old)
-    if old in reading.kinds:
-        reading.kinds[name] = reading.kinds.pop(old)
-    if old in reading.counts:
-        reading.counts[name] = reading.counts.pop(old)
-
-
 def own_words(text: str, reading: Reading) -> None:
     """A part introduced by its role keeps the request's word for it: "the migration (`npx
     prisma migrate deploy`) as a Job" is the migration one, unless the prose says "migrate"."""
@@ -157,7 +144,7 @@ def own_words(text: str, reading: Reading) -> None:
             r"(?<![\w/.-])migrate(?![\w/.-])|\b(?:database|db)\s+migration", prose, re.I
         )
     ):
-        _rename(reading, "migrate", "migration")
+        reading.rename("migrate", "migration")
 
 
 def given_names(text: str, reading: Reading) -> None:
@@ -177,7 +164,7 @@ def given_names(text: str, reading: Reading) -> None:
         old = before[-1].names[0]
         if name == old or name in reading.introduced:
             continue
-        _rename(reading, old, name)
+        reading.rename(old, name)
 
 
 def later_mentions(text: str, reading: Reading, new: list[str]) -> None:

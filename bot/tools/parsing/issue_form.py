@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 _HEADING = re.compile(r"^[ \t]*#{2,6}[ \t]+(?P<label>.+?)[ \t]*#*[ \t]*$", re.M)
 _NO_RESPONSE = re.compile(r"^\s*_?no response_?\s*$", re.I)
@@ -45,18 +46,30 @@ def sections(text: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def labelled_lines(text: str, known: Callable[[str], bool]) -> tuple[list[tuple[str, str]], str]:
-    """Split ``text`` into (label, value) pairs for known labels and the remaining prose."""
-    pairs: list[tuple[str, str]] = []
-    rest: list[str] = []
+class Labelled(NamedTuple):
+    """A "Label: value" line of a known field, and where it starts in the text."""
+
+    label: str
+    value: str
+    start: int
+
+
+def labelled_lines(text: str, known: Callable[[str], bool]) -> list[Labelled]:
+    """Return the lines of ``text`` that answer a known label, with what is nested under them."""
+    pairs: list[Labelled] = []
     lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     i = 0
     while i < len(lines):
         line = lines[i]
         match = _LABEL_LINE.match(line)
         if match and known(match.group("label")) and "://" not in match.group("label"):
+            first = i
             value = match.group("value")
             indent = len(line) - len(line.lstrip())
+            listing = not value  # "Ports:" alone on its line: the list below is its value
             i += 1
             # A label with nested lines under it ("env:" then "  - A=b") owns those lines.
             while (
@@ -65,7 +78,7 @@ def labelled_lines(text: str, known: Callable[[str], bool]) -> tuple[list[tuple[
                 and (
                     len(lines[i]) - len(lines[i].lstrip()) > indent
                     or (
-                        not value
+                        listing
                         and _BULLET.match(lines[i])
                         and not _LABEL_LINE.match(_BULLET.sub("", lines[i]))
                     )
@@ -73,11 +86,10 @@ def labelled_lines(text: str, known: Callable[[str], bool]) -> tuple[list[tuple[
             ):
                 value += "\n" + _BULLET.sub("", lines[i]).strip()
                 i += 1
-            pairs.append((match.group("label"), clean_answer(value)))
+            pairs.append(Labelled(match.group("label"), clean_answer(value), starts[first]))
             continue
-        rest.append(line)
         i += 1
-    return pairs, "\n".join(rest)
+    return pairs
 
 
 _ITEM_LEAD = re.compile(

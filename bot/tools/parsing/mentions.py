@@ -106,6 +106,8 @@ def mentions(line: str, names: list[str]) -> list[str]:
     found = []
     roles = [_role_group(role_name(n.replace("-", " "))) for n in names]
     spans: dict[str, list[tuple[int, int]]] = {}
+    # "runs `pg_dump -f /backups/nakama.dump nakama`": a command's arguments name no part
+    commands = [m.span() for m in re.finditer(r"`[^`\n]+`", line) if re.search(r"[\s/]", m.group())]
     for name, role in zip(names, roles, strict=True):
         # "api" beside "rag-api": the word "api" is the api's own, "RAG API" the other's.
         others = {re.sub(r"[\s_-]+", " ", n) for n in names if n != name}
@@ -116,6 +118,8 @@ def mentions(line: str, names: list[str]) -> list[str]:
             if not _INGRESS_CLASS.search(line, 0, m.start())
             and not re.match(r"[`\"']?\s+ingress\b", line[m.end() :], re.I)
             and not _CREDENTIAL_AFTER.match(line, m.end())
+            # its first word is the part's own program ("`query --http-address=...`")
+            and not any(a + 1 < m.start() and m.end() < b for a, b in commands)
         ]
         if at:
             found.append(name)
@@ -357,7 +361,10 @@ _ROLE_TITLE = re.compile(
 # (`mobilizon`)", "Media cleanup (CronJob `clean-orphan-media`)".
 TITLED_NAME = re.compile(
     r"^[ \t#*_]*[A-Za-z\u00c0-\u024f][^\n()`]{0,60}?\(\s*(?:(?:cron\s?job|job|deployment|"
-    r"statefulset|daemonset)\s+)?`(?P<name>[a-z][\w-]{0,40})`\s*\)[ \t*_]*:?[ \t]*$",
+    r"statefulset|daemonset|component|workload)\s+|"
+    # "**Server** (I'd call the component `server`)", "(call it `web`)", "(named `api`)"
+    r"(?:[\w']+\s+){0,3}?(?:call(?:ed)?|name[ds]?)\s+(?:it\s+|the\s+(?:component|workload)\s+)?)?"
+    r"`(?P<name>[a-z][\w-]{0,40})`\s*\)[ \t*_]*:?[ \t]*$",
     re.I,
 )
 

@@ -17,22 +17,34 @@ from bot.tools.parsing.exposure import service_numbers
 from bot.tools.parsing.lexicon import DEPENDENCIES, PORT_WORDS
 from bot.tools.parsing.text import Doc, dns_name, negated
 
-_PORT_ITEM = re.compile(
-    r":?(?P<a>\d{1,6})\b(?::(?P<b>\d{1,6})\b)?(?:/(?P<proto>tcp|udp|sctp))?"
-    r"(?:\s*\((?P<paren>[^)]{1,30})\)|\s+for\s+(?P<for>[a-z]+)|\s+as\s+(?P<as>[a-z]+))?",
-    re.I,
-)
 _NOT_A_PORT = (
     r"(?!\s*(?:replicas?|pods?|instances?|cores?|v?cpus?|gi|mi|gb|mb|%|x\b|times|"
     r"minutes?|hours?|seconds?|days?|users|requests))"
 )
-_TAIL = r"\b(?::\d{1,6}\b)?(?:/(?:tcp|udp|sctp))?(?:\s*\([^)]{1,30}\)|\s+for\s+[a-z]+)?"
+# "7280 REST (TCP), 7281 gRPC (TCP)": a word may name the port before its brackets
+_WORD = (
+    r"(?:\s+(?!(?:and|or|for|as|replicas?|pods?|instances?|cores?|v?cpus?|gi|mi|gb|mb|x|times|"
+    r"minutes?|hours?|seconds?|days?|users|requests|is|are|to|on|in|with|the|by|via)\b)"
+    r"(?P<word>[A-Za-z][\w-]{1,15})(?=\s*\())?"
+)
+_TAIL = (
+    r"\b(?::\d{1,6}\b)?(?:/(?:tcp|udp|sctp))?"
+    + _WORD.replace("?P<word>", "")
+    + r"(?:\s*\([^)]{1,30}\)|\s+for\s+[a-z]+)?"
+)
+_PORT_ITEM = re.compile(
+    r":?(?P<a>\d{1,6})\b(?::(?P<b>\d{1,6})\b)?(?:/(?P<proto>tcp|udp|sctp))?"
+    + _WORD
+    + r"(?:\s*\((?P<paren>[^)]{1,30})\)|\s+for\s+(?P<for>[a-z]+)|\s+as\s+(?P<as>[a-z]+))?",
+    re.I,
+)
 # "Ports: `8069` (HTTP) and `8072` (websocket)": a number may be written as code.
 _FIRST = rf"`?:?\d{{1,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"
 _MORE = rf"`?:?\d{{2,6}}\b`?{_TAIL[2:]}{_NOT_A_PORT}"  # "port 3000, 2-10 replicas": not 2
 _PORT_LIST = re.compile(
     rf"\b(?:containerPort|(?:container\s+|http\s+|app\s+|service\s+|target\s+)?ports?)\b"
-    rf"(?:\s+numbers?)?\s*"
+    # "Ports (all components): 7280 ...": who they are for, in brackets
+    rf"(?:\s+numbers?)?(?:\s*\((?:all|every|each|both)\b[^)\n]{{0,30}}\))?\s*"
     rf"(?:is|are|=|:|of|on|at|#)?\s*\(?(?P<list>{_FIRST}(?:\s*(?:,|and|&|\+|/)?\s*{_MORE})*)",
     re.I,
 )
@@ -168,6 +180,8 @@ def read_ports(doc: Doc, draft: Draft) -> None:
             number = int(item.group("b") or item.group("a"))
             label = item.group("paren") or item.group("for") or item.group("as") or ""
             proto = item.group("proto") or ("udp" if "udp" in label.lower() else "")
+            if item.group("word") and (not label or label.strip().lower() in ("tcp", "udp")):
+                label = item.group("word")  # "7281 gRPC (TCP)": the word names it
             _add(doc, draft, match.start("list") + item.start(), number, label, proto)
     for match in _NAMED.finditer(text):
         number = int(match.group("n"))

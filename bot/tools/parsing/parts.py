@@ -48,6 +48,18 @@ class Reading:
     main: str = ""  # "The tracking server (call that component `server`)": the main one's name
     kinds: dict[str, str] = field(default_factory=dict)  # the workload kinds said with the names
 
+    def rename(self, old: str, new: str) -> None:
+        """Call the part ``old`` by ``new`` wherever the reading names it."""
+        self.introduced = [new if n == old else n for n in self.introduced]
+        self.listed = [new if n == old else n for n in self.listed]
+        for seg in self.segments:
+            seg.names = [new if n == old else n for n in seg.names]
+        for table in (self.commands, self.kinds, self.counts):
+            if old in table:
+                table[new] = table.pop(old)  # type: ignore[index]
+        if self.main == old:
+            self.main = new
+
 
 @dataclass
 class Item:

@@ -95,7 +95,9 @@ def choose_image(doc: Doc, draft: Draft, images: list[Found], taken: set[int]) -
         kind = datastore_kind(found.image.repository)
         if kind and (found is not chosen or not app_image):
             # "the image must be `postgis/postgis:16-3.4`" said of the bundled database
-            draft.add_dependency(kind, found.image.tag.split("-")[0])
+            # "pgvector/pgvector:0.8.1-pg15": the extension's version, then Postgres's
+            engine = re.search(r"(?:^|-)pg(\d{2})\b", found.image.tag)
+            draft.add_dependency(kind, engine.group(1) if engine else found.image.tag.split("-")[0])
         elif found is not chosen and draft.target.image is None:
             draft.note(f"another image is mentioned: {found.image.reference}")
     if chosen is not None and draft.target.image is None:

@@ -40,7 +40,7 @@ _RULE_LINE = re.compile(
 # `pods/log` with `get`, `create`, ..."
 _RES = r"`?[a-z]+(?:/[a-z]+)?`?"
 _RESOURCES_WITH = re.compile(
-    rf"(?P<resources>{_RES}(?:\s*(?:,|and|plus|&|\+)\s*{_RES})*)\s+(?:with|:)\s+"
+    rf"(?P<resources>{_RES}(?:\s*(?:,|and|plus|&|\+)\s*{_RES})*)(?:\s+with|\s*:)\s+"
     r"(?P<verbs>" + _VERB + r"(?:\s*(?:,|/|and|&|\+|or)\s*" + _VERB + r")*)|"
     # "`pods` get/list/watch/create, `pods/exec` create/patch": verbs joined by slashes
     rf"(?P<resources2>{_RES})\s+(?P<verbs2>" + _VERB + r"(?:\s*/\s*" + _VERB + r")+)|"
@@ -151,9 +151,7 @@ def read_rbac(doc: Doc, c: ComponentDraft) -> None:
             if v.lower() in _VERBS
         ]
         groups = sorted({_API_GROUPS.get(r.split("/")[0], "") for r in resources})
-        rule = RbacRule(api_groups=groups, resources=resources, verbs=verbs)
-        if rule not in c.rbac_rules:
-            c.rbac_rules.append(rule)
+        c.add_rbac_rule(RbacRule(api_groups=groups, resources=resources, verbs=verbs))
     if c.rbac_rules:
         c.rbac_cluster = c.rbac_cluster or cluster
         c.sa_token = True

@@ -18,10 +18,15 @@ from bot.tools.parsing import (
     described,
     docs_sections,
     documented_env,
+    existing_claims,
+    host_paths,
     hosts,
     image_roles,
     issue_form,
+    manifests,
     mentions,
+    peers,
+    placeholders,
     secret_keys,
     secret_links,
     segments,
@@ -50,6 +55,8 @@ def read(user_input: str) -> tuple[Draft, int]:
     # redacted on the way in): each one must be rotated.
     count = redacted.count(REDACTED)
     draft = Draft(named_secrets=secret_keys.named_secrets(redacted))
+    pasted, redacted = manifests.extract(redacted)
+    manifests.apply(pasted, draft)
     docs, rest = compose.extract(redacted)
     known = compose.variables(redacted) if docs else {}
     files = compose.env_files(redacted) if docs else {}
@@ -62,6 +69,7 @@ def read(user_input: str) -> tuple[Draft, int]:
     before = shared_facts.settings(draft.main)
     had = {v.mount_path for v in draft.main.volumes}
     form = issue_form.sections(text)
+    theirs: list[issue_form.Labelled] = []
     if form is not None:
         split = issue_form.per_workload(form)  # routed per workload by the parts below
         for label, value in form:
@@ -69,10 +77,16 @@ def read(user_input: str) -> tuple[Draft, int]:
                 apply_field(label, value, draft)
         text = "\n\n".join(_section(label, value) for label, value in form if value)
     else:
-        pairs, _ = issue_form.labelled_lines(text, lambda label: field_for(label) is not None)
-        for label, value in pairs:
-            apply_field(label, value, draft)
-    _read_parts(text, draft, before, had)
+        # A labelled line in a part's own section ("**Nodes**" over "- resources: ...") is that
+        # part's, read with its section; the others are the app's.
+        parts = segments.read(text, list(draft.components), draft.component)
+        for line in issue_form.labelled_lines(text, lambda label: field_for(label) is not None):
+            own = field_for(line.label)[0] in _PER_PART  # type: ignore[index]
+            if own and any(seg.start <= line.start < seg.end for seg in parts.segments):
+                theirs.append(line)  # read for its parts once they are known
+            else:
+                apply_field(line.label, line.value, draft)
+    _read_parts(text, draft, before, had, theirs)
     for name, image in image_roles.called_images(text).items():
         with draft.focus(name) as c:
             c.image = c.image or image
@@ -82,8 +96,11 @@ def read(user_input: str) -> tuple[Draft, int]:
     documented_env.place(redacted, draft)
     secret_links.same_values(text, draft)
     wiring.derived_connections(text, draft)
+    placeholders.placeholder_connections(draft)
+    existing_claims.existing_claims(text, draft)
+    host_paths.replaced_host_paths(text, draft)
     for c in [draft.main, *draft.components.values()]:
-        c.image = pinned_in(text, c.image) if c.image is not None else None
+        c.image = pinned_in(text, c.image, c.pasted_image) if c.image is not None else None
     wiring.read_config_sources(text, draft)
     _left_out(text, draft)
     catalogue.fill(text, draft)
@@ -97,6 +114,14 @@ _LEAVE_OUT = re.compile(
     r"\b(?:leave\s+out|drop|omit|remove|skip|don'?t\s+(?:set|pass|copy|need|keep))\s+(?:the\s+)?"
     r"(?P<names>`[A-Z][A-Z0-9_]*`(?:\s*(?:,|and|&|or)\s*`[A-Z][A-Z0-9_]*`)*)",
     re.I,
+)
+
+
+# Labels of what each workload has of its own; the others (hosts, TLS, the datastores) are
+# the app's wherever they are said.
+_PER_PART = frozenset(
+    "image ports replicas env health resources storage schedule sidecars init workload "
+    "command args service_type secrets".split()
 )
 
 
@@ -138,10 +163,16 @@ _MAIN_ROLE = re.compile(
 )
 
 
-def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[str]) -> None:
+def _read_parts(
+    text: str,
+    draft: Draft,
+    before: shared_facts.Names,
+    had: set[str],
+    theirs: list[issue_form.Labelled],
+) -> None:
     """Read the prose part by part: each workload's parts, then the rest for the main one;
     ``before`` are the main workload's settings and ``had`` its volumes' paths before the
-    request's text was read."""
+    request's text was read; ``theirs`` the labelled lines in parts' own sections."""
     known = [name for name in draft.components]
     # "the app container should only run `npm run start`", beside other workloads: the main
     # one is the app, and the sentences that say "the app" are its own
@@ -173,6 +204,12 @@ def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[st
         # on its own ("a CronJob called `state-compressor`:") is a further one, and so is a
         # listed one said to be a Job ("- `reminders`: a CronJob that runs ...").
         draft.component = serving[0]
+    for line in theirs:
+        # "**Nodes**" over "- resources: ...", "**Ports (all components):** ...": each part's
+        said = [seg for seg in reading.segments if seg.start <= line.start < seg.end]
+        for name in dict.fromkeys(n for seg in said for n in seg.names) or [draft.component]:
+            with draft.focus(name):
+                apply_field(line.label, line.value, draft)
     # The request's first sentence describes the app, whichever workload it names.
     read_description(Doc(unwrap(text)), draft)
     general = list(text)
@@ -198,6 +235,8 @@ def _read_parts(text: str, draft: Draft, before: shared_facts.Names, had: set[st
                 read_prose(unwrap(_unnamed(segment.text, known_names)), draft, whole=False)
                 if name != draft.component:
                     shared_facts.take_from_main(draft, c, segment.text)
+    # Which part a variable points at is known once every part is
+    peers.read_peers(text, draft, reading.segments)
     for name, command in reading.commands.items():
         with draft.focus(name) as c:
             if not (c.command or c.args):
@@ -291,6 +330,17 @@ def _port_in_command(words: list[str]) -> int | None:
     return None
 
 
+def _outside_stores(draft: Draft) -> None:
+    """A datastore that stays outside the chart is reached with the values the request gives:
+    no connection to a Service the chart does not run; its password is read from a Secret."""
+    outside = {kind for kind, dep in draft.dependencies.items() if dep.external}
+    for c in [draft.main, *draft.components.values()]:
+        for link in [x for x in c.connections if x.dependency in outside]:
+            c.connections.remove(link)
+            if link.part == "password" and link.env not in c.secrets:
+                c.add_secret(link.env)
+
+
 def _one_named_secret(draft: Draft) -> None:
     """A variable given its key but no Secret reads the one Secret the request names."""
     if len(draft.named_secrets) != 1:
@@ -322,10 +372,17 @@ def finish(draft: Draft) -> None:
     """Apply the rules that need every fact: the app is not its own dependency, a fallback name."""
     wiring.named_hosts(draft)
     _one_named_secret(draft)
+    _outside_stores(draft)
     secret_links.referenced_secrets(draft)
     secret_links.password_variables(draft)
     secret_links.link_passwords(draft)
     shared_facts.shared_volumes(draft)
+    peers.settle_ports(draft)
+    for c in [draft.main, *draft.components.values()]:
+        for volume in c.volumes:
+            if volume.existing_claim and volume.size:
+                # compose's `external: true` beside "Open WebUI data 10Gi": a claim to make
+                volume.existing_claim = ""
     main = draft.main
     if main.image is not None:
         base = main.image.repository.rsplit("/", 1)[-1]

@@ -38,9 +38,11 @@ _REQUEST = re.compile(
     r"\brequest(?:s|ed|ing)?\b|\breqs?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I
 )
 _CLAUSE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit|request|cap|max|reqs?|lim)\w*\b)|;\s*|"
+    r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit\w*|request\w*|cap(?:ped|s)?|max\w*|reqs?|lim)\b)|;\s*|"
     # "requests 250m CPU / 768Mi and limit memory 1536Mi"
     r"\s+and\s+(?=(?:an?\s+|the\s+)?(?:memory\s+|cpu\s+)?(?:limit|request|cap|max)\w*\b)|"
+    # "requests cpu 200m, memory 512Mi / limits memory 1Gi"
+    r"\s*/\s*(?=(?:the\s+)?(?:memory\s+|cpu\s+)?(?:limit|request|cap|max)\w*\b)|"
     r"(?<!\bi\.e)(?<!\be\.g)\.\s+|\s+[·•]\s+",
     re.I,
 )
@@ -61,11 +63,11 @@ def _beside_path(clause: str, size: re.Match[str]) -> bool:
     """A size written right next to a directory ("`/data` needs 50Gi", "2Gi for `/data`") is
     the size of a volume there."""
     # "`/a/b` (the sqlite db lives here): 5Gi": an aside in brackets stands between them
-    before = re.sub(r"\s*\([^()\n]*\)", "", clause[: size.start()])[-30:]
+    before = re.sub(r"\s*\([^()\n]*\)", "", clause[: size.start()])[-100:]
     after = clause[size.end() : size.end() + 20]
     path = r"[`\"']?/[\w.-]+(?:/[\w.-]+)*/?[`\"']?"
     return bool(
-        re.search(rf"(?<![\w:/.]){path}[^/\d]{{0,22}}$", before)
+        re.search(rf"(?<![\w:/.]){path}[^/\d]{{0,40}}$", before)
         and not NOT_MOUNTS.match(re.findall(r"/[\w./-]+", before)[-1])
     ) or bool(re.match(rf"\s+(?:for|at|on|in|mounted at)\s+{path}", after))
 

@@ -118,7 +118,13 @@ _EXAMPLE_SHAPE = re.compile(
     re.I,
 )
 # A URL with no user or password in it ("MAILER_DSN=smtp://127.0.0.1"): an address.
-_PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s@:/'\"]+(?::\d+)?(?:/[^\s@'\"]*)?", re.I)
+# "tcp://*:7777", "postgres://app@<db host>:5432/app": a host (or a placeholder for one), a user
+# at most, and no password
+_PLAIN_URL = re.compile(
+    r"[a-z][a-z0-9+.-]*://(?:[^\s@:/'\"<>]+@)?(?:[^\s@:/'\"<>]+|<[^<>@\n]{1,50}>)(?::\d+)?"
+    r"(?:/[^\s@'\"]*)?",
+    re.I,
+)
 
 
 def plain_address(value: str) -> bool:
@@ -158,7 +164,7 @@ def between_spans(value: str) -> bool:
 def key_name(name: str, value: str) -> bool:
     """Return True when ``key: password`` names a key inside a Kubernetes Secret: a bare "key"
     label followed by a plain lowercase word is where a value lives, not the value."""
-    bare = value.strip("\"'`").rstrip(".,)")
+    bare = value.strip("\"'`").rstrip(".,)}]")
     return name.lower() in ("key", "keys") and bool(
         re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)*", bare) and len(bare) <= 40
     )

@@ -246,6 +246,8 @@ def _assigned(match: re.Match[str]) -> bool:
         return not any(strong_looking(t) and not not_a_value(t) for t in items if t)
     if not holds_value(name) or not_a_value(value):
         return True
+    if re.match(r"[a-z][\w+.-]*://[^\s:@/]+@", value.strip("\"'`"), re.I):
+        return True  # "postgres://queue@db/q": a user and no password; one would be caught apart
     if match.group("op") == ":" and prose_word(value):
         return True  # "# PWPUSH_MASTER_KEY: This sets the encryption key": a comment's prose
     if re.match(r"(?:export\s+)?[A-Za-z_][\w.]*=", value):
@@ -262,6 +264,8 @@ def _prose(match: re.Match[str]) -> bool:
     value = match.group("v")
     if not_a_value(value) or prose_word(value) or between_spans(value):
         return True
+    if not re.search(r"[A-Za-z0-9]", value):
+        return True  # "{name: app-db, key: password}": the flow mapping closes, no value
     before = match.string[max(0, match.start("kw") - 16) : match.start("kw")]
     glued_to = match.string[match.start("kw") - 1] if match.start("kw") else ""
     if value.startswith("@") or glued_to in ("=", "<", ":", "&", "?"):

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import re
 
-from bot.tools.parsing.headed_lists import headed_lists, known_heads, lead_of_parts, titles_list
+from bot.tools.parsing.headed_lists import (
+    NUMBERED,
+    headed_lists,
+    known_heads,
+    lead_of_parts,
+    titles_list,
+)
+from bot.tools.parsing.image_aliases import rename_roles
 from bot.tools.parsing.image_roles import called_images, image_parts
 from bot.tools.parsing.introductions import (
     given_names,
@@ -233,11 +240,15 @@ def read(
                 current, over_list = [], False
         if not item.bullet:
             section = item.text.split("\n", 1)[0]
-        said_so_far = names + ([main] if main else [])
+        # "**Server** (call it `server`)" named the main part as the text went
+        own_main = main or (reading.main if reading.main not in names else "")
+        said_so_far = names + ([own_main] if own_main else [])
         everyone = said_so_far + [n for n in early.introduced if n not in said_so_far]
         if item.bullet and _REPLICAS_SECTION.match(section):
             _listed_count(item.text, everyone, reading.counts)
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
+        if head and head not in names and head != main and _settings_group(item.text, head):
+            head = ""
         if head and item.bullet and item.text.rstrip().endswith(":"):
             said_below = head
         title = titles_list(item, items[index + 1 : index + 2])
@@ -260,7 +271,16 @@ def read(
             current, shared, titled, over_list = about, [], True, True
             continue
         # "**nodes** — DaemonSet, control-plane nodes only" over its list: that part's heading
-        over = not item.bullet and index + 1 < len(items) and items[index + 1].bullet
+        # "1. weaviate (DB)" over "- image: ...": a numbered line over a list of its own
+        below = items[index + 1] if index + 1 < len(items) else None
+        over = (
+            below is not None
+            and below.bullet
+            and (
+                not item.bullet
+                or (bool(NUMBERED.match(item.text)) and not NUMBERED.match(below.text))
+            )
+        )
         if head and (index in headed or title or (over and "\n" not in item.text.strip())):
             item.heading = True  # a bold heading the text lost its emphasis for
         if head:
@@ -360,6 +380,7 @@ def read(
     _shared_later(reading, main, reading.introduced[before:])
     given_names(text, reading)
     own_words(text, reading)
+    rename_roles(text, reading)
     if not known and not main:
         _sole_named(text, reading)
     return reading
@@ -430,6 +451,30 @@ _MAIN_TITLE = re.compile(
 )
 
 
+def _settings_group(text: str, head: str) -> bool:
+    """ "- ntfy: `DIUN_NOTIF_NTFY_ENDPOINT=...`, `DIUN_NOTIF_NTFY_TOPIC=...`": a group of the
+    app's settings named after what they configure, not a part of its own; so is an option
+    the app's docs describe."""
+    said = re.findall(r"`([A-Z][A-Z0-9_]{2,})\s*=", text)
+    word = head.upper().replace("-", "_")
+    runs = re.search(
+        r"\b(?:ports?|replicas?|image|runs?|command|cron\s?job|job|deployment|daemonset|"
+        r"statefulset)\b|`[a-z][^`=\n]*\s[^`=\n]*`",
+        text,
+        re.I,
+    )  # "**scheduler** — `airflow scheduler`, ... `AIRFLOW__SCHEDULER__X=true`": a part
+    if said and not runs and all(word in name.split("_") for name in said):
+        return True
+    # "### `watchByDefault`", "| `endpoint` | `https://ntfy.sh` | Ntfy base URL |": an option
+    # of the app's docs (camelCase, or a row with its default), never a workload's name
+    lead = text.lstrip(" \t-*#>").split("\n", 1)[0]
+    return bool(
+        re.match(r"`[a-z][a-z0-9]*[A-Z]\w*`", lead)
+        or re.search(r"\bDefault:\s", lead)
+        and re.search(r"\bDescription:\s", lead)
+    )
+
+
 def _head_item(item: Item, head: str, names: list[str]) -> list[Segment]:
     """A list item led by a workload's name is about it, but for a later sentence whose subject
     is another workload ("- api-worker: 2 replicas. api-clock is a scheduler, exactly 1")."""
@@ -464,14 +509,23 @@ def _indent(line: str) -> int:
 _ALL_OF_THEM = re.compile(
     # a form's section label may lead: "Scheduling: Both on our app node pool: ..."
     r"\s*(?:[-*+\u2022]\s+)?(?:[A-Z][\w ]{0,30}:\s+)?"
-    r"(?:(?:all|both|each(?=\s+of\s+them)|each\s+of\s+the|every\s+one\s+of\s+the)\s+(?:the\s+)?"
+    # "The two containers need ...": as many as the request has parts, so every one
+    r"(?:(?:all|both|each(?=\s+of\s+them)|each\s+of\s+the|every\s+one\s+of\s+the|the(?=\s+(?:two|three|"
+    r"four|five|\d)\s+(?:(?-i:[A-Z])[\w-]*\s+)?(?:workloads|components|processes|services|deployments|"
+    r"containers|pods|parts)\b))\s+(?:the\s+)?"
     # "All three Budibase services expose `GET /health`": the app's name may stand between
     r"(?:(?P<count>two|three|four|five|\d)\s+)?(?:(?-i:[A-Z])[\w-]*\s+)?"
     r"(?P<noun>workloads|components|processes|services|deployments|containers|pods|parts|"
     r"of\s+them)\b|"
     # "both on LoadBalancer services, each with ..."
     r"(?:both|all(?:\s+(?P<count2>two|three|four|five|\d))?)\b"
-    r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose)\b))",
+    r"(?=\s+(?:on|get|use|need|run|with|have|mount|share|read|expose|should|must|are|will)\b))",
+    re.I,
+)
+# "Ports (all components): 7280 ...", "Probes (both): ...": a label for every part
+_LABEL_FOR_ALL = re.compile(
+    r"\W*[A-Z][\w ]{0,30}\s*\((?P<noun>all|every|each|both)(?:\s+(?:of\s+them|components|"
+    r"workloads|parts|services|containers|deployments))?\)\s*:",
     re.I,
 )
 # "Container port: 3000 for both", "TZ=Europe/Madrid in both": one fact for every workload.
@@ -588,11 +642,15 @@ def _by_sentence(
         routed = previous is not None and bool(out) and out[-1].end > previous
         start = item.start + at
         mentioned = mentions(_COMPARED.sub(" ", without_asides(sentence)), names)
-        if any(
-            seg.names[0] in mentioned and seg.start < start + len(sentence) and start < seg.end
+        introduced = [
+            seg.names[0]
             for seg in introducing or []
-        ):
-            topic = []
+            if seg.names[0] in mentioned and seg.start < start + len(sentence) and start < seg.end
+        ]
+        if introduced:
+            # "- Add a CronJob called `backup` ... Mount `/backups` ...": the rest of a list
+            # item goes on about the part it introduced
+            topic = introduced[:1] if item.bullet else []
             continue
         if _OVERVIEW.search(sentence):
             topic = []  # "one main instance + the separate worker image": the parts, listed
@@ -608,7 +666,10 @@ def _by_sentence(
             out.append(Segment(grouped, sentence, start, start + len(sentence)))
             continue
         everyone = (
-            _ALL_OF_THEM.match(sentence) or _FOR_ALL.search(sentence) or _ABOVE.search(sentence)
+            _ALL_OF_THEM.match(sentence)
+            or _FOR_ALL.search(sentence)
+            or _ABOVE.search(sentence)
+            or _LABEL_FOR_ALL.match(sentence)
         )
         if not mentioned and everyone and names:
             topic = _all_of(everyone, names, kinds)  # "All three workloads need ..."
@@ -622,7 +683,8 @@ def _by_sentence(
             topic = _all_of(every, names, kinds)
             out.append(Segment(topic, sentence, start, start + len(sentence)))
             continue
-        if topic and _PRONOUN.match(sentence):
+        pronoun = bool(topic and _PRONOUN.match(sentence))
+        if pronoun:
             # "It serves HTTP on 8000 and gRPC for the agents": still the one before.
             mentioned = topic
         if len(mentioned) == 1:
@@ -631,7 +693,7 @@ def _by_sentence(
                 # "... needs `X` from Secret `s`. Put it on kratos as well": that one's too
                 start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(topic, sentence, start, start + len(sentence)))
-            if mentioned[0] in (passing or set()):
+            if mentioned[0] in (passing or set()) and not pronoun:
                 topic = []  # "..., which only the init step needs": said in passing
             number = count_of(sentence, mentioned[0])
             if number is not None:

@@ -63,6 +63,15 @@ _CODE_ENV = re.compile(
     r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|[A-Z][A-Z0-9]{2,})=(?P<value>[^`\n]* [^`\n]*)`|"
     r"`(?P<name2>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]):\s+(?P<value2>\"[^\"`\n]*\"|'[^'`\n]*'|[^\s`][^`\n]*)`"
 )
+_CAMEL_CODE_ENV = re.compile(r"`(?P<name>[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*)=(?P<value>[^\s`=]+)`")
+_ENV_LABEL = re.compile(
+    r"[ \t]*(?:[-*+][ \t]+)?(?:env(?:ironment)?(?:\s+variables?)?|variables?|settings)\b[^:\n]*:",
+    re.I,
+)
+# "labelled `gpu=nvidia`", "tainted `dedicated=gpu:NoSchedule`": a node's label, not a setting
+_NOT_SETTING = re.compile(
+    r"\b(?:label(?:l?ed|s)?|taint(?:ed|s)?|selector|annotat\w*)\b[^.\n]*$", re.I
+)
 _COLON = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*:[ \t]*"
     r"(?P<value>[^\n]*?)[ \t]*$",
@@ -184,12 +193,29 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
             else:
                 draft.target.add_env(name, _clean(value), pasted=quoted)
             spans.append((match.start(), match.end()))
+    camel = [
+        m
+        for m in _CAMEL_CODE_ENV.finditer(text)
+        if not _NOT_SETTING.search(text[max(0, m.start() - 40) : m.start()])
+        and not any(s <= m.start() < e for s, e in spans)
+    ]
+    lines = [text[text.rfind("\n", 0, m.start()) + 1 : m.start()] for m in camel]
+    if any(not name.isupper() for name in draft.target.env) or any(
+        _ENV_LABEL.match(line) for line in lines
+    ):
+        # "env: `serverIP=0.0.0.0`, `serverPort=8266`" then "set `internalNode=false`": the
+        # app's settings are spelled in camelCase, so its other `name=value` spans are too
+        for match in camel:
+            draft.target.add_env(match.group("name"), match.group("value"))
+            spans.append((match.start(), match.end()))
     if env_section:
         for match in re.finditer(
             # "Java_Xms=512m" under an env heading: the app's own spelling of its variable
-            r"^[ \t]*(?:[-*+][ \t]+)?(?P<name>[A-Z][A-Z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?=[ \t]*=))"
+            # "`SSL=true`" on its own line: the code span is the whole setting
+            r"^[ \t]*(?:[-*+][ \t]+)?(?P<tick>`?)"
+            r"(?P<name>[A-Z][A-Z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?=[ \t]*=))"
             r"[ \t]*[:=][ \t]*"
-            r"(?P<value>[^\n]*?)[ \t]*$",
+            r"(?P<value>[^\n`]*?)(?P=tick)[ \t]*$",
             text,
             re.M,
         ):

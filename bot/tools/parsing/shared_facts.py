@@ -49,10 +49,11 @@ def share(draft: Draft, said: Names) -> None:
                 c.add_secret(variable, ref.secret_name, ref.key)
         if not same_app:
             continue
-        for variable in secrets:
+        # a later sentence may have turned one into the other ("`PWP__ALLOW_ANONYMOUS=false`")
+        for variable in [v for v in secrets if v in main.secrets]:
             ref = main.secrets[variable]
             c.add_secret(variable, ref.secret_name, ref.key)
-        for variable in env:
+        for variable in [v for v in env if v in main.env]:
             if variable not in c.env and variable not in c.secrets:
                 c.env[variable] = main.env[variable]
         for x in main.connections:
@@ -136,16 +137,30 @@ def _copy_database_env(draft: Draft, c: Any) -> None:
     for name, value in draft.main.env.items():
         if _DATABASE_VARIABLE.search(name) and name not in c.env and name not in c.secrets:
             c.env[name] = value
+    for name, ref in draft.main.secrets.items():  # the password, as the app reads it
+        if _DATABASE_VARIABLE.search(name) and name not in c.env and name not in c.secrets:
+            c.secrets[name] = ref.model_copy()
+    c.connections += [  # the host the chart's datastore has
+        x.model_copy()
+        for x in draft.main.connections
+        if _DATABASE_VARIABLE.search(x.env) and all(y.env != x.env for y in c.connections)
+    ]
 
 
 # "(the same ConfigMap mounted)": the main workload's configuration files, here too.
 _SAME_CONFIG = re.compile(r"\bsame\s+config\s?maps?\b", re.I)
 
 
-def _mount_main_volumes(draft: Draft, c: Any) -> None:
+def _mount_main_volumes(draft: Draft, c: Any, paths: set[str] | None = None) -> None:
     for volume in draft.main.volumes:
+        if paths is not None and volume.mount_path not in paths:
+            continue
         if volume.persistent and not any(v.mount_path == volume.mount_path for v in c.volumes):
             c.volumes.append(volume.model_copy())
+
+
+# "a CronJob ..., mounting `/music` and the search index": the app's volumes at those paths
+_MOUNTING = re.compile(r"\bmount(?:s|ing|ed)?\b(?P<what>[^.;]{0,80})", re.I)
 
 
 def share_common(draft: Draft, cron: dict[str, Any], scratch: list[Volume]) -> None:
@@ -210,6 +225,9 @@ def take_from_main(draft: Draft, c: ComponentDraft, text: str) -> None:
     volumes", "the same database settings", "the same ConfigMap"."""
     if _SAME_VOLUMES.search(text):
         _mount_main_volumes(draft, c)
+    for said in _MOUNTING.finditer(text):
+        paths = {p.rstrip("/") or "/" for p in re.findall(r"`(/[\w./-]*)`", said.group("what"))}
+        _mount_main_volumes(draft, c, paths)
     if _SAME_DB_ENV.search(text):
         _copy_database_env(draft, c)
     if _SAME_CONFIG.search(text):

@@ -246,7 +246,8 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
     for backing in DEPENDENCIES:
         for match in backing.pattern.finditer(doc.masked):
             if re.match(
-                r"-?\s?(?:like|compatible|style|alike|ui|console|exporter|dashboard|commander|"
+                r"-?\s?(?:management\s+(?:ui|console|plugin|interface)|like|compatible|style|alike|ui|"
+                r"console|exporter|dashboard|commander|"
                 r"insight|admin|wire|protocol|api\s+compatible|dialect|clients?)\b",
                 doc.masked[match.end() :],
                 re.I,
@@ -262,7 +263,16 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 or negated(doc.masked, match.start())
             ):
                 continue
-            if _DROPPED.search(doc.masked[doc.sentence_at(match.start()).start : match.start()]):
+            said = doc.masked[doc.sentence_at(match.start()).start : match.start()]
+            # "I cut `stream` and typesense, and redacted the postgres password": the verb's own
+            # clause only, and a datastore's password is no datastore
+            clause = re.split(r",\s+(?:and|but|then)\s+|;\s*", said)[-1]
+            credential = re.match(
+                r"\s*(?:password|passwd|user(?:name)?|credentials?|secret)\b",
+                doc.masked[match.end() : match.end() + 20],
+                re.I,
+            )
+            if _DROPPED.search(clause) and not credential:
                 draft.not_dependencies.add(backing.kind)  # "we dropped ... the mysql profile"
                 break
             if negated(doc.masked, match.start()):

@@ -18,7 +18,7 @@ from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.text import Doc, Span, dns_name, negated
 
 STORAGE = re.compile(
-    r"\b(?:storage|volumes?|disks?|pvcs?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
+    r"\b(?:storage|volumes?|disks?|pvcs?|persistent\s?volume\s?claims?|persistent|persistence|persist(?:s|ed)?|space|mount(?:ed|s)?"
     r"|models?|weights|uploads?|state|datastore|(?:data|config|media|log) dir(?:ectory)?|stores?|"
     r"cache|emptydir|"
     r"scratch|claims?|nas|storage\s?class(?:name)?|readwrite(?:once|many)(?:pod)?|rw[ox]|"
@@ -198,6 +198,7 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
                 continue
             known = known or _named_volume(draft, sentence, quantity)
             if known is not None:
+                known.persistent = True
                 known.size = known.size or quantity
                 # "... so it needs a ReadWriteMany volume:\n 100Gi on `cephfs`" reads on.
                 above = lead(text, span.start)
@@ -208,6 +209,7 @@ def read_volumes(doc: Doc, draft: Draft, sizes: list[tuple[int, str]]) -> None:
             _add(draft, "/data", quantity, sentence, bool(_EPHEMERAL.search(sentence)))
             draft.note(f"no mount path given for the {quantity} volume: /data assumed")
     _storage_class(doc, draft)
+    _mode_over_list(doc, draft)
     _shared_by_name(doc, draft)
     if _NO_PERSISTENCE.search(doc.masked):
         for volume in draft.target.volumes:
@@ -366,10 +368,12 @@ def _named_volume(draft: Draft, sentence: str, quantity: str) -> Volume | None:
         own = {p.lower().rstrip("s") for p in re.split(r"[_-]", volume.name) if len(p) > 2}
         return len(said), -len(own - words)
 
-    # Every volume competes, sized or not: a part read twice names the same one again.
-    ranked = sorted(((fit(v), i) for i, v in enumerate(persistent) if fit(v)[0]), reverse=True)
+    # Every volume competes, sized or not: a part read twice names the same one again; a size
+    # said of a scratch volume by its name ("the huggingface cache 10Gi") makes it kept.
+    every = persistent + [v for v in draft.target.volumes if not v.persistent and quantity]
+    ranked = sorted(((fit(v), i) for i, v in enumerate(every) if fit(v)[0]), reverse=True)
     if ranked and (len(ranked) == 1 or ranked[0][0] != ranked[1][0]):
-        return persistent[ranked[0][1]]
+        return every[ranked[0][1]]
     open_ = [v for v in persistent if not v.size]
     if len(open_) == 1:
         return open_[0]
@@ -463,3 +467,15 @@ def _storage_class(doc: Doc, draft: Draft) -> None:
     for volume in draft.target.volumes:
         if volume.persistent and not volume.storage_class:
             volume.storage_class = value
+
+
+def _mode_over_list(doc: Doc, draft: Draft) -> None:
+    """ "**Volumes** (all on `nfs-client`, ReadWriteMany):" over the list of them: the access
+    mode of every volume the list gives."""
+    for span in doc.sentences:
+        said = doc.masked[span.start : span.end].rstrip()
+        mode = access_mode(said)
+        if said.endswith(":") and mode != "ReadWriteOnce" and not _paths(said, span.start):
+            for volume in draft.target.volumes:
+                if volume.persistent and volume.access_mode == "ReadWriteOnce":
+                    volume.access_mode = mode

@@ -34,7 +34,10 @@ _FENCE = re.compile(r"^\s*(```|~~~)[\w+-]*\s*$", re.M)
 
 # A sentence ends at a line break, a semicolon, or a full stop/!/? followed by space; dots inside
 # versions, hosts and "e.g." are left alone because no space follows them.
-_SENTENCE_END = re.compile(r"\n+|;\s+|(?<=[.!?])(?<!\bi\.e\.)(?<!\be\.g\.)\s+")
+# "`POSTGRES_HOST` etc. pointing at it": "etc." ends no sentence when lower case follows
+_SENTENCE_END = re.compile(
+    r"\n+|;\s+|(?<=[.!?])(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\betc\.(?=\s+[a-z]))\s+"
+)
 # Clauses: commas and the joining words people use to chain facts in one sentence.
 _CLAUSE_END = re.compile(r",\s*|\s+(?:with|plus|but|also|and also|as well as|alongside)\s+", re.I)
 

@@ -69,7 +69,11 @@ _CONNECT = re.compile(
     re.I,
 )
 # A variable: a NAME_WITH_PARTS, or one upper-case word written as code ("`HOST`").
-_ENV_NAME = re.compile(rf"`?(?<![\w$])(?P<env>{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`))`?")
+_ENV_NAME = re.compile(
+    rf"`?(?<![\w$])(?P<env>{ENV_VAR}|(?<=`)[A-Z][A-Z0-9]{{2,}}(?=`)|"
+    # "Set PGHOST to the bundled postgres": a one-word name, where "set ... to" says it is one
+    r"(?<=[Ss]et\s)[A-Z][A-Z0-9]{3,}(?=\s+to\b))`?"
+)
 
 
 def read_mounts(text: str, c: ComponentDraft) -> None:
@@ -181,11 +185,11 @@ def store_for(env: str, sentence: str, stores: list[str]) -> str:
         return ""  # REDASH_DATABASE_URL is no way to the bundled Redis
     if "BROKER" in upper:
         return next((k for k in ("redis", "rabbitmq") if k in stores), "")
-    mentioned = [k for k in stores if _mentions_store(sentence, k)]
+    mentioned = [k for k in stores if mentions_store(sentence, k)]
     return mentioned[0] if len(mentioned) == 1 else ""
 
 
-def _mentions_store(sentence: str, kind: str) -> bool:
+def mentions_store(sentence: str, kind: str) -> bool:
     backing = next((d for d in DEPENDENCIES if d.kind == kind), None)
     return bool(backing and backing.pattern.search(sentence))
 
@@ -207,6 +211,9 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
         sentence = text[span.start : span.end]
         if not _CONNECT.search(sentence):
             continue
+        # a sentence a line break cut: read on to its full stop for the list of datastores
+        stop = re.search(r"[.!?](?:\s|$)|\n\s*\n", text[span.start :])
+        paired = _paired(text[span.start : span.start + stop.end()] if stop else sentence, stores)
         for match in _ENV_NAME.finditer(sentence):
             env = match.group("env")
             if env in c.env and "://" in c.env[env]:
@@ -218,18 +225,23 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             clause = _clause(sentence, match.start())
             # "`MAYAN_CELERY_BROKER_URL` pointing at RabbitMQ": the store it is said to point at
             kind = (
-                _pointed_at(sentence, match.end(), stores)
+                paired.get(env)
+                or _pointed_at(sentence, match.end(), stores)
                 or store_for(env, clause, stores)
                 or store_for(env, sentence, stores)
             )
-            named = any(_mentions_store(sentence, k) for k in stores) or bool(
+            named = any(mentions_store(sentence, k) for k in stores) or bool(
                 store_for(env, "", stores)
             )
             if not kind or not named or any(x.env == env for x in c.connections):
                 continue
             said = _SAID_PART.match(sentence, match.end())
             part = part_of(env) or ("host" if said else None)
-            if part is None and env not in c.env and _points_at(sentence, match.end(), kind, env):
+            if (
+                part is None
+                and env not in c.env
+                and (env in paired or _points_at(sentence, match.end(), kind, env))
+            ):
                 part = "url"  # "`CELERY_BROKER` pointing at the bundled redis": where it is
             if part is None or part == "password":
                 continue
@@ -256,10 +268,29 @@ _POINTS_AT = re.compile(
 )
 
 
+def _paired(sentence: str, stores: list[str]) -> dict[str, str]:
+    """ "`A`, `B` and `C` must point at the bundled postgres, rabbitmq and redis": as many
+    variables as datastores, each to the one in the same place of the list."""
+    said = _POINTS_AT.search(sentence)
+    if said is None:
+        return {}
+    envs = [m.group("env") for m in _ENV_NAME.finditer(sentence, 0, said.start("rest"))]
+    rest = sentence[said.start("rest") :]
+    named = sorted(
+        (hit.start(), kind)
+        for kind in stores
+        for hit in [next((d.pattern.search(rest) for d in DEPENDENCIES if d.kind == kind), None)]
+        if hit is not None
+    )
+    if len(named) < 2 or len(envs) != len(named):
+        return {}
+    return {env: kind for env, (_, kind) in zip(envs, named, strict=True)}
+
+
 def _pointed_at(sentence: str, end: int, stores: list[str]) -> str:
     """The one datastore a "pointing at ..." right after a variable names, if any."""
     said = _POINTS_AT.match(sentence, end)
-    named = [k for k in stores if said and _mentions_store(said.group("rest"), k)]
+    named = [k for k in stores if said and mentions_store(said.group("rest"), k)]
     return named[0] if len(named) == 1 else ""
 
 
@@ -270,7 +301,7 @@ def _points_at(sentence: str, end: int, kind: str, env: str) -> bool:
     if not said:
         return False
     named = store_for(env, "", [kind]) == kind
-    return _mentions_store(said.group("rest"), kind) or (
+    return mentions_store(said.group("rest"), kind) or (
         named and bool(re.match(r"(?:it|them)\b", said.group("rest"), re.I))
     )
 
@@ -324,7 +355,7 @@ def derived_connections(text: str, draft: Draft) -> None:
         if not said:
             continue
         bundled = re.search(r"\b(?:bundled|in-chart|the\s+chart)\b", span_text, re.I)
-        kinds = [k for k in stores if _mentions_store(span_text, k)] or (
+        kinds = [k for k in stores if mentions_store(span_text, k)] or (
             stores if len(stores) == 1 and bundled else []
         )
         if len(kinds) != 1:
@@ -351,7 +382,7 @@ def _derive(c: ComponentDraft, kind: str, wanted: set[str]) -> None:
         prefix = name[: -len(suffix)] if suffix else ""
         if not prefix.endswith("_"):
             continue
-        strong = store_for(name, "", [kind]) == kind or _mentions_store(c.env.get(name, ""), kind)
+        strong = store_for(name, "", [kind]) == kind or mentions_store(c.env.get(name, ""), kind)
         if strong or store_for(name, "", [kind]) == "":
             votes[prefix] = votes.get(prefix, 0) + (10 if strong else 1)
     ranked = sorted(votes.items(), key=lambda item: -item[1])

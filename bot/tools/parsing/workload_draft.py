@@ -19,6 +19,7 @@ from bot.tools.models import (
     ExtraContainer,
     HostMount,
     Image,
+    PeerLink,
     Port,
     Probe,
     RbacRule,
@@ -67,12 +68,14 @@ class ComponentDraft:
     disruption: Disruption | None = None
     schedule: str = ""
     schedule_literal: bool = False  # written as cron ("`30 2 * * *`"), not said in words
+    schedule_timed: bool = False  # said with its time of day ("daily at 03:30")
     cron: dict[str, Any] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     secrets: dict[str, SecretRef] = field(default_factory=dict)
     connections: list[Connection] = field(default_factory=list)
+    peers: list[PeerLink] = field(default_factory=list)
     config_mounts: list[ConfigMount] = field(default_factory=list)
     secret_mounts: list[SecretMount] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
@@ -101,6 +104,8 @@ class ComponentDraft:
     # The replica count came from a pasted file (compose `deploy.replicas`): what the request
     # says it wants on Kubernetes ("autoscaled between 2 and 8") replaces it.
     pasted_replicas: bool = False
+    # The image came from a pasted manifest: a version the request states for it replaces it.
+    pasted_image: bool = False
 
     def invalid(self, text: str) -> None:
         """Record a stated fact that cannot be valid, for validation to report."""
@@ -179,11 +184,23 @@ class ComponentDraft:
             if pasted:
                 self.pasted_env.add(name)
 
-    def set_schedule(self, cron: str, literal: bool) -> None:
+    def add_rbac_rule(self, rule: RbacRule) -> None:
+        """Add a rule once, whatever order its verbs and resources were written in."""
+
+        def said(r: RbacRule) -> tuple[frozenset[str], ...]:
+            return (frozenset(r.api_groups), frozenset(r.resources), frozenset(r.verbs))
+
+        if all(said(rule) != said(known) for known in self.rbac_rules):
+            self.rbac_rules.append(rule)
+
+    def set_schedule(self, cron: str, literal: bool, timed: bool = False) -> None:
         """Keep the first schedule stated, unless a cron expression follows one said in words
-        ("pruned once a week" in the intro, "`0 4 * * 0`" in the job's own row)."""
-        if not self.schedule or (literal and not self.schedule_literal):
+        ("pruned once a week" in the intro, "`0 4 * * 0`" in the job's own row), or a time of
+        day follows a bare "daily" ("scans the library daily", then "daily at 03:30")."""
+        vague = not self.schedule_literal and not self.schedule_timed
+        if not self.schedule or (literal and not self.schedule_literal) or (timed and vague):
             self.schedule, self.schedule_literal = cron, literal
+            self.schedule_timed = self.schedule_timed or timed
 
     def add_secret(self, name: str, secret_name: str = "", key: str = "") -> None:
         """Add a reference to an existing Secret for env var ``name`` (never its value)."""
@@ -212,6 +229,8 @@ class ComponentDraft:
         if known is not None:
             if volume.persistent and (volume.size or volume.storage_class):
                 known.persistent = True
+                if volume.size:
+                    known.existing_claim = ""  # a size said for it: a claim the chart makes
                 known.size = known.size or volume.size
                 known.storage_class = known.storage_class or volume.storage_class
                 if volume.access_mode != "ReadWriteOnce":
@@ -290,6 +309,7 @@ class ComponentDraft:
             env=[{"name": k, "value": v} for k, v in self.env.items()],
             secrets=list(self.secrets.values()),
             connections=self.connections,
+            peers=self.peers,
             config_mounts=self.config_mounts,
             secret_mounts=self.secret_mounts,
             # "the ConfigMap `conf`; mount it at `/etc/app`": that path holds the ConfigMap.

@@ -90,6 +90,12 @@ _JOB_WORDS = re.compile(
 )
 
 
+# "at 03:30", "at 4am", "um 4 Uhr": a time of day, which a bare "daily" said before lacks
+_TIME_OF_DAY = re.compile(
+    r"\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\s*(?:am|pm|uhr)\b|\bmidnight\b|\bnoon\b", re.I
+)
+
+
 def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
     """Return (position, kind, secondary) for every non-negated workload word."""
     found: list[tuple[int, WorkloadKind, bool]] = []
@@ -151,7 +157,8 @@ def read_workload(doc: Doc, draft: Draft) -> None:
         job_context = True
     if schedule.cron and job_context:
         kind = "CronJob"
-        draft.target.set_schedule(schedule.cron, schedule.literal)
+        timed = bool(_TIME_OF_DAY.search(doc.masked))
+        draft.target.set_schedule(schedule.cron, schedule.literal, timed)
         for note in schedule.notes:
             draft.note(note)
     elif schedule.invalid and job_context:

@@ -189,7 +189,9 @@ def _detect_secrets(context: ChartContext, tree: ScanTree) -> list[Finding]:
     in_sources: set[str] = set()
     for path, line, kind, digest in sorted(hits, key=lambda h: not _is_source(tree, h[0])):
         where = tree.locate(context, str(path.relative_to(tree.root)), line)
-        if _ignored_line(path, line, kind) or (where.values_file and digest in in_sources):
+        if _ignored_line(path, line, kind, context.chart_dir.name) or (
+            where.values_file and digest in in_sources
+        ):
             continue
         if not where.values_file:
             in_sources.add(digest)
@@ -199,6 +201,8 @@ def _detect_secrets(context: ChartContext, tree: ScanTree) -> list[Finding]:
     return found
 
 
+# The words detect-secrets' keyword plugin looks for in a line.
+_KEYWORD = re.compile(r"secret|passw|pwd|token|api_?key|private_?key|auth|credential", re.I)
 # The name of a key in a Secret, as helm-bot writes them: lowercase words joined by dashes.
 _KEY_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}")
 
@@ -223,14 +227,17 @@ def _is_source(tree: ScanTree, path: Path) -> bool:
     return path.is_relative_to(tree.source)
 
 
-def _ignored_line(path: Path, line: int, kind: str) -> bool:
-    """Tell whether a hit is a reference to a Secret, a digest or a checksum, not a secret."""
+def _ignored_line(path: Path, line: int, kind: str, chart: str = "") -> bool:
+    """Tell whether a hit is a reference to a Secret, a digest or a checksum, not a secret; or
+    a keyword that is only part of the chart's own name ("onetimesecret: an application")."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace").splitlines()[line - 1]
     except (OSError, IndexError):
         return False
     if kind == "Secret Keyword" and _REFERENCE_KEY.match(text):
         return True
+    if kind == "Secret Keyword" and chart and _KEYWORD.search(chart):
+        return not _KEYWORD.search(re.sub(re.escape(chart), " ", text, flags=re.I))
     return "High Entropy" in kind and _NOT_SECRET_LINE.search(text) is not None
 
 

@@ -232,6 +232,7 @@ def base_values(plan: Plan) -> Values:
         "hostMounts": workload.pop("hostMounts"),
         "extraEnvFrom": [],
         "connections": workload.pop("connections"),
+        "peers": workload.pop("peers"),
         "livenessProbe": workload.pop("livenessProbe"),
         "readinessProbe": workload.pop("readinessProbe"),
         "startupProbe": workload.pop("startupProbe"),

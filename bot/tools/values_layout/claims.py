@@ -32,7 +32,7 @@ def _joined(left: str, right: str) -> str:
 def _claimed(volumes: list[Volume], values: Values) -> list[tuple[Volume, str, Values]]:
     """Pair each claimed volume with its values entry and its name in the claim ('' for the
     first one, ``persistence``), in the order ``persistence_values`` lays them out."""
-    sized = [v for v in volumes if v.persistent and v.size]
+    sized = [v for v in volumes if v.claimed]
     entries = [values.get("persistence") or {}, *(values.get("extraVolumes") or [])]
     out = []
     for i, (volume, entry) in enumerate(zip(sized, entries, strict=False)):

@@ -25,6 +25,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "hostMounts",
         "extraEnvFrom",
         "connections",
+        "peers",
         "livenessProbe",
         "readinessProbe",
         "startupProbe",
@@ -80,6 +81,8 @@ PARAMS: dict[str, str] = {
     "extraEnvFrom": "Existing ConfigMaps or Secrets whose keys all become environment variables",
     "connections": "Bundled datastores the app reaches, and the environment variables that "
     "carry their host, port, user, database, password (from the datastore's Secret) and URL",
+    "peers": "Environment variables that name another workload of this chart (component, '' for "
+    "the main one; form host, address, url or port; port)",
     "livenessProbe": "Liveness probe (set enabled: false to remove)",
     "readinessProbe": "Readiness probe (set enabled: false to remove)",
     "startupProbe": "Startup probe (set enabled: false to remove)",

@@ -186,13 +186,13 @@ def _claim(volume: Volume) -> Values:
         "storageClass": volume.storage_class,
         "accessModes": [volume.access_mode],
         "mountPath": volume.mount_path,
-        "existingClaim": "",
+        "existingClaim": volume.existing_claim,
     }
 
 
 def persistence_values(part: Part) -> tuple[Values, list[Values]]:
     """Return the workload's first persistent volume and the further ones."""
-    volumes = [v for v in part.w.volumes if v.persistent and v.size]
+    volumes = [v for v in part.w.volumes if v.claimed]
     if not volumes:
         return {
             "enabled": False,
@@ -218,7 +218,7 @@ def _writable_dirs(part: Part, persistence: Values, extra: list[Values]) -> list
     taken |= {m.mount_path or m.host_path for m in part.w.host_mounts}
     taken |= {m.mount_path for m in part.w.secret_mounts}
     paths = [*part.analysis.writable_paths]
-    paths += [v.mount_path for v in part.w.volumes if not (v.persistent and v.size)]
+    paths += [v.mount_path for v in part.w.volumes if not v.claimed]
     dirs = []
     for index, path in enumerate(dict.fromkeys(paths)):
         if path in taken:
@@ -316,6 +316,12 @@ def workload_values(part: Part, deps: list[HelmDependency], fallback: Image, env
             {"name": s.env, "secretName": s.secret_name, "key": s.key} for s in w.secrets
         ],
         "connections": connection_values(part, deps),
+        "peers": [
+            {"name": p.env, "component": p.component, "form": p.form, "port": p.port}
+            | ({"scheme": p.scheme} if p.scheme else {})
+            | ({"path": p.path} if p.path else {})
+            for p in w.peers
+        ],
         "configMounts": [
             {"name": f"config-{i}", "configMap": m.config_map, "mountPath": m.mount_path}
             | ({"subPath": m.sub_path} if m.sub_path else {})

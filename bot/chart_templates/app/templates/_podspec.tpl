@@ -68,7 +68,7 @@ containers:
     ports:
       {{- toYaml . | nindent 6 }}
     {{- end }}
-    {{- if or $v.env $v.secretEnv $v.connections }}
+    {{- if or $v.env $v.secretEnv $v.connections $v.peers }}
     env:
       {{- with $v.env }}
       {{- toYaml . | nindent 6 }}
@@ -81,6 +81,7 @@ containers:
             key: {{ .key | quote }}
       {{- end }}
       {{- include "chart.connectionEnv" $ctx | trim | nindent 6 }}
+      {{- include "chart.peerEnv" $ctx | trim | nindent 6 }}
     {{- end }}
     {{- if or $v.config $v.extraEnvFrom }}
     envFrom:
@@ -190,5 +191,28 @@ so that a URL can use it through $(VAR) expansion.
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{- /* Variables that name another workload of this chart: its Service, as components.yaml
+     names it (the release part gives way so the part's own name stays whole). */}}
+{{- define "chart.peerEnv" -}}
+{{- $root := .root -}}
+{{- range .v.peers }}
+{{- $host := include "chart.fullname" $root }}
+{{- if .component }}
+{{- $release := $host | trunc (int (max 1 (sub 63 (add 1 (len .component))))) | trimSuffix "-" }}
+{{- $host = printf "%s-%s" $release .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+- name: {{ .name }}
+  {{- if eq .form "url" }}
+  value: {{ printf "%s://%s:%v%s" (.scheme | default "http") $host .port (.path | default "") | quote }}
+  {{- else if eq .form "address" }}
+  value: {{ printf "%s:%v" $host .port | quote }}
+  {{- else if eq .form "port" }}
+  value: {{ .port | quote }}
+  {{- else }}
+  value: {{ $host | quote }}
+  {{- end }}
 {{- end }}
 {{- end }}

@@ -19,6 +19,7 @@ from bot.tools.models import Connection
 from bot.tools.parsing.compose import docker_run, spec
 from bot.tools.parsing.compose import services as mapping
 from bot.tools.parsing.compose.comments import reader_comments
+from bot.tools.parsing.compose.volumes import external_claims
 from bot.tools.parsing.draft import RANK_IMAGE, ComponentDraft, Draft
 from bot.tools.parsing.images import find_images, parse_image
 from bot.tools.parsing.lexicon import datastore_kind
@@ -317,6 +318,7 @@ def apply(
                 if key not in used:
                     svc.environment.setdefault(key, value)
             mapping.workload(svc, c, draft, stores)
+            external_claims(interpolated, svc, c)
             _password_connections(doc, svc.name, passwords, c)
             _remember_references(doc, svc.name, draft)
             if svc.name in one_shots:

@@ -26,7 +26,7 @@ def environment(svc: Service, c: ComponentDraft, draft: Draft, stores: dict[str,
             continue
         store = _names_datastore(value, stores)
         if store and ("://" in value or _HOSTISH.search(key) or _ADDRESS.fullmatch(value)):
-            _connect(c, key, value, store)
+            connect_value(c, key, value, store)
             continue
         # "${NEXT_PRIVATE_DATABASE_URL}" left by a nested default is as unset as "".
         blank = not value.strip() or re.fullmatch(r"\$\{?\w+\}?", value.strip())
@@ -72,7 +72,9 @@ _SCHEME = r"(?P<scheme>(?:jdbc:)?[a-z+]+)"
 _ADDRESS = re.compile(r"(?P<host>[A-Za-z][\w.-]*):(?P<port>\d{2,5})")
 
 
-def _connect(c: ComponentDraft, key: str, value: str, store: str) -> None:
+def connect_value(c: ComponentDraft, key: str, value: str, store: str) -> None:
+    """Wire ``key`` to ``store`` in the shape its value has: a URL (scheme and Redis database
+    kept), an address host:port, or a bare host."""
     url = re.match(rf"{_SCHEME}://(?:[^@/\s]*@)?[\w.-]+(?::\d+)?(?P<path>/\S*)?", value)
     if url:
         path = url.group("path") or ""

@@ -8,6 +8,7 @@ mounts of a node agent (or a power the security review judges), the runtime's so
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.tools.models import ConfigMount, HostMount, Volume
 from bot.tools.parsing.compose.spec import Service, VolumeSpec
@@ -84,3 +85,19 @@ def _volume(svc: Service, spec: VolumeSpec, c: ComponentDraft, draft: Draft) -> 
         f"host directory {source} of '{svc.name}' becomes a persistent volume at {target}: copy "
         "its data over before switching"
     )
+
+
+def external_claims(doc: dict[str, Any], svc: Service, c: ComponentDraft) -> None:
+    """A named volume the compose file declares ``external`` exists outside the project: in
+    the cluster it is a claim that already exists, mounted as it is, never created."""
+    declared = doc.get("volumes") or {}
+    for spec in svc.volumes:
+        top = declared.get(spec.source) if spec.kind == "volume" and spec.source else None
+        if not isinstance(top, dict) or not top.get("external"):
+            continue
+        legacy = top["external"] if isinstance(top["external"], dict) else {}
+        claim = str(top.get("name") or legacy.get("name") or spec.source)
+        target = spec.target.rstrip("/") or "/"
+        for volume in c.volumes:
+            if volume.mount_path == target and volume.persistent:
+                volume.existing_claim = dns_name(claim, 63) or claim

@@ -17,6 +17,7 @@ from bot.tools.parsing.gloss_words.french import FRENCH
 from bot.tools.parsing.gloss_words.german import GERMAN
 from bot.tools.parsing.gloss_words.indonesian import INDONESIAN
 from bot.tools.parsing.gloss_words.italian import ITALIAN
+from bot.tools.parsing.gloss_words.korean import KOREAN
 from bot.tools.parsing.gloss_words.norwegian import NORWEGIAN
 from bot.tools.parsing.gloss_words.polish import POLISH
 from bot.tools.parsing.gloss_words.portuguese import PORTUGUESE
@@ -35,6 +36,7 @@ __all__ = [
     "INDONESIAN",
     "ITALIAN",
     "JAPANESE",
+    "KOREAN",
     "MARKERS",
     "NORWEGIAN",
     "POLISH",

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.tools.parsing.gloss_words.common import Lexicon
+from bot.tools.parsing.gloss_words.common import CODE, Lexicon
+
+_WEEKDAYS = (
+    ("Montag", "Monday"),
+    ("Dienstag", "Tuesday"),
+    ("Mittwoch", "Wednesday"),
+    ("Donnerstag", "Thursday"),
+    ("Freitag", "Friday"),
+    ("Samstag|Sonnabend", "Saturday"),
+    ("Sonntag", "Sunday"),
+)
 
 GERMAN: Lexicon = (
     (r"eine?[nr]?(?=\s+(?:Replik|Instanz|Pod))", "one"),
@@ -15,12 +25,81 @@ GERMAN: Lexicon = (
     (r"alle\s+(\d+)\s+Stunden", r"every \1 hours"),
     (r"Zeitzone", "time zone"),
     (r"keine\s+parallelen\s+L(?:ä|ae)ufe", "never run in parallel"),
+    (
+        r"keine\s+(?:(?:ü|ue)berlappenden|gleichzeitigen)\s+(?:L(?:ä|ae)ufe|Ausf(?:ü|ue)hrungen|Jobs)|"
+        r"ohne\s+(?:(?:Ü|Ue)berlappung|(?:ü|ue)berlappende\s+L(?:ä|ae)ufe)",
+        "no overlapping runs",
+    ),
+    # Autoscaling: "Autoskalierung: mindestens 2, höchstens 5 Replikas, bei 75 % CPU".
+    (r"Autoskalierung|automatische\s+Skalierung|Auto-?Scaling", "autoscaling"),
+    (
+        r"(?:zwischen|von)\s+(\d+)\s+(?:und|bis)\s+(\d+)(?=\s+(?:Replik|Pods|Instanz))",
+        r"from \1 to \2",
+    ),
+    (r"mindestens|minimal", "min"),
+    (r"h(?:ö|oe)chstens|maximal", "max"),
+    (r"CPU-(?:Auslastung|Last|Nutzung)", "CPU utilization"),
+    (
+        r"(Readiness|Liveness|Startup)-?\s+(?:und|&)\s+(Readiness|Liveness|Startup)-?\s*(?:Probes?|Checks?)",
+        r"\1 and \2 probes",
+    ),
+    (r"(Readiness|Liveness|Startup)-(Probe|Check)s?", r"\1 \2"),
+    (r"(?:Ziel-CPU|CPU-Ziel(?:wert)?)", "CPU target"),
+    (r"(?:bei|ab)(?=\s+\d{1,3}\s*%)", "at"),
+    # Storage: "ein 10Gi-Volume unter `/data`", "das `/var/log` des Knotens schreibgeschützt".
+    (r"(?:das|die|den)\s+sich\s+alle(?=\s+(?:Replik|Pods|Instanz))", "shared by all"),
+    (r"geteilt\s+(?:zwischen|von)|gemeinsam\s+genutzt\s+von", "shared between"),
+    (r"schreibgesch(?:ü|ue)tzt|nur\s+lesend", "read-only"),
+    (
+        rf"(?:das|den|die)\s+(?:Verzeichnis\s+|Pfad\s+)?({CODE})\s+des\s+(?:Knotens|Hosts)",
+        r"the node's \1",
+    ),
+    (r"einh(?:ä|ae)ngen|mounten", "mount"),
+    (r"Persistenz", "persistence"),
+    (r"Storage-Klasse", "storage class"),
+    # Shutting down: "120 Sekunden zum Herunterfahren", "eine Grace-Period von 120 Sekunden".
+    (r"(?:Grace[\s-]?Period|Schonfrist|Karenzzeit)(?:\s+von)?", "grace period of"),
+    (r"zum\s+(?:Herunterfahren|Beenden|Stoppen|Abschalten)", "to shut down"),
+    (r"(\d+)\s*Sekunden", r"\1 seconds"),
+    (r"(\d+)\s*Minuten", r"\1 minutes"),
+    # A one-off Job before each release.
+    (r"Migrations-?Job", "migration Job"),
+    (
+        r"vor\s+jede[rm]?\s+(?:Installation|Install)\s+(?:und|sowie|oder)\s+(?:vor\s+)?"
+        r"(?:jede[mn]?\s+)?(?:Upgrade|Update|Aktualisierung)",
+        "before each install and upgrade",
+    ),
+    # Where it runs: "den Taint `x` tolerieren", "nur auf Knoten mit dem Label `disktype=ssd`".
+    (r"toleriere[nt]?|toleriert", "tolerate"),
+    (r"(?:gelabelt|markiert)\s+mit|mit\s+dem\s+Label", "labelled"),
+    (r"pro\s+Knoten|auf\s+jedem\s+Knoten", "on every node"),
+    (r"Knoten", "nodes"),
+    # A datastore in the chart, or one we already run.
+    (
+        r"(?:m(?:ü|ue)ssen|muss|sollen|soll)\s+auf\s+(?:diese[snm]?|das|die|den)\s+([\w-]+)\s+"
+        r"(?:zeigen|verweisen)",
+        r"must point at that \1",
+    ),
+    (r"geh(?:ö|oe)r(?:t|en)\s+nicht\s+(?:ins|in\s+das)\s+Chart", "is not part of the chart"),
+    (r"wir\s+haben\s+(?:schon|bereits)", "we already have"),
+    (r"kommt\s+aus\s+de[mnr]|stammt\s+aus\s+de[mnr]", "comes from the"),
+    (r"vom\s+Typ|des\s+Typs", "of type"),
+    (r"mit\s+(?:demselben|dem\s+gleichen)\s+Image\s+wie", "with the same image as"),
+    (r"(?:dasselbe|das\s+gleiche)\s+Image\s+wie", "the same image as"),
     (r"mit\s+demselben\s+Image|mit\s+dem\s+gleichen\s+Image", "with the same image"),
     # "`php run.php` ... ausführt": the verb closes the clause; the command is what runs.
     (
         r"(`\x00\d+\x00`)([^`.\n]{0,40}?)\s*(?:ausf(?:ü|ue)hrt|ausf(?:ü|ue)hren|l(?:ä|ae)uft)\b",
-        r" runs \1 \2",
+        r"runs \1\2",
     ),
+    # "führt `x` aus", "führt vor jedem Upgrade `x` aus": the verb's prefix closes the clause.
+    (
+        rf"f(?:ü|ue)hrt\s+(?:(?!aus\b)([^`.\n]{{0,60}}?)\s+)?({CODE})\s+aus\b",
+        r"runs \2 \1",
+    ),
+    (rf"(?:startet|l(?:ä|ae)uft\s+mit)(?=\s+{CODE})", "runs"),
+    (r"(?:der|die|das|welche[rs]?)\s+runs", "that runs"),
+    (r"startet\s+mit|gestartet\s+mit", "started with"),
     (r"nach\s+(`\x00\d+\x00`)\s+gemountet", r"mounted at \1"),
     (r"aus\s+(?:demselben|dem\s+gleichen)", "from the same"),
     (r"als\s+CronJob", "as a CronJob"),
@@ -36,6 +115,7 @@ GERMAN: Lexicon = (
         r"we do not need \1",
     ),
     (r"Komponenten", "components"),
+    (r"Komponente", "component"),
     (r"Konfiguration\s+(?:von|f(?:ü|ue)r|des|der)", "configuration of"),
     (r"lauscht\s+auf|h(?:ö|oe)rt\s+auf", "listens on"),
     (r"Zugangsdaten", "credentials"),
@@ -48,9 +128,10 @@ GERMAN: Lexicon = (
     (r"gemountet|eingeh(?:ä|ae)ngt", "mounted"),
     (r"im\s+Chart\s+mitlaufen|im\s+Chart\s+laufen", "run in the chart"),
     (r"Benutzer(?:name)?", "user"),
-    (r"Replik(?:at)?(?:a|as|en|e)?", "replica"),
+    (r"Replik(?:as|en|ate)", "replicas"),
+    (r"Replik(?:at)?(?:a|e)?", "replica"),
     (r"au(?:ß|ss)erhalb\s+des\s+Clusters", "outside the cluster"),
-    (r"verwaltet", "managed"),
+    (r"verwaltete?[snmr]?", "managed"),
     (r"Instanz(?:en)?", "instance"),
     (r"Speicherklasse", "storage class"),
     (r"(?:Arbeits)?speicher(?=\s*(?:RAM|\d))|Hauptspeicher", "memory"),
@@ -82,10 +163,19 @@ GERMAN: Lexicon = (
     (r"erreichbar\s+unter", "reachable at"),
     (r"jede\s+Nacht|nächtlich", "every night"),
     (r"täglich", "daily"),
-    (r"stündlich", "hourly"),
-    (r"wöchentlich", "weekly"),
+    (r"stündlich|jede\s+Stunde", "hourly"),
+    (r"wöchentlich|jede\s+Woche|einmal\s+pro\s+Woche", "weekly"),
+    (r"monatlich|jeden\s+Monat", "monthly"),
+    (r"jede\s+Minute|minütlich", "every minute"),
+    (r"jeden\s+Tag", "daily"),
+    (r"(?:von\s+)?Montag\s+bis\s+Freitag|werktags|wochentags|an\s+Werktagen", "on weekdays"),
+    (r"am\s+Wochenende", "on weekends"),
+    *((rf"(?:jeden|am)\s+(?:{word})|(?:{word})s", f"every {day}") for word, day in _WEEKDAYS),
+    *((word, day) for word, day in _WEEKDAYS),
+    (r"(?:um\s+)?Mitternacht", "at midnight"),
     (r"um\s+(\d{1,2}):(\d\d)\s+Uhr", r"at \1:\2"),
     (r"um\s+(\d{1,2})\s+Uhr", r"at \1:00"),
+    (r"um(?=\s+\d)", "at"),
     (r"ohne", "without"),
     (r"keine?[nmrs]?", "no"),
     (r"nicht", "not"),
@@ -99,4 +189,16 @@ GERMAN: Lexicon = (
     (r"vier", "four"),
     (r"fünf", "five"),
     (r"pro\s+Knoten|auf\s+jedem\s+Knoten", "on every node"),
+    (r"außerdem|zusätzlich|dazu|auch", "also"),
+    (r"nur", "only"),
+    (r"auf(?=\s+`)", "at"),
+    (r"auf", "on"),
+    (r"mit", "with"),
+    (r"eine[nrms]?|ein", "a"),
+    (r"wir\s+(?:brauchen|ben(?:ö|oe)tigen)", "we need"),
+    (r"f(?:ü|ue)r", "for"),
+    (r"wie", "as"),
+    (r"ist", "is"),
+    (r"des", "of the"),
+    (r"der|die|das|dem|den", "the"),
 )

@@ -6,8 +6,20 @@ from bot.tools.parsing.gloss_words.common import CODE, KINDS, QUANTITY, Lexicon
 
 # What an Italian adjective follows: a kind, a product ("il MariaDB condiviso") or a noun.
 _NOUN = rf"{KINDS}|(?-i:[A-Z])[\w-]*|database|volume|container|cluster|servizio|pod"
+_WEEKDAYS = (
+    ("luned[ìi]", "Monday"),
+    ("marted[ìi]", "Tuesday"),
+    ("mercoled[ìi]", "Wednesday"),
+    ("gioved[ìi]", "Thursday"),
+    ("venerd[ìi]", "Friday"),
+    ("sabato", "Saturday"),
+    ("domenica", "Sunday"),
+)
 
 ITALIAN: Lexicon = (
+    (r"componenti", "components"),
+    (r"componente", "component"),
+    (rf"(?:la\s+)?stess[oa]\s+immagine\s+dell['’](\w+|{CODE})", r"the same image as the \1"),
     # "dell'`APP_KEY`", "l'app": the elided article is joined to the next word.
     (rf"dall['’](\w+|{CODE})", r"from the \1"),
     (rf"dell['’](\w+|{CODE})", r"of the \1"),
@@ -18,7 +30,9 @@ ITALIAN: Lexicon = (
     # The adjective follows its noun in Italian: "un Secret esistente" is an existing Secret.
     (rf"(?:un|una|uno)\s+({KINDS})\s+(?:già\s+)?esistente", r"an existing \1"),
     (rf"({_NOUN})\s+(?:già\s+)?esistent[ei]", r"existing \1"),
+    (r"condivis[oaie]\s+(?:tra|fra|da)", "shared between"),
     (rf"({_NOUN})\s+condivis[oaie]", r"shared \1"),
+    (rf"({_NOUN})\s+gestit[oaie]", r"managed \1"),
     (rf"({_NOUN})\s+estern[oaie]", r"external \1"),
     (rf"({_NOUN})\s+separat[oaie]", r"separate \1"),
     (rf"({_NOUN})\s+principale", r"main \1"),
@@ -27,6 +41,51 @@ ITALIAN: Lexicon = (
     (r"immagine\s+ufficiale", "official image"),
     (r"applicazione", "application"),
     (r"(?:deve|devono)\s+puntare\s+(?:al|alla|allo)", "must point at the"),
+    (r"(?:deve|devono)\s+puntare\s+a", "must point at"),
+    (r"quel(?:l[oa])?(?=\s)", "that"),
+    # A datastore in the chart, or one we already run.
+    (r"(?:va|viene|è)\s+inclus[oa]\s+nel\s+chart", "is bundled in the chart"),
+    (r"abbiamo\s+già", "we already have"),
+    (r"gestit[oaie]", "managed"),
+    (r"niente\s+Ingress|senza\s+Ingress|nessun\s+Ingress", "no Ingress"),
+    # Autoscaling: "Autoscaling: minimo 2, massimo 5 repliche, al 75% di CPU".
+    (r"scalabilit[àa]\s+automatica|auto-?scalamento|auto-?scaling", "autoscaling"),
+    (
+        r"(?:da|tra|fra)\s+(\d+)\s+(?:a|e)\s+(\d+)(?=\s+(?:repliche|pod|istanze))",
+        r"from \1 to \2",
+    ),
+    (r"minimo(?:\s+di)?", "min"),
+    (r"massimo(?:\s+di)?", "max"),
+    (
+        r"quando\s+(?:la\s+)?CPU\s+(?:supera|raggiunge|passa)\s+(?:il\s+|l['’])?(\d{1,3})\s*%",
+        r"at \1% CPU",
+    ),
+    (r"(\d{1,3})\s*%\s+di\s+(CPU|memoria)", r"\1% \2"),
+    (r"(?:utilizzo|uso)\s+(?:della\s+|di\s+)?(CPU|memoria)", r"\1 utilization"),
+    (r"(?:target|obiettivo)\s+(?:di\s+)?(CPU|memoria)", r"\1 target"),
+    (r"(?:al|del)(?=\s+\d{1,3}\s*%)", "at"),
+    # Storage and where it runs: "il `/var/log` del nodo in sola lettura".
+    (r"(?:in\s+|di\s+)?sola\s+lettura", "read-only"),
+    (rf"il\s+(?:percorso\s+|path\s+)?({CODE})\s+del\s+(?:nodo|host)", r"the node's \1"),
+    (r"montare", "mount"),
+    (r"persistenza", "persistence"),
+    (r"tollerare|tollera", "tolerate"),
+    (r"girare|essere\s+eseguit[oa]", "run"),
+    # Shutting down: "120 secondi per spegnersi", "periodo di grazia di 120 secondi".
+    (r"periodo\s+di\s+(?:grazia|tolleranza)(?:\s+di)?", "grace period of"),
+    (
+        r"per\s+(?:spegnersi|terminare|fermarsi|chiudersi|arrestarsi|lo\s+spegnimento)",
+        "to shut down",
+    ),
+    (r"(\d+)\s*secondi", r"\1 seconds"),
+    # A one-off Job before each release.
+    (r"Job\s+di\s+migrazion[ei]", "migration Job"),
+    (
+        r"prima\s+di\s+ogni\s+(?:installazione|install)\s+(?:e|o)\s+(?:di\s+ogni\s+)?"
+        r"(?:aggiornamento|upgrade)",
+        "before each install and upgrade",
+    ),
+    (r"(?:la\s+)?stess[oa]\s+immagine\s+(?:del|della|dello|di)(?=\s)", "the same image as the"),
     (r"(?:etichettat[iei]|con\s+(?:la\s+)?label)", "labelled"),
     (r"pres[oa]\s+da", "from"),
     (r"variabile", "variable"),
@@ -95,17 +154,35 @@ ITALIAN: Lexicon = (
     (r"istanz[ae]", "instance"),
     (r"immagine", "image"),
     (r"comando", "command"),
+    (r"che\s+(?:esegu[ei]|lancia|gira)(?=\s+`)", "that runs"),
+    (r"(?:parte|si\s+avvia|viene\s+avviat[oa])\s+con", "starts with"),
+    (r"(?:viene|arriva)\s+(?:dal|dalla|dallo)", "comes from the"),
     (r"esegu[ei]|lancia", "runs"),
     (r"alle\s+(?:ore\s+)?(\d{1,2}(?::\d\d)?)", r"at \1"),
     (r"ogni\s+(\d+)\s+minuti", r"every \1 minutes"),
     (r"ogni\s+(\d+)\s+ore", r"every \1 hours"),
+    (r"(\d+)\s*minuti(?!\w)", r"\1 minutes"),
     (r"ogni\s+minuto", "every minute"),
     (r"ogni\s+ora", "hourly"),
     (r"ogni\s+notte|tutte\s+le\s+notti", "every night"),
     (r"ogni\s+giorno|tutti\s+i\s+giorni", "daily"),
+    (r"ogni\s+settimana|una\s+volta\s+a(?:lla)?\s+settimana", "weekly"),
+    (r"ogni\s+mese|una\s+volta\s+al\s+mese", "monthly"),
+    (r"dal\s+luned[ìi]\s+al\s+venerd[ìi]|nei\s+giorni\s+(?:feriali|lavorativi)", "on weekdays"),
+    (r"(?:nel|nei)\s+(?:weekend|fine\s+settimana)", "on weekends"),
+    *(
+        (rf"(?:ogni|tutti\s+i|tutte\s+le|il|la)\s+{word}", f"every {day}")
+        for word, day in _WEEKDAYS
+    ),
+    *((word, day) for word, day in _WEEKDAYS),
+    (r"(?:a\s+)?mezzanotte", "at midnight"),
     (r"fuso\s+orario", "time zone"),
-    (r"senza\s+(?:esecuzioni\s+sovrapposte|sovrapposizioni)", "no overlapping runs"),
-    (r"mai\s+in\s+parallelo", "never in parallel"),
+    (
+        r"senza\s+(?:esecuzioni\s+(?:sovrapposte|concorrenti|simultanee|in\s+parallelo)|"
+        r"sovrapposizioni)",
+        "no overlapping runs",
+    ),
+    (r"mai\s+(?:due\s+(?:esecuzioni\s+)?)?(?:in\s+parallelo|insieme)", "never in parallel"),
     (r"solo\s+sui\s+nodi\s+con\s+(?:la\s+)?(?:label|etichetta)", "only on nodes with label"),
     (r"su\s+ogni\s+nodo", "on every node"),
     (r"nodi|nodo", "node"),
@@ -135,7 +212,13 @@ ITALIAN: Lexicon = (
     (r"versione", "version"),
     (r"dettagli", "details"),
     (r"nostr[oaie]", "our"),
-    (r"anche", "also"),
+    (r"anche|inoltre|poi", "also"),
+    (r"solo|soltanto", "only"),
+    (r"tutt[eio]", "all"),
+    (r"prima\s+di", "before"),
+    (r"quindi", "so"),
+    (r"che", "that"),
+    (r"su(?=\s+`)", "at"),
     (r"come", "as"),
     (r"senza", "without"),
     (r"con", "with"),

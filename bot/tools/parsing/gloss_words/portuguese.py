@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from bot.tools.parsing.gloss_words.common import Lexicon
+from bot.tools.parsing.gloss_words.common import CODE, KINDS, QUANTITY, Lexicon
+
+# "toda segunda-feira", "às sextas": a weekday; "segunda", "quarta" and "quinta" alone are
+# also ordinals, so they are days only after a word that says so, or with "-feira".
+_WEEKDAYS = (
+    ("segunda", "Monday"),
+    ("ter[çc]a", "Tuesday"),
+    ("quarta", "Wednesday"),
+    ("quinta", "Thursday"),
+    ("sexta", "Friday"),
+)
 
 PORTUGUESE: Lexicon = (
+    (
+        r"(?:as\s+)?mesmas\s+vari[áa]veis\s+(?:de|do)\s+banco(?:\s+de\s+dados)?",
+        "the same database variables",
+    ),
     # "(no prosody e no jicofo)": in those two
     (r"\(\s*n[oa]\s+([\w-]+)\s+e\s+n[oa]\s+([\w-]+)\s*\)", r"(in \1 and \2)"),
+    # The adjective follows its noun: "o Secret existente `x`" is the existing Secret `x`.
+    (rf"({KINDS})\s+(?:existentes?|que\s+j[áa]\s+existe)(?=\s+`)", r"existing \1"),
     (r"que\s+j[áa]\s+existe", "that already exists"),
-    (r"[Ss]ecret\s+existentes?", "existing Secret"),
     (
         r"n[oa]s?(?=\s+(?:existing\s+)?(?:Secret|ConfigMap|namespace|cluster|volume|bucket)\b)",
         "in the",
     ),
     (r"imagem\s+oficial", "official image"),
-    (r"mesm[ao]\s+imagem", "same image"),
+    (r"(?:a\s+)?mesma\s+imagem\s+(?:que\s+|d)[oa](?=\s)", "the same image as the"),
+    (r"(?:a\s+)?mesma\s+imagem", "the same image"),
     # "não o postgres puro": rather than the plain image, not "no postgres"
     (r"n[ãa]o\s+[oa]\s+([\w-]+)\s+pur[oa]", r"rather than the plain \1 image"),
     (r"tem\s+que\s+ser(?:\s+tipo)?", "must be"),
@@ -22,14 +38,24 @@ PORTUGUESE: Lexicon = (
     (r"porque", "because"),
     (r"abaixo", "below"),
     (r"acima", "above"),
-    (r"tamb[ée]m", "also"),
+    (r"tamb[ée]m|al[ée]m\s+disso", "also"),
     (r"monta(?:m)?", "mounts"),
+    (r"montad[oa]s?\s+em", "mounted at"),
+    (r"mont(?:e|ar)(?:-?l[oa])?\s+em", "mount it at"),
+    (r"montar", "mount"),
     (r"aplica[çc][ãa]o", "application"),
     # "Redis e afins não precisa": no Redis
     (r"([A-Z][\w-]+)\s+e\s+afins\s+n[ãa]o\s+precisa", r"no \1 needed"),
+    (r"sem\s+Ingress|n[ãa]o\s+precisa(?:mos)?\s+de\s+Ingress", "no Ingress"),
     (r"n[ãa]o\s+precisa", "not needed"),
     (r"uma\s+r[ée]plica\s+s[óo]", "only one replica"),
     (r"t[êe]m\s+que\s+vir\s+(?:desse|dessa|deste|desta)", "must come from that"),
+    # A datastore in the chart, or one we already run.
+    (
+        r"(?:vem|vai|fica|est[áa])\s+(?:junto\s+)?(?:no|dentro\s+do)\s+(?:pr[óo]prio\s+)?chart",
+        "is in the chart",
+    ),
+    (r"(?:dentro\s+do|no)\s+(?:pr[óo]prio\s+)?chart", "in the chart"),
     (r"dentro\s+d[oa]", "inside the"),
     (
         r"precisa(?:m)?\s+d[ao]s\s+mesm[ao]s\s+vari[áa]veis\s+de\s+banco",
@@ -37,26 +63,123 @@ PORTUGUESE: Lexicon = (
     ),
     (r"precisa(?:m)?\s+d[ao]s?\s+mesm[ao]s", "needs the same"),
     (r"mesm[ao]s?", "same"),
+    (r"precisamos(?:\s+de)?", "we need"),
+    (r"escuta(?:m)?\s+na\s+porta", "listens on port"),
+    (r"escuta(?:m)?\s+(?:em|n[ao])", "listens on"),
+    (r"(?:do|de)\s+tipo", "of type"),
+    (r"na\s+porta", "on port"),
     (r"iguais\s+aos\s+de\s+cima", "same as above"),
-    (r"roda(?:m)?(?=\s+`)", "runs"),
+    (
+        r"sem\s+(?:execu[çc][õo]es|rodar)\s+(?:sobrepostas|simult[âa]neas|concorrentes|"
+        r"em\s+paralelo)|sem\s+(?:sobreposi[çc][ãa]o|sobrepor)",
+        "no overlapping runs",
+    ),
+    (r"nunca\s+(?:rodar\s+)?(?:duas\s+)?(?:ao\s+mesmo\s+tempo|em\s+paralelo)", "never in parallel"),
+    # What a part runs: "que roda `x`", "o container executa `x`".
+    (r"que\s+(?:roda|executa)(?:m)?(?=\s+`)", "that runs"),
+    (r"(?:roda|executa)(?:m)?(?=\s+`)", "runs"),
+    (r"(?:sobe|inicia|come[çc]a)(?:m)?\s+com", "starts with"),
+    (r"rodando|executando", "running"),
+    (r"roda(?:m)?|executa(?:m)?", "runs"),
+    (r"rodar|executar", "run"),
+    (r"comando", "command"),
     (r"banco(?!\s+de\s+dados)", "database"),
     (r"(?:os|as)\s+dois\s+(?:containers|contêineres|componentes|pods|servi[çc]os)", "both"),
     (r"em\s+(?:ambos|ambas|os\s+dois)", "in both"),
     (r"ambos|ambas", "both"),
+    (r"(?:devem|deve|t[êe]m\s+que|tem\s+que)\s+apontar\s+para|apontam?\s+para", "must point at"),
     (r"apontando\s+para", "pointing at"),
+    (r"ess[ae]|aquel[ae]", "that"),
     (r"vira(?:m)?|se\s+torna(?:m)?", "becomes"),
     (r"(?:para|pros?)\s+(?:os|as)\s+(?:dois|duas|tr[eê]s|quatro|cinco)\b", "for all of them"),
     (r"vari[aá]veis\s+comuns", "shared variables"),
     (r"(?:a\s+)?porta\s+do\s+container", "the container port"),
     (r"n[ãa]o\s+deve\s+fazer\s+parte\s+do", "must not be part of the"),
     (r"fazer\s+parte\s+do|faz\s+parte\s+do", "part of the"),
+    (r"(?:nós\s+)?j[áa]\s+temos", "we already have"),
+    (r"n[ãa]o\s+(?:o\s+|a\s+)?(?:coloque|coloquem|ponha|ponham|inclua|incluam)", "do not put it"),
     (r"gerenciad[oa]s?", "managed"),
-    (r"vem\s+d[oa]|v[êe]m\s+d[oa]", "comes from the"),
+    (r"vem\s+d[oa]|v[êe]m\s+d[oa]|sai\s+d[oa]", "comes from the"),
     (r"deve\s+ir\s+para|vai\s+para", "goes to"),
-    (r"montad[oa]s?\s+em", "mounted at"),
-    (r"mont(?:e|ar)(?:-?l[oa])?\s+em", "mount it at"),
     (r"[Ss]ecret\s+TLS", "TLS secret"),
     (r"j[áa]\s+existe", "already exists"),
+    # Autoscaling: "Autoescalonamento: mínimo 2, máximo 5 réplicas, com 75% de CPU".
+    (
+        r"escalonamento\s+autom[áa]tico|auto-?escalonamento|auto-?escalamento|auto-?escalar",
+        "autoscaling",
+    ),
+    (
+        r"(?:de|entre)\s+(\d+)\s+(?:a|e|at[ée])\s+(\d+)(?=\s+(?:r[ée]plicas|pods|inst[âa]ncias))",
+        r"from \1 to \2",
+    ),
+    (r"m[íi]nimo(?:\s+de)?", "min"),
+    (r"m[áa]ximo(?:\s+de)?", "max"),
+    (
+        r"quando\s+(?:a\s+)?CPU\s+(?:passar|chegar|estiver|ultrapassar)\s+(?:(?:de|a|em|acima\s+de)"
+        r"\s+)?(?:os\s+)?(\d{1,3})\s*%",
+        r"at \1% CPU",
+    ),
+    (r"(\d{1,3})\s*%\s+de(?=\s+(?:CPU|mem[óo]ria))", r"\1%"),
+    (r"(?:uso|utiliza[çc][ãa]o)\s+de\s+(?:a\s+)?(CPU|mem[óo]ria)", r"\1 utilization"),
+    (r"alvo\s+de\s+(CPU|mem[óo]ria)|(CPU|mem[óo]ria)\s+alvo", r"\1\2 target"),
+    # Probes and health checks.
+    (r"sondas?", "probes"),
+    (r"(?:verifica[çc][ãa]o|checagem|endpoint)\s+de\s+sa[úu]de", "health check"),
+    (r"fica\s+em", "is at"),
+    # Storage: "um volume de 10Gi em `/data`", "o `/var/log` do nó como somente leitura".
+    (rf"(?:um\s+)?volume\s+de\s+({QUANTITY})", r"a \1 volume"),
+    (r"persist[êe]ncia", "persistence"),
+    (r"compartilhad[oa]s?\s+(?:entre|por)", "shared between"),
+    (r"montando", "mounting"),
+    (r"componentes", "components"),
+    (r"componente", "component"),
+    (r"(?:como\s+|em\s+|de\s+|no\s+modo\s+)?(?:somente|apenas|s[óo])\s+leitura", "read-only"),
+    (rf"[oa]\s+(?:caminho\s+|diret[óo]rio\s+)?({CODE})\s+do\s+(?:nó|host)", r"the node's \1"),
+    # Where it runs: "tolerar o taint", "só em nós com o label `disktype=ssd`".
+    (r"(?:em|nos)\s+nós(?=\s)", "on nodes"),
+    (r"(?:os|dos|aos)\s+nós(?=\s)", "the nodes"),
+    (r"(?:rotulad|marcad|etiquetad)[oa]s?\s+com", "labelled"),
+    (r"r[óo]tulos?|etiquetas?", "label"),
+    (r"nó", "node"),
+    # Shutting down: "120 segundos para desligar", "período de carência de 120 segundos".
+    (r"per[íi]odo\s+de\s+(?:car[êe]ncia|gra[çc]a)(?:\s+de)?", "grace period of"),
+    (r"desligamento\s+(?:gracioso|limpo|controlado)(?:\s+de)?", "graceful shutdown of"),
+    (r"para\s+(?:desligar|encerrar|parar|finalizar|terminar)", "to shut down"),
+    # A one-off Job before each release.
+    (r"Job\s+de\s+migra[çc](?:[ãa]o|[õo]es)", "migration Job"),
+    (r"migra[çc](?:[ãa]o|[õo]es)", "migration"),
+    (
+        r"antes\s+de\s+(?:cada\s+|da\s+)?(?:instala[çc][ãa]o|instalar|install)\s+(?:e|ou)\s+"
+        r"(?:de\s+)?(?:cada\s+|da\s+)?(?:atualiza[çc][ãa]o|atualizar|upgrade)",
+        "before each install and upgrade",
+    ),
+    # Schedules: "todo dia às 3h", "toda segunda-feira às 6h30", "a cada 15 minutos".
+    (r"fuso\s+hor[áa]rio", "time zone"),
+    (r"de\s+segunda\s+a\s+sexta(?:-feira)?|(?:em\s+)?dias\s+[úu]teis", "on weekdays"),
+    (r"(?:nos\s+)?fins\s+de\s+semana", "on weekends"),
+    *(
+        (rf"(?:tod[ao]s?\s+(?:as\s+)?|nas\s+|[àa]s\s+){word}s?(?:-feiras?)?", f"every {day}")
+        for word, day in _WEEKDAYS
+    ),
+    (r"(?:tod[oa]s?\s+(?:os\s+)?|aos\s+)s[áa]bados?", "every Saturday"),
+    (r"(?:tod[oa]s?\s+(?:os\s+)?|aos\s+)domingos?", "every Sunday"),
+    *((rf"{word}-feira", day) for word, day in _WEEKDAYS),
+    (r"s[áa]bado", "Saturday"),
+    (r"domingo", "Sunday"),
+    (r"a\s+cada\s+(\d+)\s+minutos", r"every \1 minutes"),
+    (r"a\s+cada\s+(\d+)\s+horas", r"every \1 hours"),
+    (r"a\s+cada\s+minuto|todo\s+minuto", "every minute"),
+    (r"de\s+hora\s+em\s+hora|a\s+cada\s+hora|toda\s+hora|uma\s+vez\s+por\s+hora", "hourly"),
+    (r"toda\s+noite|todas\s+as\s+noites", "every night"),
+    (r"todo\s+dia|todos\s+os\s+dias|diariamente|uma\s+vez\s+por\s+dia", "daily"),
+    (r"toda\s+semana|semanalmente|uma\s+vez\s+por\s+semana", "weekly"),
+    (r"todo\s+m[êe]s|mensalmente|uma\s+vez\s+por\s+m[êe]s", "monthly"),
+    (r"(?:[àa]\s+)?meia-noite", "at midnight"),
+    (r"[àa]s\s+(\d{1,2})h(\d\d)", r"at \1:\2"),
+    (r"[àa]s\s+(\d{1,2})(?:h|\s+horas)(?!\w)", r"at \1:00"),
+    (r"[àa]s(?=\s+\d)", "at"),
+    (r"(\d+)\s*segundos?", r"\1 seconds"),
+    (r"(\d+)\s*minutos?", r"\1 minutes"),
     (r"é", "is"),
     (r"em", "at"),
     (r"com", "with"),
@@ -66,7 +189,8 @@ PORTUGUESE: Lexicon = (
     (r"na\s+porta", "on port"),
     (r"tolerar", "tolerate"),
     (r"uma?(?=\s+(?:r[ée]plica|inst[âa]ncia|pod))", "one"),
-    (r"r[ée]plicas?", "replica"),
+    (r"r[ée]plicas", "replicas"),
+    (r"r[ée]plica", "replica"),
     (r"imagem", "image"),
     (r"classe\s+de\s+armazenamento", "storage class"),
     (r"volume\s+persistente", "persistent volume"),
@@ -82,11 +206,22 @@ PORTUGUESE: Lexicon = (
     (r"classe", "class"),
     (r"portas?", "port"),
     (r"limites?", "limit"),
-    (r"toda\s+noite", "every night"),
     (r"sem", "without"),
     (r"n[ãa]o", "not"),
     (r"do|da", "from the"),
+    (r"por\s+favor", "please"),
+    (r"(?:s[óo]|somente|apenas)(?=\s)", "only"),
+    (r"tod[oa]s\s+(?:as|os)", "all the"),
+    (r"antes\s+de", "before"),
+    (r"entre", "between"),
+    (r"tipo", "type"),
+    (r"um|uma", "a"),
+    (r"os|o", "the"),
+    (r"que", "that"),
+    (r"para", "for"),
+    (r"de", "of"),
     (r"e", "and"),
+    (r"ou", "or"),
     (r"dois|duas", "two"),
     (r"tr[êe]s", "three"),
 )

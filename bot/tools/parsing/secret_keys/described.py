@@ -41,7 +41,12 @@ def counted_secrets(doc: Doc, c: ComponentDraft) -> None:
 # "the JWT secret and the DB password live in the Secret `x`": what each value is, then where.
 # Read in two steps, the subject up to its verb and then where the value lives, so that a long
 # clause (a pasted file has few full stops) costs one pass per verb, not one per subject length.
-_VERB = re.compile(r"\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b", re.I)
+_VERB = re.compile(
+    r"\s+(?:are|is|live|lives|sit|sits|come|comes|stored|kept)\b|"
+    # "..., and the token from our existing secret `diun-ntfy`, key `token`": no verb at all
+    r"\s+(?=from\s+(?:the\s+|our\s+|an?\s+)?(?:existing\s+)?secret\b)",
+    re.I,
+)
 _WHERE = re.compile(
     r"[^.;]*?(?:\bsecret\s+(?:named\s+|called\s+)?(?!(?:in|of|the|and|with|for|to|from|that|which)\b)"
     r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])|"
@@ -63,7 +68,10 @@ def _described(clause: str) -> tuple[str, str] | None:
     for verb in _VERB.finditer(clause, start):
         subject = clause[start : verb.start()]
         if len(subject) > 80 or re.search(r"[`.;:]", subject):
-            return None
+            # "- ntfy: `A=...`, `B=...`, and the token from ...": the last of a list
+            subject = re.split(r",\s+(?:and\s+)?", subject)[-1]
+            if len(subject) > 40 or re.search(r"[`.;:]", subject):
+                return None
         if len(subject) < 3:
             continue
         where = _WHERE.match(clause, verb.end())
