@@ -152,3 +152,14 @@ def test_a_service_that_keeps_the_container_ports() -> None:
         "Both on one ClusterIP Service."
     )
     assert [(p.port, p.service_port) for p in r.ports] == [(3000, 3000), (5003, 5003)]
+
+
+def test_parts_listed_in_one_sentence_each_with_its_brackets() -> None:
+    r = read(
+        "Three workloads: `ledger` (image `acme/ledger:2.0`, port 8000), a `cache` (image "
+        "`acme/cache:1.1`, port 7000) and an `indexer` (image `acme/indexer:1.1`, port 9200)."
+    )
+    assert [p.port for p in part(r, "cache").ports] == [7000]
+    indexer = part(r, "indexer")
+    assert [p.port for p in indexer.ports] == [9200]
+    assert indexer.image is not None and indexer.image.reference == "acme/indexer:1.1"

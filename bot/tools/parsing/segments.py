@@ -74,7 +74,11 @@ def _clauses(line: str, names: list[str]) -> list[tuple[int, str]]:
     named = "|".join(alias_pattern(n) for n in names)
     breaks = [
         m
-        for pattern in (_CLAUSES, re.compile(rf"\s+and\s+(?=(?:the\s+)?(?:{named})\b)", re.I))
+        # "... port 7000) and an `indexer` (...)": the name may be in code, after an article
+        for pattern in (
+            _CLAUSES,
+            re.compile(rf"\s+and\s+(?=(?:the\s+|an?\s+)?`?(?:{named})\b)", re.I),
+        )
         for m in pattern.finditer(line)
         if names or pattern is _CLAUSES
     ]
