@@ -51,6 +51,9 @@ _LEAD_COMMAND = re.compile(
 _GIVEN_ARGS = re.compile(r"\b(?:args|arguments)\s*[:=]?\s*`(?P<cmd>[^`\n]+)`", re.I)
 
 
+_SCRIPT = re.compile(r"\.(?:sh|bash|py|rb|js|pl)$")
+
+
 def _looks_like_command(text: str) -> bool:
     """A backticked command, not an image, a path, a setting or a name."""
     text = text.strip()
@@ -60,13 +63,14 @@ def _looks_like_command(text: str) -> bool:
         and not first.startswith("-")
         or text.startswith(("/", "$"))
         and " " not in text
+        and not _SCRIPT.search(text)  # "`/entrypoint-celery-worker.sh`": a script, run
     ):
         return False
     if not text.startswith("./") and re.fullmatch(
         r"[\w.-]+(?:/[\w.-]+)+(?::[\w.-]+)?|[\w.-]+:[\w.-]+", text
     ):
         return False  # an image reference
-    if re.fullmatch(r"[\w.-]+\.(?:sh|bash|py|rb|js|pl)", text):
+    if re.fullmatch(r"[\w./-]+", text) and _SCRIPT.search(text):
         return True  # "running `docker-daemon.sh`": a script the image ships
     return " " in text or text.startswith(("./", "/", "-"))  # "-promscrape.config=...": a flag
 
@@ -221,3 +225,39 @@ def _subcommand(match: re.Match[str], c: ComponentDraft) -> bool:
 
 
 # "It has /readiness and /liveness endpoints, use them for the matching probes": each path
+
+
+# "use `--logger.level INFO` instead of DEBUG": a flag of a command read elsewhere (a compose
+# file's), given another value
+_FLAG_VALUE = re.compile(r"`(?P<flag>--?[A-Za-z][\w.-]*)(?P<sep>[ =])(?P<value>[^`\s]+)`")
+_CHANGE = re.compile(r"\b(?:instead|rather|change|switch|set|use|bump|lower|raise)\b", re.I)
+
+
+def changed_flags(doc: Doc, parts: list[ComponentDraft]) -> None:
+    """Give a flag in the one command that has it the value a sentence asks for."""
+    for match in _FLAG_VALUE.finditer(doc.text):
+        span = doc.sentence_at(match.start())
+        if not _CHANGE.search(doc.text[span.start : span.end]):
+            continue
+        name = match.group("flag")
+        flag = re.compile(rf"(?P<head>(?<![\w-]){re.escape(name)}[ =])(?!-)\S+")
+        having = [c for c in parts if _has(c.command, name, flag) or _has(c.args, name, flag)]
+        if len(having) != 1:
+            continue
+        c = having[0]
+        c.command = _with_value(c.command, name, flag, match.group("value"))
+        c.args = _with_value(c.args, name, flag, match.group("value"))
+
+
+def _has(words: list[str], name: str, flag: re.Pattern[str]) -> bool:
+    return any(flag.search(w) for w in words) or name in words[:-1]
+
+
+def _with_value(words: list[str], name: str, flag: re.Pattern[str], value: str) -> list[str]:
+    """``words`` with ``name``'s value replaced: in a shell line ("sh -c '... --x 1'") or as the
+    word after the flag's own."""
+    out = [flag.sub(lambda m: m.group("head") + value, word) for word in words]
+    for i, word in enumerate(out[:-1]):
+        if word == name and not out[i + 1].startswith("-"):
+            out[i + 1] = value
+    return out

@@ -18,6 +18,7 @@ _LOG_LINE = re.compile(
     r"^\s*(?:\[?\d{4}[-/.]\d\d[-/.]\d\d[T ]\d|\d\d:\d\d:\d\d|\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|"
     r"FATAL|TRACE|CRITICAL)\b|Traceback|\s+at\s+[\w.$<>]+\s*\(|File \"|\w*(?:Error|Exception)\b|"
     r"[-=]{10,}\s*$|"
+    r"[\w.-]+[-_]\d+\s+\|\s|"  # "websocket-1  | Error: ...": docker compose's logs
     r"panic:|goroutine \d|npm ERR|E\d{4} |W\d{4} |I\d{4} |\$ (?!docker run)|> |#\d+ \[|"
     # syslog/Apache dates, kubectl tables, shell errors
     r"\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) |"
@@ -58,6 +59,30 @@ def without_logs(text: str) -> str:
         return body
 
     return _CODE.sub(keep, text)
+
+
+# "## `CUBESTORE_DATA_DIR`" over what the docs say of it: a variable's reference entry
+_REFERENCE_HEADING = re.compile(r"^[ \t]*(?P<level>#{1,6})[ \t]+`[A-Za-z][\w.]*`[ \t]*$", re.M)
+
+
+def without_reference_docs(text: str) -> str:
+    """Blank what pasted reference docs say under each variable's own heading ("Must be unique
+    on each node", "Possible Values | Default"): how the app behaves, not what the chart is.
+    Only a run of such entries is a reference (one heading may be a request's own); each entry
+    ends at the next heading, a rule, or a line that leads into something else ("...:"). The
+    headings stay, so the variables are still named."""
+    headings = list(_REFERENCE_HEADING.finditer(text))
+    if len(headings) < 2:
+        return text
+    out = text
+    for match in headings:
+        end = _ENTRY_END.search(text, match.end())
+        stop = end.start() if end else len(text)
+        out = out[: match.end()] + _blank(out[match.end() : stop]) + out[stop:]
+    return out
+
+
+_ENTRY_END = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|---+[ \t]*$|[^|\n][^\n]*:[ \t]*$)", re.M)
 
 
 # "I tried ...", "we've attempted ...", "it was suggested to ...": the story of an attempt.

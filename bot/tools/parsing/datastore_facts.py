@@ -16,7 +16,8 @@ from bot.tools.parsing.lexicon import DEPENDENCY_BY_KIND
 from bot.tools.parsing.secret_keys.names import IN_SECRET, key_lists, key_names
 from bot.tools.parsing.text import Doc
 
-_WORD = r"[`\"']?(?P<{}>[A-Za-z_][\w-]{{0,62}})[`\"']?"
+# the name ends where the word does: "db wouldn't exist" names no database "wouldn"
+_WORD = r"[`\"']?(?P<{}>[A-Za-z_][\w-]{{0,62}})(?:[`\"'](?![A-Za-z])|(?![\w'\u2019]))"
 _DATABASE = re.compile(
     r"\b(?:database|db|schema)\s+(?:(?:is\s+)?(?:named|called)\s+|name\s*(?:[:=]|is)?\s*|[:=]\s*)?"
     + _WORD.format("v"),

@@ -126,7 +126,10 @@ _TAINT_FIELDS = re.compile(
 # "(`node-role.kubernetes.io/control-plane`, effect `NoSchedule`)" on a line about tolerations
 _KEY_THEN_EFFECT = re.compile(
     r"(?<!operator\s)(?<!value\s)`(?!Exists`|Equal`)(?P<key>[\w./-]+)`"
-    r"(?:\s*=\s*`?(?P<value>[\w.-]+)`?)?\s*,?\s*(?:with\s+)?effect\s*[:=]?\s*"
+    r"(?:\s*=\s*`?(?P<value>[\w.-]+)`?)?"
+    # "`node-role.kubernetes.io/control-plane` op Exists, NoSchedule"
+    r"(?:\s+(?:op|operator)\s*[:=]?\s*`?(?:Exists|Equal)`?)?"
+    r"\s*,?\s*(?:(?:with\s+)?effect\s*[:=]?\s*)?"
     r"[`\"']?(?P<effect>NoSchedule|PreferNoSchedule|NoExecute)",
 )
 _EFFECTS = frozenset({"NoSchedule", "PreferNoSchedule", "NoExecute"})
@@ -384,7 +387,9 @@ def _hook(text: str, c: ComponentDraft) -> None:
     said = [
         m
         for m in _HOOK.finditer(text)
-        if m.group("events") and not re.search(r"\bnot\s+[`\"']?$", text[: m.start()], re.I)
+        # "it can't be pre-install (...), so post-install and post-upgrade"
+        if m.group("events")
+        and not re.search(r"(?:\bnot|n't|\bnever)\s+(?:be\s+)?[`\"']?$", text[: m.start()], re.I)
     ]
     if c.hook and not (said and c.hook == "pre-install,pre-upgrade"):
         return

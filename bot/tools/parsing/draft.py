@@ -106,6 +106,23 @@ class Draft:
             self.components[key] = ComponentDraft(name=key)
         return self.components[key]
 
+    def rename(self, old: str, new: str) -> None:
+        """Call the workload ``old`` by ``new`` wherever the draft names it."""
+        if old == self.component:
+            self.component = new
+        elif old in self.components:
+            self.components = {new if k == old else k: c for k, c in self.components.items()}
+            self.components[new].name = new
+        else:
+            return
+        for table in (self.compose_env, self.env_files):
+            if old in table:
+                table[new] = table.pop(old)  # type: ignore[index]
+        self.routes = {path: new if n == old else n for path, n in self.routes.items()}
+        self.host_routes = {host: new if n == old else n for host, n in self.host_routes.items()}
+        for c in [self.main, *self.components.values()]:
+            c.depends_on = [new if n == old else n for n in c.depends_on]
+
     # ------------------------------------------------------------------ adders
 
     def set_name(self, value: str, rank: int) -> None:

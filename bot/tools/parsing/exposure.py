@@ -112,8 +112,13 @@ def read_service_ports(doc: Doc, draft: Draft) -> None:
             continue
         stated = [int(m.group("n")) for m in _SERVICE_PORT.finditer(sentence)]
         for number in stated:
-            port = next((p for p in ports if p.port == number), ports[0])
-            port.service_port = port.service_port or number
+            own = next((p for p in ports if p.port == number), None)
+            if own is not None:
+                own.service_port = (
+                    number  # "ClusterIP Service on 59999" over compose's "9090:59999"
+                )
+                continue
+            ports[0].service_port = ports[0].service_port or number
         if stated:
             continue
         if _SAME_AS_CONTAINER.search(sentence):

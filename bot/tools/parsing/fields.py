@@ -27,6 +27,9 @@ _NO = re.compile(r"^\s*(?:no|n|false|off|disabled?|none|not needed|not required|
 
 
 def _name(label: str, value: str, draft: Draft) -> None:
+    if re.match(r"\s*`?(?:ClusterIP|NodePort|LoadBalancer|headless)\b", value, re.I):
+        _service_type(label, value, draft)  # "- Service: ClusterIP, port 80 → 8080": its type
+        return
     # "CryptPad (https://github.com/cryptpad/cryptpad)": the name, then where it comes from
     value = re.split(r"\s*[(,;]|\s+https?://|\s[-\u2014\u2013]\s", value, maxsplit=1)[0].strip()
     if value and len(value.split()) <= 4 and not re.search(r"[`/:]", value):

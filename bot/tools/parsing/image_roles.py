@@ -159,16 +159,20 @@ def by_name(text: str, draft: Draft) -> None:
     free = [
         f.image
         for f in find_images(text)
-        if not f.base
-        and f.image.repository not in used
-        and not datastore_kind(f.image.repository)
-        and not _sidecar(f.image.repository)
+        if not f.base and f.image.repository not in used and not datastore_kind(f.image.repository)
     ]
     for c in draft.components.values():
         if c.image is not None or not free:
             continue
         own = _tokens(c.name)
-        scored = [(len(own & _tokens(i.repository.rsplit("/", 1)[-1])), i) for i in free]
+        # a sidecar's image ("defectdojo/defectdojo-nginx") only for the part of its very name
+        scored = [
+            (len(own & _tokens(i.repository.rsplit("/", 1)[-1])), i)
+            for i in free
+            if not _sidecar(i.repository) or c.name in _tokens(i.repository)
+        ]
+        if not scored:
+            continue
         best = max(scored, key=lambda pair: pair[0])
         if best[0]:
             c.image = best[1].model_copy()

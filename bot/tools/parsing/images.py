@@ -55,6 +55,7 @@ official oficial upstream public private custom running starting started executi
 named but plus now already still just then yet once twice again one two three four five six
 above below mentioned listed instead rather itself themselves
 starts launches boots contains includes comes spawns bump bumps change changes
+can could would may might shall cannot doesn does didn isn won
 """.split()
 )
 # Hosts that serve images, as opposed to the domains of labels, taints and resources

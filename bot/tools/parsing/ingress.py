@@ -88,7 +88,8 @@ _ISSUER_NAMED = re.compile(
 )
 _ISSUER_TOKEN = re.compile(r"\b(?P<i>letsencrypt(?:-[a-z0-9]+)*)\b", re.I)
 _TLS_SECRET = re.compile(
-    r"\b(?:tls|certificate|cert)[\s-]secret\s*(?:name\s*)?(?:[:=]|named|called|is)?\s*[`\"']?"
+    r"\b(?:tls|certificate|cert)[\s-]secret\s*(?:name\s*)?"
+    r"(?:[:=]|named|called|is|(?:can|could|should|will|would|must|may|shall)\s+be)?\s*[`\"']?"
     r"(?P<s>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|\bsecretName\s*:\s*(?P<t>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)|"
     # "TLS via cert-manager ClusterIssuer letsencrypt-prod (secret wiki-tls)"
     # "... using the letsencrypt-prod cluster issuer and the secret name blog-tls"

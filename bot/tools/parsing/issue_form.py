@@ -97,6 +97,9 @@ _ITEM_LEAD = re.compile(
 )
 
 
+_LONE_LEAD = re.compile(r"^[ \t]*[`*_]*([a-z][\w-]{0,30})[`*_]*:[ \t]*$", re.M)
+
+
 def per_workload(form: list[tuple[str, str]]) -> set[str]:
     """The labels of sections that answer per workload ("### Scaling" with "- builder: 1
     replica" and "- viewer: HPA 2-8"): their list items lead with names that lead items in
@@ -107,5 +110,9 @@ def per_workload(form: list[tuple[str, str]]) -> set[str]:
         others = set().union(*(x for x in leads if x is not mine))
         shared = mine & others
         if label and len(shared) >= 2 and shared == mine:
+            found.add(label)
+    for label, value in form:
+        # "client:" over its settings, then "server:" over theirs
+        if label and len(set(_LONE_LEAD.findall(value))) >= 2:
             found.add(label)
     return found

@@ -219,7 +219,7 @@ DEPENDENCIES: tuple[Backing, ...] = (
     Backing("mongodb", _rx(r"\bmongo(?:db)?\b"), 27017, ("mongo", "mongodb")),
     Backing(
         "redis",
-        _rx(r"\bredis\b|\bvalkey\b|\bkeydb\b"),
+        _rx(r"\bredis(?:es)?\b|\bvalkey\b|\bkeydb\b"),
         6379,
         ("redis", "redis-stack", "valkey", "keydb"),
     ),

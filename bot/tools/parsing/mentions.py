@@ -67,6 +67,9 @@ def aliases(name: str) -> list[str]:
     if len(parts) == 1 and len(name) >= 8:
         # "apiserver" is "the API server", "taskworker" "the task worker".
         spelled += [f"{name[:i]} {name[i:]}" for i in range(3, len(name) - 2)]
+    flavour = re.fullmatch(r"(?P<program>[a-z]{5,}?)(?:[-_]ng|(?<![aeiou])ng)", name)
+    if flavour:
+        spelled.append(flavour.group("program"))  # "syslog" is the syslog-ng part
     for i in range(1, len(parts)):
         tail = parts[i:]
         if tail in (["service"], ["svc"]):
@@ -212,7 +215,8 @@ def restricted(line: str, names: list[str], least: int = 1) -> bool:
         # "Storage is the part I got wrong: the web app and sidekiq share ..."
         or re.search(
             # "**channels / hocuspocus**: both listen on 5000"
-            rf"(?:^|[:;]\s*)\W*(?:the\s+)?{listed}[*_]*\s*:?\s+(?:(?:pods?|deployments?|containers?|workloads?|"
+            # "... under keys of the same name - uwsgi, celeryworker and celerybeat all need them"
+            rf"(?:^|[:;]\s*|\s[-\u2014\u2013]\s+)\W*(?:the\s+)?{listed}[*_]*\s*:?\s+(?:(?:pods?|deployments?|containers?|workloads?|"
             r"processes|services?)\s+)?(?:both|all|each|also|share|need|use|get|mount|read)\b",
             line,
             re.I,
@@ -421,13 +425,24 @@ def head_component(line: str, known: list[str], listing: bool) -> str:
     decorated = decorated or match.group("sep").strip() in ("-", "\u2014", "\u2013")
     rest = line[match.end() :]
     quoted = re.findall(r"`([^`\n]+)`", rest)
-    workload_words = any(re.search(r"[\s:/]", q) and not q.startswith("/") for q in quoted) or bool(
-        re.search(
-            r"\b(?:runs?|running|listens?|port|image|replicas?|command|cron|every|job|hook|"
-            r"deployment|daemonset|statefulset|start(?:s|ed)?\s+with|workers?|consumer|hpa|server)\b|"
-            r"\bon\s+(?:port\s+)?\d{2,5}\b",
-            re.sub(r"`[^`\n]*`", " ", rest),
-            re.I,
+    # "- **celeryworker**: `/entrypoint-celery-worker.sh`": a script or program it runs
+    program = re.match(r"\s*`/[\w./-]*(?:\.(?:sh|py|js|rb|pl)|/s?bin/[\w.-]+)`", rest)
+    workload_words = (
+        bool(program)
+        or any(
+            re.search(r"[\s:/]", q)
+            and not q.startswith("/")
+            and not re.fullmatch(r"[A-Za-z][\w.]*:\s*\S+", q)  # "`failedJobsHistoryLimit: 3`"
+            for q in quoted
+        )
+        or bool(
+            re.search(
+                r"\b(?:runs?|running|listens?|port|image|replicas?|command|cron(?:\s?jobs?)?|every|job|hook|"
+                r"deployment|daemonset|statefulset|start(?:s|ed)?\s+with|workers?|consumer|hpa|server)\b|"
+                r"\bon\s+(?:port\s+)?\d{2,5}\b",
+                re.sub(r"`[^`\n]*`", " ", rest),
+                re.I,
+            )
         )
     )
     in_code = re.match(r"^[ \t]*(?:(?:[-*+\u2022]|\d+[.)])[ \t]+)?`", line)

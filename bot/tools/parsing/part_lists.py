@@ -34,9 +34,22 @@ def _without_brackets(text: str) -> str:
     return "".join(out)
 
 
+# "The two should be separate components named `killbill` and `kaui`": each named in code
+_CALLED_PARTS = re.compile(
+    r"\b(?:separate|distinct|different|own)\s+(?:workloads|components|deployments|parts)\s+"
+    r"(?:named|called)\s+(?P<names>`[a-z][\w-]{1,30}`(?:\s*,\s*`[a-z][\w-]{1,30}`)*,?\s+and\s+"
+    r"`[a-z][\w-]{1,30}`)",
+    re.I,
+)
+
+
 def counted_parts(text: str) -> list[str]:
     """The names a counted list gives ("three services: web, worker and beat"), when there are
-    as many as it says."""
+    as many as it says; or that a sentence calls separate parts by."""
+    for called in _CALLED_PARTS.finditer(text):
+        names = [dns_name(n, 30) for n in re.findall(r"`([^`]+)`", called.group("names"))]
+        if len(set(names)) == len(names) and not set(names) & NOT_COMPONENTS:
+            return names
     for match in _COUNTED.finditer(text):
         listed = re.split(r"(?<=[.!?])\s", _without_brackets(match.group("rest")), maxsplit=1)[0]
         items = re.split(r",|;|\s+and\s+|\s*&\s*|\s+\+\s+", listed.rstrip(" .!?"))
@@ -94,9 +107,17 @@ def plus_parts(text: str) -> list[str]:
                 continue  # "(web + db)": the datastore, bundled or not, is no workload
             names.append(dns_name(word, 30))
         else:
-            if len(names) >= 2 and not set(names) & NOT_COMPONENTS:
+            rest = text[: match.start()] + text[match.end() :]
+            if len(names) >= 2 and not set(names) & NOT_COMPONENTS and _said_again(names, rest):
                 return names
     return []
+
+
+def _said_again(names: list[str], rest: str) -> bool:
+    """Whether the request names one of the listed parts again: "OneDev (git-server + CI)" that
+    never comes back to either says what the app does, not what it is made of."""
+    spelled = [r"[\s_-]?".join(map(re.escape, n.split("-"))) for n in names]
+    return any(re.search(rf"(?<![\w-])(?:{s})s?(?![\w-])", rest, re.I) for s in spelled)
 
 
 # "a Deployment that runs the image with the `web` argument", "a second Deployment from the same

@@ -77,6 +77,11 @@ class Item:
 # both on LoadBalancer services", "gunicorn listens on 8000"); not after an abbreviation.
 
 
+# A prose line the writer's editor wrapped right after a colon ("... through the chart's own
+# Kill Bill Service:" then "`KAUI_KILLBILL_URL` should be ..."): the sentence goes on.
+_WRAPPED_AT_COLON = re.compile(r"`[^`\n]+`\s+(?:should|must|is|are|needs?|has|have|will)\b")
+
+
 def logical_lines(text: str) -> list[Item]:
     """Cut the text in logical lines: wrapped lines and indented continuations are joined."""
     items: list[Item] = []
@@ -97,7 +102,11 @@ def logical_lines(text: str) -> list[Item]:
             and not bullet
             and not heading
             and not last.heading
-            and not last.text.rstrip().endswith(":")
+            and (
+                not last.text.rstrip().endswith(":")
+                or _WRAPPED_AT_COLON.match(line, 0) is not None
+                and len(last.text.rsplit("\n", 1)[-1]) >= 80
+            )
         )
         if joins and last is not None:
             last.end = end

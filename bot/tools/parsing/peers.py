@@ -21,7 +21,9 @@ _ENV = r"`?(?<![\w$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+`?"
 _POINTING = re.compile(
     rf"(?P<envs>{_ENV}(?:\s*(?:,|and|/|&)\s*{_ENV})*)\s+(?:(?:must|should|need\s+to|have\s+to|"
     r"will|shall)\s+)?(?:all\s+|both\s+)?(?:point(?:s|ing)?|connect(?:s|ing)?|go(?:es)?|refer(?:s|ring)?"
-    r"|lead(?:s|ing)?)\s+(?:at|to)\s+(?P<rest>(?:[^.;\n`]|`[^`A-Z\n][^`\n]*`|\n(?!\s*\n)){0,160})"
+    r"|lead(?:s|ing)?)\s+(?:at|to)\s+(?P<rest>(?:[^.;\n`]|`[^`A-Z\n][^`\n]*`|\n(?!\s*\n)){0,160})|"
+    # "- `CUBEJS_CUBESTORE_HOST` → the cubestore Service", "`DD_UWSGI_HOST` (the uwsgi Service)"
+    rf"(?P<envs2>{_ENV})\s*(?:→|->|=>|\()\s*(?P<rest2>the\s+[\w-]+\s+(?i:service|svc)\b[^.;\n`]{{0,40}})"
 )
 _PORT_AFTER = re.compile(
     r"[`'\"]?\s*(?:\(\s*)?(?:on\s+|at\s+)?(?:port\s+|:)(?P<port>\d{2,5})\b", re.I
@@ -36,8 +38,8 @@ def read_peers(text: str, draft: Draft, segments: list[Segment]) -> None:
         return
     stores = [k for k, d in draft.dependencies.items() if not d.external]
     for match in _POINTING.finditer(text):
-        envs = [e.strip("`") for e in re.findall(_ENV, match.group("envs"))]
-        rest = match.group("rest")
+        envs = [e.strip("`") for e in re.findall(_ENV, match.group("envs") or match.group("envs2"))]
+        rest = match.group("rest") or match.group("rest2")
         said = _in_order(rest, names)
         if not said or any(re.search(rf"\b{re.escape(k)}", rest, re.I) for k in stores):
             continue

@@ -209,6 +209,8 @@ def _acceptable(name: str) -> bool:
         and not _TECH_WORDS.match(low)
         and not any(s.pattern.fullmatch(low) for s in SIDECARS)
         and not re.search(r"letsencrypt|ingress|cert-manager|-rwo$|^gp\d$", low)
+        # "Scaling-wise (I'm guessing ...)": an English compound, no name
+        and not re.search(r"-(?:wise|like|based|related|ish|free|only|ready|aware|friendly)$", low)
     )
 
 

@@ -14,6 +14,7 @@ import re
 
 from bot.tools.parsing import (
     catalogue,
+    commands,
     compose,
     described,
     docs_sections,
@@ -25,6 +26,7 @@ from bot.tools.parsing import (
     issue_form,
     manifests,
     mentions,
+    part_names,
     peers,
     placeholders,
     secret_keys,
@@ -32,10 +34,17 @@ from bot.tools.parsing import (
     segments,
     shared_facts,
     stack,
+    values_elsewhere,
     wiring,
     workloads,
 )
-from bot.tools.parsing.context import quoted_last, setup_first, without_attempts, without_logs
+from bot.tools.parsing.context import (
+    quoted_last,
+    setup_first,
+    without_attempts,
+    without_logs,
+    without_reference_docs,
+)
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.fields import apply_field, field_for
 from bot.tools.parsing.gloss import gloss
@@ -64,7 +73,9 @@ def read(user_input: str) -> tuple[Draft, int]:
         compose.apply(doc, draft, known, files, prose=rest)
     if docs:
         rest = compose.without_env_blocks(rest)
-    text = without_attempts(gloss(tables_as_lines(normalize(without_logs(rest)))))
+    text = without_logs(without_reference_docs(rest))
+    text = without_attempts(gloss(tables_as_lines(normalize(text))))
+    part_names.renamed_parts(text, draft)
     # What the request's text says, labelled or not, is shared with the main image's workloads.
     before = shared_facts.settings(draft.main)
     had = {v.mount_path for v in draft.main.volumes}
@@ -94,7 +105,7 @@ def read(user_input: str) -> tuple[Draft, int]:
     described.fill(text, draft)
     docs_sections.fill(redacted, draft)
     documented_env.place(redacted, draft)
-    secret_links.same_values(text, draft)
+    values_elsewhere.same_value_as(text, draft)
     wiring.derived_connections(text, draft)
     placeholders.placeholder_connections(draft)
     existing_claims.existing_claims(text, draft)
@@ -104,7 +115,7 @@ def read(user_input: str) -> tuple[Draft, int]:
     wiring.read_config_sources(text, draft)
     _left_out(text, draft)
     catalogue.fill(text, draft)
-    finish(draft)
+    finish(draft, text)
     return draft, count
 
 
@@ -199,6 +210,18 @@ def _read_parts(
     if not draft.component and reading.introduced and role_main:
         draft.component = role_main
     serving = [n for n in reading.listed if not _a_job(n, reading.segments)]
+    first = text.split("\n\n", 1)[0]
+    if (
+        not draft.component
+        and reading.introduced == serving == [n for n in reading.listed]
+        and len(serving) == 1
+        and re.search(rf"(?<![\w-]){re.escape(serving[0])}(?![\w-])", first, re.I)
+        and reading.segments
+        and reading.segments[0].start > len(first)
+    ):
+        # "I need a chart for OrangeHRM" over "**Application (component `orangehrm`)**": the
+        # one part is the app the request opened with
+        draft.component = serving[0]
     if not draft.component and len(reading.listed) >= 2 and serving:
         # A list of the app's processes: the first is the main one. One workload introduced
         # on its own ("a CronJob called `state-compressor`:") is a further one, and so is a
@@ -249,8 +272,16 @@ def _read_parts(
         with draft.focus(name) as c:
             c.set_replicas(count, count)
     shared_facts.share(draft, said)
+    shared_facts.shared_by_all(draft, "".join(general), text)
     shared_facts.only_theirs(draft, reading.segments)
     shared_facts.same_as_another(draft, reading.segments)
+    # values said once and handed on by reference, read across the parts' sections
+    whole = Doc(unwrap(text))
+    values_elsewhere.same_values(draft, whole)
+    values_elsewhere.that_value(draft, whole)
+    values_elsewhere.that_thing(draft, whole)
+    values_elsewhere.that_is(draft, whole)
+    commands.changed_flags(whole, [draft.main, *draft.components.values()])
     workloads.main_is_no_job(draft)
     if each is not None:
         for c in draft.components.values():
@@ -341,14 +372,18 @@ def _outside_stores(draft: Draft) -> None:
                 c.add_secret(link.env)
 
 
-def _one_named_secret(draft: Draft) -> None:
-    """A variable given its key but no Secret reads the one Secret the request names."""
+def _one_named_secret(draft: Draft, text: str) -> None:
+    """A variable given its key but no Secret, or named in the paragraph that names the one
+    Secret of the request ("there's already a Secret called `s` ... `COOKIE_SECRET` is under
+    key `cookie-secret`"), reads that Secret."""
     if len(draft.named_secrets) != 1:
         return
     (only,) = draft.named_secrets
+    beside = " ".join(p for p in re.split(r"\n\s*\n", text) if f"`{only}`" in p)
     for c in [draft.main, *draft.components.values()]:
         for ref in c.secrets.values():
-            if not ref.secret_name and ref.key != kebab(ref.env):
+            said = re.search(rf"(?<![\w-]){re.escape(ref.env)}(?![\w-])", beside)
+            if not ref.secret_name and (ref.key != kebab(ref.env) or said):
                 ref.secret_name = only
 
 
@@ -368,10 +403,10 @@ def _mariadb_is_mysql(draft: Draft) -> None:
                 connection.dependency = "mariadb"
 
 
-def finish(draft: Draft) -> None:
+def finish(draft: Draft, text: str) -> None:
     """Apply the rules that need every fact: the app is not its own dependency, a fallback name."""
     wiring.named_hosts(draft)
-    _one_named_secret(draft)
+    _one_named_secret(draft, text)
     _outside_stores(draft)
     secret_links.referenced_secrets(draft)
     secret_links.password_variables(draft)
@@ -384,6 +419,7 @@ def finish(draft: Draft) -> None:
                 # compose's `external: true` beside "Open WebUI data 10Gi": a claim to make
                 volume.existing_claim = ""
     main = draft.main
+    workloads = [main, *draft.components.values()]
     if main.image is not None:
         base = main.image.repository.rsplit("/", 1)[-1]
         for kind, backing in DEPENDENCY_BY_KIND.items():
@@ -391,6 +427,18 @@ def finish(draft: Draft) -> None:
                 draft.dependencies.pop(kind, None)
     stack.read_env_cues(draft)
     _mariadb_is_mysql(draft)
+    # what a later rule placed: an image given a workload, a variable given its value
+    placed = {f"another image is mentioned: {c.image.reference}" for c in workloads if c.image}
+    placed |= {
+        f"environment variable {name} is named without a value"
+        for c in workloads
+        for name in [
+            *(n for n, v in c.env.items() if v),
+            *c.secrets,
+            *(x.env for x in c.connections),
+        ]
+    }
+    draft.notes = [n for n in draft.notes if n not in placed]
     if draft.tls and not (draft.ingress or draft.hosts):
         draft.note(
             "TLS is requested but no ingress host is given: terminate TLS in the app or "

@@ -31,11 +31,16 @@ def _nearest(text: str, start: int, end: int) -> str:
 
 _LIMIT = re.compile(
     r"\blimit(?:s|ed)?\b|\blim\b|\bcap(?:ped)?\b|\bmax(?:imum)?\b|\bat most\b|\bno more than\b|"
-    r"\bup to\b|\bceiling\b",
+    r"\bup to\b|\bceiling\b|"
+    # "never use more than 2Gi", "must not exceed 1Gi"
+    r"\bnever\s+(?:(?:use|uses|go|goes|get|gets|take|takes)\s+)?(?:more\s+than|above|over|past)\b|"
+    r"\bexceed(?:s|ing)?\b",
     re.I,
 )
 _REQUEST = re.compile(
-    r"\brequest(?:s|ed|ing)?\b|\breqs?\b|\breserv\w*\b|\bguarantee\w*\b|\bat least\b", re.I
+    r"\brequest(?:s|ed|ing)?\b|\breqs?\b|\bask(?:s|ing)?\s+for\b|\breserv\w*\b|"
+    r"\bguarantee\w*\b|\bat least\b",
+    re.I,
 )
 _CLAUSE = re.compile(
     r"(?:,|\s+[-\u2013\u2014])\s*(?=[^,]*\b(?:limit\w*|request\w*|cap(?:ped|s)?|max\w*|reqs?|lim)\b)|;\s*|"

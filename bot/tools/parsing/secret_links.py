@@ -1,28 +1,18 @@
 """Where the app's secret variables live, once every part of the request has been read.
 
-Three rules need the whole draft. A variable a compose file interpolates ("DB_PASS:
-${POSTGRES_PASSWORD}") that the request keeps in a Secret is where every setting built from it
-reads its value. A variable named for a datastore's password ("REDIS_PASSWORD" in a workload
-that reaches the bundled Redis) is that datastore's password. And a datastore password the
-request keeps in a named Secret is where the datastore reads it too: one Secret for both ends.
+Three rules need the whole draft (values handed on under other names are `values_elsewhere`'s).
+A variable a compose file interpolates ("DB_PASS: ${POSTGRES_PASSWORD}") that the request keeps
+in a Secret is where every setting built from it reads its value. A variable named for a
+datastore's password ("REDIS_PASSWORD" in a workload that reaches the bundled Redis) is that
+datastore's password. And a datastore password the request keeps in a named Secret is where the
+datastore reads it too: one Secret for both ends.
 """
 
 from __future__ import annotations
 
-import re
-
 from bot.tools.models import Connection
 from bot.tools.parsing.draft import Draft
-from bot.tools.parsing.text import dns_name
 from bot.tools.parsing.wiring import part_of, store_for
-
-# "`APP_CRON_PW` -> Secret `s`, key `k` (the `reminders` job needs the same value as `CRON_PW`)"
-_SAME_VALUE = re.compile(
-    r"\bthe\s+`?(?P<who>[a-z][\w-]{0,30})`?\s+(?:(?:cron\s?)?job|workload|worker|pod|container|"
-    r"deployment|component)?\s*(?:needs|gets|reads|wants|takes|uses)\s+the\s+same\s+(?:value|secret)\s+"
-    r"as\s+`(?P<env>[A-Z][A-Z0-9_]{2,})`",
-    re.I,
-)
 
 
 def referenced_secrets(draft: Draft) -> None:
@@ -40,21 +30,6 @@ def referenced_secrets(draft: Draft) -> None:
         for variable in [n for n in c.secrets if n in stated and n not in env]:
             if any(variable == v for v in env.values()):
                 c.secrets.pop(variable)
-
-
-def same_values(text: str, draft: Draft) -> None:
-    """A workload said to need "the same value as `B`" beside a line keeping `A` in a Secret
-    reads `B` from that Secret and key."""
-    workloads = {draft.component: draft.main, **draft.components}
-    stated = {name: ref for c in workloads.values() for name, ref in c.secrets.items()}
-    for match in _SAME_VALUE.finditer(text):
-        target = workloads.get(dns_name(match.group("who"), 30))
-        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
-        said = [n for n in re.findall(r"`([A-Z][A-Z0-9_]{2,})`", line) if n in stated]
-        if target is None or not said:
-            continue
-        ref = stated[said[0]]
-        target.add_secret(match.group("env"), ref.secret_name, ref.key)
 
 
 def password_variables(draft: Draft) -> None:

@@ -150,6 +150,8 @@ _TECHNICAL = frozenset(
 
 def strong_looking(value: str) -> bool:
     """Return True when a bare word mixes letters with digits or symbols, like a password."""
+    if re.fullmatch(r"[A-Za-z]+['\u2019](?:s|t|re|ll|ve|d|m)", value):
+        return False  # "there's", "don't": English, whatever its apostrophe
     has_alpha = any(c.isalpha() for c in value)
     has_other = any(c.isdigit() or not (c.isalnum() or c in "-_./") for c in value)
     return has_alpha and has_other and len(value) >= 6

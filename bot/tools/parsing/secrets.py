@@ -204,8 +204,8 @@ def _issue_answers(r: _Redactor) -> None:
         label = matches[i].group("label")
         if not holds_value(re.sub(r"\(.*?\)", "", label).strip().replace(" ", "_")):
             continue
-        if _SECRET_OBJECT.search(label):
-            continue
+        if _SECRET_OBJECT.search(label) or re.fullmatch(r"`[^`\n]+`", label.strip()):
+            continue  # "## `CUBEJS_API_SECRET`": the docs of a variable, not a form's question
         end = matches[i + 1].start() if i + 1 < len(matches) else len(r.text)
         body = r.text[matches[i].end() : end]
         if not body.strip() or body.strip() in ("_No response_", REDACTED):
@@ -250,7 +250,7 @@ def _assigned(match: re.Match[str]) -> bool:
         return True  # "postgres://queue@db/q": a user and no password; one would be caught apart
     if match.group("op") == ":" and prose_word(value):
         return True  # "# PWPUSH_MASTER_KEY: This sets the encryption key": a comment's prose
-    if re.match(r"(?:export\s+)?[A-Za-z_][\w.]*=", value):
+    if re.match(r"[`\"']?(?:export\s+)?[A-Za-z_][\w.]*=", value):
         return True  # "db password for now: DB_PASSWORD=..." assigns inside: keep the name
     if match.group("op") == ":" and " " in value.strip("\"'"):
         # "password: stored in vault" is prose; "password: correct horse battery" is not.

@@ -62,6 +62,9 @@ _DEFINITIONS = re.compile(
     r"[a-z][\w.-]{0,40}[ \t]+[-\u2014\u2013][ \t])",
     re.M,
 )
+_ENDS_WITH_NAME = re.compile(r"(?:^|:\s)[`*_]*(?P<name>[a-z][\w-]*)[`*_]*:$")
+# "CLIENT_HOST=https://uptime.example.net" lines, each a setting
+_SETTINGS = re.compile(r"(?:[ \t]*[A-Z][A-Z0-9_]*=[^\n]*(?:\n|$))+$")
 _CLAUSES = re.compile(r",\s+|;\s+|\s+and\s+(?=(?:\d+|one|two|three|a|an|the|exactly)\b)", re.I)
 
 
@@ -138,6 +141,28 @@ _POINTING = re.compile(
 )
 
 
+# A clause with no subject of its own: it goes on about the one before
+_GOES_ON = re.compile(
+    r"\s*(?:and\s+|but\s+)?(?:must|should|needs?\s+to|has\s+to|have\s+to|will|can|reaches|"
+    r"talks|connects|points|uses)\b",
+    re.I,
+)
+
+
+def _only_objects(clause: str, mentioned: list[str]) -> bool:
+    """Whether the parts a clause names are what it reaches, not who does ("reach Kill Bill")."""
+    for name in mentioned:
+        found = [
+            m.start()
+            for m in re.finditer(
+                rf"(?<![\w-])`?(?:{alias_pattern(name)})s?`?(?![\w-])", clause, re.I
+            )
+        ]
+        if not found or not _OBJECT_OF.search(clause[max(0, found[0] - 40) : found[0]]):
+            return False  # its first mention is what the clause's verb reaches
+    return True
+
+
 def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) -> list[Segment]:
     """Cut a line that talks about several components into one segment per clause."""
     out = []
@@ -153,6 +178,13 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
             mentioned = _subject(clause, mentioned) or mentioned
         if topic and _POINTING.match(clause):
             mentioned = topic  # "..., pointing at the chirpstack Service": still the same one
+        elif (
+            topic
+            and mentioned != topic
+            and _GOES_ON.match(clause)
+            and _only_objects(clause, mentioned)
+        ):
+            mentioned = topic  # "Kaui ..., and must reach Kill Bill through ...": Kaui's still
         if len(mentioned) == 1:
             topic = mentioned
             number = count_of(clause, mentioned[0])
@@ -171,7 +203,43 @@ def _by_clause(line: str, start: int, names: list[str], counts: dict[str, int]) 
             out[-1].end, out[-1].text = start + at + len(clause), line[first : at + len(clause)]
         elif topic:
             out.append(Segment(list(topic), clause, start + at, start + at + len(clause)))
-    return out
+    return out + _each_of_those(line, start, out)
+
+
+# "syslog (514 tcp+udp) and snmptrapd (162 tcp+udp) must be reachable, so give each of those its
+# own LoadBalancer": what follows the last one's name is said of both
+_EACH = re.compile(
+    r"\b(?:each\s+of\s+(?:those|them|these|the\s+two)|both\s+of\s+them|both)\b", re.I
+)
+_LEAD = re.compile(r"\W*(?:the\s+)?`?[\w-]+`?\s*(?:\([^()\n]*\))?")
+
+
+def _each_of_those(line: str, start: int, segs: list[Segment]) -> list[Segment]:
+    extra = []
+    for before, after in zip(segs, segs[1:], strict=False):
+        gap = line[before.end - start : after.start - start]
+        if (
+            len(before.names) != 1
+            or before.names == after.names
+            or not re.fullmatch(r"\s+and\s+", gap)
+        ):
+            continue
+        lead = _LEAD.match(after.text)
+        if lead and _EACH.search(after.text, lead.end()):
+            at = after.start + lead.end()
+            extra.append(Segment(list(before.names), after.text[lead.end() :], at, after.end))
+        elif lead and "(" in lead.group(0) and _EACH.search(lead.group(0)):
+            # "uwsgi and celeryworker (both at `/app/media`)": the brackets are both's
+            at = after.start + lead.group(0).index("(")
+            extra.append(
+                Segment(
+                    list(before.names),
+                    line[at - start : after.start - start + lead.end()],
+                    at,
+                    after.start + lead.end(),
+                )
+            )
+    return extra
 
 
 _SENTENCE = re.compile(
@@ -228,7 +296,12 @@ def read(
     said_below = ""  # a part's list item that ends "command:" over its indented code
     leads: list[Segment] = []  # lines over a list of parts, said of each of them
     for index, item in enumerate(items):
-        if said_below and not item.bullet and item.text[:1] in (" ", "\t"):
+        if (
+            said_below
+            and not item.bullet
+            and (item.text[:1] in (" ", "\t") or _SETTINGS.match(item.text))
+        ):
+            # "server:" over its indented lines, or over the block of its settings
             own = next((g for g in reversed(reading.segments) if g.names == [said_below]), None)
             if own is not None and own.end <= item.start:
                 own.end, own.text = item.end, text[own.start : item.end]
@@ -253,8 +326,11 @@ def read(
         head = head_component(item.text.split("\n", 1)[0], names, listing) or headed.get(index, "")
         if head and head not in names and head != main and _settings_group(item.text, head):
             head = ""
+        ending = _ENDS_WITH_NAME.search(item.text.strip())
         if head and item.bullet and item.text.rstrip().endswith(":"):
-            said_below = head
+            said_below = head  # "- web: command:" over its indented code
+        elif ending and ending.group("name") in everyone:
+            said_below = ending.group("name")  # "server:" over the block of its settings
         title = titles_list(item, items[index + 1 : index + 2])
         if not head and (item.heading or title) and _EVERY_PART.match(item.text.split("\n", 1)[0]):
             current, shared, titled = list(everyone), [], title  # "**both** need:"
@@ -708,8 +784,13 @@ def _by_sentence(
                 start, sentence = previous, item.text[previous - item.start : pos]
             out.append(Segment(mentioned, sentence, start, start + len(sentence)))
         elif len(mentioned) >= 2:
-            topic = []
-            out += _by_clause(sentence, start, names, counts)
+            cut = _by_clause(sentence, start, names, counts)
+            out += cut
+            # "Kaui runs ..., and must reach Kill Bill ...: `KAUI_KILLBILL_URL` should be x":
+            # a sentence wholly about one part goes on about it (not "..., plus an `--endpoint`
+            # for the store gateway", nor a list of parts)
+            whole = len(cut) == 1 and len(cut[0].names) == 1 and cut[0].start <= start + 1
+            topic = list(cut[0].names) if whole else []
         elif topic and out and out[-1].names == topic:
             # "... share `/a` and `/b`. Those have to be ReadWriteMany": one part, read together
             out[-1].end = start + len(sentence)

@@ -15,7 +15,7 @@ from bot.tools.parsing.draft import Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES
 from bot.tools.parsing.secret_values import names_a_method
 from bot.tools.parsing.secrets import REDACTED, is_secret_name
-from bot.tools.parsing.text import ENV_VAR, Doc
+from bot.tools.parsing.text import ENV_VAR, OWN_SPELLING, Doc, list_lead, replaced_at
 
 _NOT_ENV = frozenset(
     {
@@ -42,7 +42,8 @@ _ASSIGN = re.compile(
     # "`KEILA_USER` = `admin@example.com`": the name and the value each in code
     r"(?:`(?=\s?=\s?`))?\s?=\s?"
     # a JSON list as written; "SCOPES=openid,email,profile" keeps its commas, "A=1,B=2" is two
-    r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]|"
+    # "DB_CONNECTION_STRING=<bundled mongodb>/uptime_db": a placeholder in words, for the chart
+    r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]|[^\s<>=,;`]*<[^<>\n]{1,50}>[^\s,;`]*|"
     r"[^\s,;`]*(?:,[^\s,;`=]+(?![\w]*=))*)"
 )
 # "KONG_PROXY_LISTEN=0.0.0.0:8000, 0.0.0.0:8443 ssl" alone on its line (an env file): the value
@@ -87,6 +88,12 @@ _SHOULD_BE = re.compile(
     r"(?<=`\s)(?:is\s+(?:simply\s+|just\s+|always\s+)?|set\s+to\s+)(?=`))"
     r"(?P<value>`[^`\n]+`|[^\s,;]+)"
 )
+# "with `DB_PORT` 3306, `SOCKETIO_PORT` 9000": a number (or a boolean) right after the name,
+# in a list of settings
+_BARE_VALUE = re.compile(
+    r"`(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]+)`\s+(?P<value>\d+(?:\.\d+)?(?:[KMGT]i?|[smh])?|true|false)"
+    r"(?=\s*(?:,|;|\)|\band\b|\.(?:\s|$)|$))"
+)
 # "CANONICAL_URL and FRONTEND_ORIGIN both https://speckle.example.com"
 _BOTH_SAID = re.compile(
     r"(?<![\w$-])`?(?P<a>[A-Z][A-Z0-9]*_[A-Z0-9_]+)`?\s+and\s+`?(?P<b>[A-Z][A-Z0-9]*_[A-Z0-9_]+)`?\s+"
@@ -122,7 +129,7 @@ _SECRET_SOURCE = re.compile(
     r"\b(?:from|in|into|via|as)\s+(?:the\s+|an?\s+|our\s+|their\s+|my\s+)?(?:existing\s+)?"
     r"(?:kubernetes\s+|k8s\s+)?"
     r"secret\s+(?:existing\s+)?(?:(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:already\s+|just\s+)?"
-    r"(?:create|created|manage|keep|own)"
+    r"(?:create|created|made|make|manage|keep|own)"
     r"(?:\s+ourselves|\s+themselves|\s+ourself|\s+myself|\s+by\s+hand|\s+manually)?\s*[:,]\s*|"
     r"named\s+|called\s+|"
     r"(?:that|which)\s+already\s+exists?,?\s+)?"
@@ -168,6 +175,7 @@ def _clean(value: str) -> str:
 _SECRET_VALUE = re.compile(
     r"(?:from\s+)?(?:the\s+)?(?:existing\s+)?(?i:secret)\s+`?(?P<secret>[a-z0-9][a-z0-9.-]*[a-z0-9])`?"
     r"\s*(?:/|,?\s*(?i:key))\s*`?(?P<key>[\w.-]+)`?"
+    r"(?:\s*\([^()]*\))?"  # "... key `password-hash` (the bcrypt hash is already in there)"
 )
 
 
@@ -233,6 +241,10 @@ def read_env(doc: Doc, draft: Draft, env_section: bool = False) -> None:
         ):
             draft.target.add_env(match.group("name"), value)
             spans.append((match.start(), match.end()))
+    for match in _BARE_VALUE.finditer(text):
+        if not any(s <= match.start() < e for s, e in spans):
+            draft.target.add_env(match.group("name"), match.group("value"))
+            spans.append((match.start(), match.end()))
     for match in [*_BOTH.finditer(text), *_BOTH_SAID.finditer(text)]:
         if not any(s <= match.start() < e for s, e in spans):
             for name in (match.group("a"), match.group("b")):
@@ -268,7 +280,8 @@ def _code_assignments(
         if any(s <= match.start() < e for s, e in taken):
             continue
         sentence = doc.sentence_at(match.start())
-        if _ENV_WORDS.search(doc.masked[sentence.start : sentence.end]):
+        lead = list_lead(doc.masked, match.start())
+        if _ENV_WORDS.search(doc.masked[sentence.start : sentence.end] + lead):
             draft.target.add_env(match.group("name"), match.group("value").strip())
             spans.append((match.start(), match.end()))
     return spans
@@ -379,8 +392,15 @@ def _secret_names(doc: Doc, draft: Draft, env_section: bool) -> None:
         if _source_name(m) not in _NOT_SECRET_NAMES
         and not re.search(r"tls|cert", _source_name(m))  # the ingress's certificate
     ]
-    for match in _UPPER_NAME.finditer(text):
+    names = list(_UPPER_NAME.finditer(text))
+    if any(not name.isupper() for name in draft.target.env):
+        # "`authSecretKey` from the Secret `s`": an app set up in camelCase (or lower case) names
+        # its secret settings so too
+        names += [m for m in OWN_SPELLING.finditer(text) if is_secret_name(m.group(0))]
+    for match in sorted(names, key=lambda m: m.start()):
         name = match.group(0)
+        if replaced_at(text, match.start()):
+            continue  # "Instead of the `DD_DATABASE_URL` string ...": not one to set
         if _CAPABILITIES.match(name) or ("_" not in name and not is_secret_name(name)):
             continue
         if draft.target.env.get(name) and (

@@ -61,6 +61,9 @@ def share(draft: Draft, said: Names) -> None:
             if ref is not None and not ref.secret_name:
                 c.secrets.pop(x.env)  # "the same env as web (`DATABASE_URL`)": wired as web's is
                 c.connections.append(x)
+        for x in main.connections:
+            if x.env in reached and c.env.get(x.env) == "":
+                c.env.pop(x.env)  # "PGHOST=${PGHOST}" in compose, "`PGHOST` = the bundled postgres"
         taken = {*c.env, *c.secrets, *(x.env for x in c.connections)}
         c.connections += [x for x in main.connections if x.env in reached and x.env not in taken]
 
@@ -212,6 +215,32 @@ def shared_volumes(draft: Draft) -> None:
                     "ReadWriteOnce claim: their pods must run on one node (or use a "
                     "ReadWriteMany storage class)"
                 )
+
+
+# "the `sites` directory (`/home/frappe/frappe-bench/sites`) has to be shared by *all* of the
+# above": the volume at that path is every part's (those named before the sentence, for "above")
+_BY_ALL = re.compile(
+    r"\b(?:shared|mounted|used)\s+(?:by|in|into|on|across|between|with)\s+\W*(?:all|every|each)\W*\s+"
+    r"(?:of\s+)?(?P<which>(?:the\s+)?above|them|these|those|the\s+(?:pods|workloads|components|"
+    r"containers|deployments|processes|services)|(?:pod|workload|component|container|process)s?)\b",
+    re.I,
+)
+
+
+def shared_by_all(draft: Draft, general: str, text: str) -> None:
+    """Mount the main workload's volumes that a sentence of the general text says all the parts
+    share in each of them."""
+    doc = Doc(general)
+    for match in _BY_ALL.finditer(general):
+        span = doc.sentence_at(match.start())
+        sentence = general[span.start : span.end]
+        paths = {p.rstrip("/") for p in re.findall(r"`(/[\w./-]+)`", sentence)}
+        above = "above" in match.group("which").lower()
+        for name, c in draft.components.items():
+            said = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+            if above and (said is None or said.start() > span.start):
+                continue
+            _mount_main_volumes(draft, c, paths or None)
 
 
 def replicas_each(general: str, text: str) -> tuple[int | None, int | None] | None:

@@ -282,7 +282,7 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 if not no_outside_one:
                     draft.not_dependencies.add(backing.kind)
                     break
-            after = doc.masked[match.end() : match.end() + 60]
+            after = doc.masked[match.end() : match.end() + 100]
             version = re.match(
                 r"[\s:v-]*(\d{1,2}(?:\.\d+){0,2})\b(?!\s*(?:replicas|pods|gi|mi|%))|"
                 # "bundle postgres but pin it to 16"
@@ -294,6 +294,8 @@ def read_dependencies(doc: Doc, draft: Draft) -> None:
                 # "Redis: go to 7, 5.0 is ancient"
                 r"[^.;\n]{0,20}?\b(?:go|move|upgrade|bump|switch)\s+(?:it\s+)?to\s+v?(\d{1,2}(?:\.\d+){0,2})\b"
                 r"(?!\s*(?:replicas|pods|gi|mi|%))|"
+                # "the two Redis instances like pwd.yml does (cache and queue, 6.2 is fine)"
+                r"(?:[^.;\n]|\.(?=\w)){0,80}?\b(\d{1,2}\.\d+(?:\.\d+)?)\s+(?:is\s+fine|will\s+do|is\s+ok(?:ay)?)\b|"
                 # "PostgreSQL (major version 14, as in the compose file) and Redis (7)"
                 r"[^.;\n(]{0,30}?\(\s*(?:major\s+)?(?:version\s+|v)?(\d{1,2})(?:\s*\)|,|\s+as\b)",
                 after,

@@ -93,6 +93,14 @@ ENV_VAR = (
 )
 
 
+# A variable in code spelled as its app spells them, camelCase or lower case with underscores
+# ("`authSecretKey`", "`hibernate_connection_password`"): a variable once the request makes it one.
+# ".NET's "`MailConfig__Password`" too.
+OWN_SPELLING = re.compile(
+    r"(?<=`)(?:[a-z][a-z0-9]*(?:(?:[A-Z][a-z0-9]*)+|(?:_[a-z0-9]+)+)|[A-Z][A-Za-z0-9]*__[A-Za-z0-9_]+)(?=`)"
+)
+
+
 def any_of(*alternatives: str) -> re.Pattern[str]:
     """Compile alternatives (one phrasing each) into one case-insensitive pattern."""
     return re.compile("|".join(alternatives), re.I)
@@ -172,6 +180,15 @@ _DECLINED_LIST = re.compile(
 )
 
 
+_INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than)\s+(?:the\s+|a\s+)?`?$", re.I)
+
+
+def replaced_at(text: str, pos: int) -> bool:
+    """Whether what is at ``pos`` is what the request replaces ("Instead of the `DB_URL` string,
+    the split variables"): named to say it is not wanted."""
+    return bool(_INSTEAD_OF.search(text, max(0, pos - 40), pos))
+
+
 def negated_in_list(text: str, start: int) -> bool:
     """Return True when ``start`` is negated, or is an item of a list a negation began."""
     if negated(text, start):
@@ -192,6 +209,28 @@ def negated_in_list(text: str, start: int) -> bool:
         re.search(r"\b(?:or|nor|and)\s+(?:the\s+)?$", rest, re.I)
         or re.match(r"[`\w.-]+`?(?:\s+[\w.-]+)?\s*(?:,|\bor\b|\bnor\b)", text[start:], re.I)
     )
+
+
+_ITEM_LINE = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
+
+
+def list_lead(text: str, pos: int) -> str:
+    """The line a list item at ``pos`` hangs from (the nearest line above it indented less),
+    when it ends with a colon ("... set with the environment variables:" over "  - `a=b`");
+    "" when ``pos`` is in no list item."""
+    start = text.rfind("\n", 0, pos) + 1
+    item = _ITEM_LINE.match(text, start)
+    if not item:
+        return ""
+    indent = len(item.group(0)) - len(item.group(0).lstrip())
+    for line in reversed(text[: max(0, start - 1)].split("\n")):
+        if (
+            line.strip()
+            and len(line) - len(line.lstrip()) < indent
+            or (line.strip() and not _ITEM_LINE.match(line))
+        ):
+            return line if line.rstrip().endswith(":") else ""
+    return ""
 
 
 def in_code_span(text: str, pos: int) -> bool:

@@ -13,7 +13,7 @@ import re
 from bot.tools.models import ConfigMount, Connection, ConnectionPart, SecretMount
 from bot.tools.parsing.draft import ComponentDraft, Draft
 from bot.tools.parsing.lexicon import DEPENDENCIES, DEPENDENCY_BY_KIND
-from bot.tools.parsing.text import ENV_VAR, Doc, dns_name
+from bot.tools.parsing.text import ENV_VAR, Doc, dns_name, replaced_at
 
 _NAME = r"[`\"']?(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])[`\"']?"
 _PATH = r"[`\"']?(?P<path>/[\w./-]*)[`\"']?"
@@ -218,6 +218,8 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             env = match.group("env")
             if env in c.env and "://" in c.env[env]:
                 continue
+            if replaced_at(sentence, match.start()):
+                continue  # "Instead of the `DD_DATABASE_URL` string ...": the one not wanted
             if part_of(env) == "url" and env in c.env and not re.search(r"[:/@.]", c.env[env]):
                 continue  # "`DB_CONNECTION=mysql`" names a driver, not where the database is
             # "`A` and `B` from the bundled postgres; `C` pointing at the bundled redis": each
@@ -240,7 +242,12 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             if (
                 part is None
                 and env not in c.env
-                and (env in paired or _points_at(sentence, match.end(), kind, env))
+                and (
+                    env in paired
+                    or _points_at(sentence, match.end(), kind, env)
+                    # "the workers get them via `FRAPPE_REDIS_CACHE` and `FRAPPE_REDIS_QUEUE`"
+                    or (_VIA.search(sentence) and store_for(env, "", stores) == kind)
+                )
             ):
                 part = "url"  # "`CELERY_BROKER` pointing at the bundled redis": where it is
             if part is None or part == "password":
@@ -259,11 +266,14 @@ def read_connections(doc: Doc, draft: Draft, c: ComponentDraft) -> None:
             c.connections.append(Connection(dependency=kind, env=env, part=part))
 
 
+_VIA = re.compile(r"\bgets?\s+(?:them|it|those)\s+(?:via|through|from|in)\b", re.I)
+
+
 # After a variable (and the others listed with it): "`A`, `B` and `C` pointing at the redis".
 _POINTS_AT = re.compile(
     # each further name after a comma or "and", whole: a long name split in pieces would
     # backtrack exponentially
-    r"(?:`?\s*(?:,|\band\b)\s*`?[A-Z][A-Z0-9_]+\b`?)*`?\s*(?:(?:must|should|need\s+to|have\s+to)\s+)?"
+    r"(?:`?\s*(?:,|\band\b|/)\s*`?[A-Z][A-Z0-9_]+\b`?)*`?\s*(?:(?:must|should|need\s+to|have\s+to)\s+)?"
     r"(?:point(?:s|ing)?\s+(?:at|to)|connect(?:s|ing)?\s+to)\s+(?P<rest>[^.;,]{0,60})"
 )
 

@@ -39,9 +39,12 @@ _KINDS: tuple[tuple[WorkloadKind, re.Pattern[str]], ...] = (
             # "`./docker/prod/cron`" is a path, not a schedule.
             r"(?<!built-in )(?<!builtin )(?<!internal )(?<!its own )(?<!in-app )(?<![/.-])\bcron\b"
             # "cron runs in a separate pod", "the cron container": a process that stays up
-            r"(?![/.-]\w)(?!`?\s+(?:runs?\s+in|container|pod|process|daemon|service|mode)\b)",
+            # "the cron part is safe to run twice": a duty of the process, not a CronJob
+            r"(?![/.-]\w)(?!`?\s+(?:runs?\s+in|container|pod|process|daemon|service|mode|part|stuff|"
+            r"side|bit|logic|functionality)\b)",
             r"\bcrontab\b",
-            r"\bscheduled (?:job|task|batch)s?\b",
+            # "duplicate beat = duplicate scheduled tasks": what a scheduler process sends out
+            r"(?<!duplicate )(?<!duplicated )(?<!every )\bscheduled (?:job|task|batch)s?\b",
         ),
     ),
     (
@@ -96,6 +99,15 @@ _TIME_OF_DAY = re.compile(
 )
 
 
+# "(We once accidentally ran two beats on the VM ...)": an aside that tells what happened
+_STORY = re.compile(r"\(\s*(?:We|I|Our|My|It|That|This)\b[^()\n]{20,}\)")
+
+
+def _in_story(text: str, pos: int) -> bool:
+    opened = text.rfind("(", 0, pos)
+    return opened >= 0 and bool((m := _STORY.match(text, opened)) and m.end() > pos)
+
+
 def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
     """Return (position, kind, secondary) for every non-negated workload word."""
     found: list[tuple[int, WorkloadKind, bool]] = []
@@ -121,6 +133,8 @@ def _mentions(doc: Doc) -> list[tuple[int, WorkloadKind, bool]]:
             segment = re.split(r"[,.;\n]\s", head)[-1]
             if re.search(r"\b(?:via|by|through)\s+(?:an?\s+|the\s+|its\s+own\s+)?$", segment, re.I):
                 continue  # "already set on the nodes via a DaemonSet from infra": someone else's
+            if _in_story(doc.masked, match.start()):
+                continue  # "(We once ran two beats and got every scheduled job twice.)"
             if re.search(r"\bbecause\b", segment, re.I) or re.match(
                 r"\s+(?:below|above)\b", doc.masked[match.end() :], re.I
             ):

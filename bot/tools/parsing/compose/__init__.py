@@ -273,7 +273,7 @@ def apply(
                 key: known.get(key) if value is None else value
                 for key, value in svc.environment.items()
             }
-    unmounted = dropped_mounts(prose)
+    unmounted = dropped_mounts(prose, [v.target for svc in every for v in svc.volumes])
     for svc in every:
         svc.volumes = [v for v in svc.volumes if v.target.rstrip("/") not in unmounted]
     alone = len(every) - len(stores) <= 1
@@ -414,9 +414,25 @@ _DROPPED_MOUNT = re.compile(
 )
 
 
-def dropped_mounts(prose: str) -> set[str]:
-    """The container paths of compose mounts the request says not to carry over."""
-    return {m.group("target").rstrip("/") for m in _DROPPED_MOUNT.finditer(prose)}
+# "don't bother with volumes for custom/static/log": the mounts of those directories
+_NO_VOLUMES_FOR = re.compile(
+    r"\b(?:don'?t\s+bother\s+with|no\s+need\s+for|skip|drop|without|no)\s+(?:the\s+)?"
+    r"(?:persistent\s+)?volumes?\s+for\s+(?:the\s+)?(?P<what>[\w/ ,-]+?)\s*(?:[.;)]|$)",
+    re.I | re.M,
+)
+
+
+def dropped_mounts(prose: str, targets: list[str]) -> set[str]:
+    """The container paths (of ``targets``) of compose mounts the request says not to carry
+    over: by the mount ("skip the `./x:/y` mount") or by the directories' words."""
+    gone = {m.group("target").rstrip("/") for m in _DROPPED_MOUNT.finditer(prose)}
+    for match in _NO_VOLUMES_FOR.finditer(prose):
+        words = [w for w in re.split(r"\s*(?:/|,|\band\b|\bor\b)\s*", match.group("what")) if w]
+        for target in targets:
+            last = target.rstrip("/").rsplit("/", 1)[-1].lower()
+            if any(len(w) >= 3 and last.startswith(w.lower()) for w in words):
+                gone.add(target.rstrip("/"))
+    return gone
 
 
 # "The `proxy` container goes away", "plane-minio also not in the chart", "drop the db service".

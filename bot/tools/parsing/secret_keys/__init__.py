@@ -28,7 +28,7 @@ from bot.tools.parsing.secret_keys.names import (
 )
 from bot.tools.parsing.secret_keys.pairs import inline_pairs
 from bot.tools.parsing.secrets import is_secret_name
-from bot.tools.parsing.text import Doc, kebab
+from bot.tools.parsing.text import OWN_SPELLING, Doc, kebab
 
 __all__ = ["named_secrets", "read_secret_keys"]
 
@@ -47,9 +47,10 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     for index, span in enumerate(doc.sentences):
         sentence = text[span.start : span.end]
         in_secret = bool(secret_names(sentence))  # "`KEY` and `SECRET` are in the secret x"
+        camel = [n for n in OWN_SPELLING.findall(sentence) if n in c.secrets]
         named = [
             n
-            for n in dict.fromkeys(ENV_NAME.findall(sentence))
+            for n in dict.fromkeys(ENV_NAME.findall(sentence) + camel)
             if (n in c.secrets or in_secret)
             and not (c.env.get(n) and not is_secret_name(n))  # "`KEILA_USER` = `x`": a value
         ]

@@ -115,8 +115,14 @@ def _joined_at_semicolons(doc: Doc) -> list[tuple[int, int]]:
     return joined
 
 
+_GIVEN_AS = re.compile(
+    r"\b(?:pass|give|expose|mount)\s+(?:it|that|this)\s+(?:to\s+the\s+\w+\s+)?as\s+(?:the\s+|an?\s+)?"
+    r"(?:env(?:ironment)?\s+)?(?:variable\s+)*`([A-Z][A-Z0-9_]{2,})`",
+    re.I,
+)
 _SAME_SECRET = re.compile(
-    r"\b(?:the\s+same|that|this)\s+secret\s+(?:also\s+)?(?:holds|has|contains|keeps|stores|carries)\b",
+    r"\b(?:the\s+same|that|this)\s+secret\s+(?:also\s+)?(?:holds|has|contains|keeps|stores|carries)\b|"
+    r"\b(?:in|from)\s+(?:the\s+same|that|this)\s+secret\b",
     re.I,
 )
 
@@ -135,7 +141,9 @@ def one_secret_key(doc: Doc, c: ComponentDraft) -> None:
         # "`ADMIN_PASSWORD` from `directus-keys` too": a Secret named elsewhere, by its name.
         secrets |= {m.group(1) for m in FROM_NAMED.finditer(sentence) if m.group(1) in stated}
         keys = single_keys(sentence)
-        envs = [
+        # "... key `connection`: pass it as the variable `POSTGRES_CONNECTION`": named for it
+        given = _GIVEN_AS.findall(sentence)
+        envs = given or [
             n
             for n in dict.fromkeys(ENV_NAME.findall(sentence))
             if n in c.secrets or is_secret_name(n)

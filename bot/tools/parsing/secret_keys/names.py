@@ -56,7 +56,7 @@ FROM_NAMED = re.compile(r"\bfrom\s+`([a-z0-9][a-z0-9.-]*[a-z0-9])`")
 NOT_NAMES = frozenset(
     """named called the with and for from that which key keys material value values is are was
     should must will tooling store manager management data file files string of in to it holds
-    has contains keeps stores carries also too""".split()
+    has contains keeps stores carries also too can could would may might shall""".split()
 )
 
 

@@ -39,6 +39,9 @@ _INLINE = re.compile(
 
 # "`SALT` → key `salt`, `ENCRYPTION_KEY` → `encryption-key`": variable → key, one Secret.
 _ARROW = re.compile(
+    # "- `JWT_SECRET` → env `JWT_SECRET` on server": the key, then the variable it becomes
+    r"`(?P<key3>[\w.-]+)`\s*(?:→|->|=>)\s*(?:env(?:ironment)?\s+)(?:var(?:iable)?\s+)?"
+    r"`(?P<env3>[A-Z][A-Z0-9_]{1,})`|"
     r"`(?P<env>[A-Z][A-Z0-9_]{1,})`\s*(?:→|->|=>|←|<-)\s*(?:key\s+)?`(?P<key>[\w.-]+)`|"
     # the other way round: "Keys: `secret-key-base` -> SECRET_KEY_BASE", "key `k` becomes `VAR`"
     # "`client-id` goes in GITHUB_CLIENT_ID and `client-secret` in GITHUB_CLIENT_SECRET"
@@ -113,13 +116,15 @@ def _arrow_pairs(doc: Doc, c: ComponentDraft) -> None:
         named_at = _named_at(sentence)
         for pair in pairs:
             env, key = (
-                pair.group("env") or pair.group("env2"),
-                pair.group("key") or pair.group("key2"),
+                pair.group("env") or pair.group("env2") or pair.group("env3"),
+                pair.group("key") or pair.group("key2") or pair.group("key3"),
             )
             # "MinIO's from the Secret `m` (`a` -> `A`) and RabbitMQ's from `r` (`b` -> `B`)":
             # each pair reads the Secret named last before it
             before = [n for at, n in named_at if at < pair.start()]
-            if before or where:
+            if before or where or pair.group("env3"):
+                # "`K` → env `K` on server" under a line of the app's that named the Secret:
+                # the key, wherever the Secret is said
                 c.add_secret(env, before[-1] if len(named_at) > 1 and before else where, key)
 
 
