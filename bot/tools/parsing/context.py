@@ -62,7 +62,7 @@ def without_logs(text: str) -> str:
 
 
 # "## `CUBESTORE_DATA_DIR`" over what the docs say of it: a variable's reference entry
-_REFERENCE_HEADING = re.compile(r"^[ \t]*(?P<level>#{1,6})[ \t]+`[A-Za-z][\w.]*`[ \t]*$", re.M)
+_REFERENCE_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+`[A-Za-z][\w.]*`[ \t]*$", re.M)
 
 
 def without_reference_docs(text: str) -> str:

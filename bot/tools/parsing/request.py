@@ -213,8 +213,8 @@ def _read_parts(
     first = text.split("\n\n", 1)[0]
     if (
         not draft.component
-        and reading.introduced == serving == [n for n in reading.listed]
         and len(serving) == 1
+        and reading.introduced == serving == reading.listed
         and re.search(rf"(?<![\w-]){re.escape(serving[0])}(?![\w-])", first, re.I)
         and reading.segments
         and reading.segments[0].start > len(first)

@@ -47,10 +47,10 @@ def read_secret_keys(doc: Doc, c: ComponentDraft) -> None:
     for index, span in enumerate(doc.sentences):
         sentence = text[span.start : span.end]
         in_secret = bool(secret_names(sentence))  # "`KEY` and `SECRET` are in the secret x"
-        camel = [n for n in OWN_SPELLING.findall(sentence) if n in c.secrets]
+        own = [n for n in OWN_SPELLING.findall(sentence) if n in c.secrets]
         named = [
             n
-            for n in dict.fromkeys(ENV_NAME.findall(sentence) + camel)
+            for n in dict.fromkeys(ENV_NAME.findall(sentence) + own)
             if (n in c.secrets or in_secret)
             and not (c.env.get(n) and not is_secret_name(n))  # "`KEILA_USER` = `x`": a value
         ]
